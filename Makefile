@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   create .venv, install, crawl the bundled demo portal into output/
+#   make test   create .venv, install dev extras and system packages, run ruff, mypy and pytest
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Re-install when the project's dependencies change.
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest system-packages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	# pip 23 skips lxml's html-clean extra that trafilatura needs: upgrade pip first.
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/govreports demo
+
+# Debian packages the tests use: chromium for JS-rendered portals.
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian chromium"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) system-packages
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) output/*.db output/*.db-wal output/*.db-shm

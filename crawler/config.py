@@ -1,0 +1,36 @@
+"""The ``GOVREPORTS_*`` settings gathered into one frozen dataclass, read with typed getters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class SettingsReader(Protocol):
+    """The part of Scrapy's ``Settings`` we use (a plain test double works too)."""
+
+    def get(self, name: str, default: object = None) -> object: ...
+    def getint(self, name: str, default: int = 0) -> int: ...
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    db_path: str = "output/corpus.db"
+    max_depth: int = 6
+    max_pages_per_site: int = 400
+    max_listing_pages: int = 50
+    store_batch_size: int = 50
+
+    @classmethod
+    def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
+        config = cls(
+            db_path=str(settings.get("GOVREPORTS_DB") or cls.db_path),
+            max_depth=settings.getint("GOVREPORTS_MAX_DEPTH", cls.max_depth),
+            max_pages_per_site=settings.getint("GOVREPORTS_MAX_PAGES_PER_SITE", cls.max_pages_per_site),
+            max_listing_pages=settings.getint("GOVREPORTS_MAX_LISTING_PAGES", cls.max_listing_pages),
+            store_batch_size=settings.getint("GOVREPORTS_STORE_BATCH_SIZE", cls.store_batch_size),
+        )
+        for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
+            if getattr(config, name) < 1:
+                raise ValueError(f"GOVREPORTS_{name.upper()} must be at least 1")
+        return config

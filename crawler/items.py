@@ -1,0 +1,25 @@
+"""The item that walks through the pipelines: a fetched page, then what was extracted from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ReportItem:
+    """A page the spider believes is a report.
+
+    The spider fills the fetch fields; the extraction pipeline fills ``record`` with the
+    contract's keys (see :data:`crawler.extract.RECORD_KEYS`); the store pipeline writes it.
+    """
+
+    url: str
+    body: bytes
+    status: int = 200
+    content_type: str | None = None
+    seed: str | None = None
+    referer: str | None = None
+    anchor_text: str | None = None
+    fetched_at: str | None = None
+    record: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,115 @@
+"""Read the portal's metadata block (信息索引号, 发布机构, 成文日期, …) and the ``<meta>`` tags.
+
+The block comes as a table, a ``<ul>``, a ``<dl>`` or ``label：value`` in one cell (DOMAIN.md §2).
+All of them flatten into the same sequence of text segments — a label, then its value in the same
+segment or the next — so one scan reads every form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import html
+
+from crawler import patterns
+from crawler.textutil import normalise_space
+
+METADATA_FIELDS = tuple(patterns.METADATA_LABELS)
+# A metadata block is short; a longer element with labels in it is the page around the block.
+MAX_BLOCK_CHARS = 1200
+
+
+def iso_date(text: str | None) -> str | None:
+    """``2014年8月13日`` / ``2014-08-13 15:13`` / ``2014/8/13`` → ``2014-08-13``; None when absent."""
+    if not text or not (match := patterns.DATE.search(text)):
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _segments(root: html.HtmlElement, skip: html.HtmlElement | None) -> Iterator[str]:
+    """Every non-blank text and tail of the tree in document order, outside ``skip``."""
+    inside = set(skip.iter()) if skip is not None else set()
+    for element in root.iter():
+        if element not in inside and isinstance(element.tag, str) and element.text and element.text.strip():
+            yield normalise_space(element.text)
+        tail_outside = element not in inside or element is skip
+        if tail_outside and element is not root and element.tail and element.tail.strip():
+            yield normalise_space(element.tail)
+
+
+def _field_for(label: str) -> str | None:
+    label = label.strip().rstrip(":：").strip()
+    for field, pattern in patterns.METADATA_LABELS.items():
+        if pattern.match(label):
+            return field
+    return None
+
+
+def _clean_value(field: str, value: str) -> str | None:
+    value = normalise_space(value).lstrip(":：").strip()
+    if patterns.METADATA_EMPTY.match(value):
+        return None
+    if field in ("written_date", "published_date"):
+        return iso_date(value)
+    return value
+
+
+def read_block(root: html.HtmlElement, content: html.HtmlElement | None = None) -> dict[str, str]:
+    """Fields of the metadata block found outside the content container; first occurrence wins."""
+    found: dict[str, str] = {}
+    segments = list(_segments(root, content))
+    for position, segment in enumerate(segments):
+        field = _field_for(segment)
+        value: str | None = None
+        if field is not None:
+            following = segments[position + 1] if position + 1 < len(segments) else ""
+            value = following if _field_for(following) is None else ""
+        elif match := patterns.METADATA_INLINE.match(segment):
+            field = _field_for(match.group(1))
+            value = match.group(2)
+        if field is None or field in found or value is None:
+            continue
+        if (cleaned := _clean_value(field, value)) is not None:
+            found[field] = cleaned
+        else:
+            found.setdefault(field, "")
+    return {field: value for field, value in found.items() if value}
+
+
+def block_elements(root: html.HtmlElement) -> list[html.HtmlElement]:
+    """The smallest tables/lists/divs holding at least two metadata labels: the block itself,
+    to be read here and kept out of the report text."""
+    found: list[html.HtmlElement] = []
+    for element in root.iter("table", "ul", "dl", "div"):
+        text = element.text_content()
+        if len(text) > MAX_BLOCK_CHARS:
+            continue
+        labels = {_field_for(segment) or _inline_field(segment) for segment in _segments(element, None)}
+        if len(labels - {None}) >= 2:
+            found = [kept for kept in found if not _contains(element, kept)]
+            if not any(_contains(kept, element) for kept in found):
+                found.append(element)
+    return found
+
+
+def _inline_field(segment: str) -> str | None:
+    match = patterns.METADATA_INLINE.match(segment)
+    return _field_for(match.group(1)) if match else None
+
+
+def _contains(outer: html.HtmlElement, inner: html.HtmlElement) -> bool:
+    return any(descendant is inner for descendant in outer.iterdescendants())
+
+
+def read_meta_tags(root: html.HtmlElement) -> dict[str, str]:
+    """``<meta name=… content=…>`` pairs (TRS/Hanweb sites keep ArticleTitle, PubDate there)."""
+    tags: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        name = meta.get("name") or meta.get("property")
+        content = meta.get("content")
+        if name and content and name not in tags:
+            tags[name] = normalise_space(content)
+    return tags

@@ -1,0 +1,63 @@
+"""Runs the ``reports`` spider in this process and sums up what it did, for the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler import db as corpus
+from crawler import settings as project_settings
+from crawler.seeds import Seed
+
+
+@dataclass
+class CrawlSummary:
+    pages_fetched: int = 0
+    reports_stored: int = 0
+    items_dropped: int = 0
+    finish_reason: str = ""
+    seed_errors: list[str] = field(default_factory=list)
+    reports_in_db: int = 0
+    per_year: list[tuple[int | None, int]] = field(default_factory=list)
+
+
+def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The project's settings with the database path and any overrides applied."""
+    settings = project_settings.as_dict()
+    settings["GOVREPORTS_DB"] = db_path
+    settings.update(overrides or {})
+    return settings
+
+
+def run_crawl(
+    seeds: list[Seed],
+    db_path: str,
+    *,
+    seed_problems: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> CrawlSummary:
+    """Crawl ``seeds`` into ``db_path`` and block until done (starts the reactor: once per process)."""
+    from spiders.reports import ReportsSpider
+
+    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(
+        crawler, seeds=[seed.url for seed in seeds], seed_objects=seeds, seed_problems=seed_problems
+    )
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    summary = CrawlSummary(
+        pages_fetched=int(stats.get("response_received_count", 0)),
+        reports_stored=int(stats.get("govreports/stored", 0)),
+        items_dropped=int(stats.get("item_dropped_count", 0)),
+        finish_reason=str(stats.get("finish_reason", "")),
+        seed_errors=list(getattr(spider, "seed_failures", [])),
+    )
+    database = corpus.open_db(db_path)
+    summary.reports_in_db = corpus.count_reports(database)
+    summary.per_year = corpus.reports_per_year(database)
+    database.close()
+    return summary

@@ -1,0 +1,29 @@
+"""Drops a report already seen in this run under the same canonical URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.fingerprint import canonical_url
+from crawler.items import ReportItem
+
+
+class UrlDedupePipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> UrlDedupePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: ReportItem) -> ReportItem:
+        url = canonical_url(item.url)
+        if url in self.seen:
+            self.crawler.stats.inc_value("govreports/dedupe/url")
+            raise DropItem(f"duplicate URL: {item.url}")
+        self.seen.add(url)
+        item.record["url"] = url
+        return item

@@ -1,0 +1,73 @@
+"""Writes reports into the corpus in batches and records the run (seeds, counts, errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from crawler import db as corpus
+from crawler.config import CrawlConfig
+from crawler.fingerprint import content_hash
+from crawler.items import ReportItem
+
+# Run-level settings worth keeping beside each run, to tell later what produced the data.
+RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "GOVREPORTS_MAX_PAGES_PER_SITE")
+
+
+class StorePipeline:
+    def __init__(self, crawler: Any, config: CrawlConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.pending: list[dict[str, Any]] = []
+        self.db: Any = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        pipeline = cls(crawler, CrawlConfig.from_settings(crawler.settings))
+        # The finish reason is known only at spider_closed, after the pipelines have closed.
+        crawler.signals.connect(pipeline.record_run_end, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.db = corpus.open_db(self.config.db_path)
+        spider = self.crawler.spider
+        seeds = [seed.url for seed in getattr(spider, "seeds", [])]
+        settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
+        self.run_id = corpus.start_run(self.db, seeds, settings)
+
+    def process_item(self, item: ReportItem) -> ReportItem:
+        record = dict(item.record)
+        record.update(
+            content_hash=content_hash(record.get("text") or ""),
+            content_type=item.content_type,
+            status=item.status,
+            seed=item.seed,
+            referer=item.referer,
+            fetched_at=item.fetched_at,
+            run_id=self.run_id,
+        )
+        self.pending.append(record)
+        if len(self.pending) >= self.config.store_batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        stored = corpus.upsert_reports(self.db, self.pending)
+        self.crawler.stats.inc_value("govreports/stored", stored)
+        self.pending = []
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def record_run_end(self, spider: Any, reason: str) -> None:
+        """Close the run's row with its counts and every seed error, then the database."""
+        if self.db is None or self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        errors = [*getattr(spider, "seed_problems", []), *getattr(spider, "seed_failures", [])]
+        counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
+        corpus.finish_run(self.db, self.run_id, reason, counts, errors)
+        self.db.close()
+        self.db = None
