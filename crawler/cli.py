@@ -73,7 +73,7 @@ def crawl(urls: tuple[str, ...], seeds_file: str | None, db_path: str, verbose: 
     if not seeds:
         raise click.UsageError("no valid seed to crawl (give URLs or --seeds FILE)")
     corpus.open_db(db_path).close()  # fail early on a bad --db, before the reactor starts
-    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=_log_overrides(verbose))
+    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=_log_overrides(verbose, db_path))
     _print_summary(summary, db_path)
 
 
@@ -95,7 +95,7 @@ def demo(port: int, db_path: str, verbose: int) -> None:
         server = DemoServer(site, port=0).start()
     click.echo(f"demo portal: {server.base_url}/  →  {db_path}", err=True)
     try:
-        overrides = _log_overrides(verbose) | {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.01}
+        overrides = _log_overrides(verbose, db_path) | {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.01}
         summary = run_crawl([Seed(url=server.url(path)) for path in site.seeds], db_path, overrides=overrides)
     finally:
         server.stop()
@@ -173,9 +173,16 @@ def _fetch(url: str) -> tuple[bytes, str | None]:
         raise click.ClickException(f"{url}: could not fetch ({error})") from error
 
 
-def _log_overrides(verbose: int) -> dict[str, Any]:
-    level = {0: "ERROR", 1: "INFO"}.get(verbose, "DEBUG")
-    return {"LOG_LEVEL": level, "GOVREPORTS_PROGRESS": verbose == 0 and sys.stderr.isatty()}
+def _log_overrides(verbose: int, db_path: str) -> dict[str, Any]:
+    """Quiet by default: Scrapy's log goes to ``<db>.log`` and stderr keeps our one-line messages;
+    ``-v``/``-vv`` send the log to stderr instead."""
+    if verbose:
+        return {"LOG_LEVEL": "INFO" if verbose == 1 else "DEBUG"}
+    return {
+        "LOG_LEVEL": "INFO",
+        "LOG_FILE": f"{db_path}.log",
+        "GOVREPORTS_PROGRESS": sys.stderr.isatty(),
+    }
 
 
 def _print_summary(summary: Any, db_path: str) -> None:

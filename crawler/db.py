@@ -125,11 +125,12 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
 
 def upsert_reports(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> int:
     """Insert or update reports by URL in one transaction; ``first_seen_at`` survives updates."""
-    rows = [dict(record) for record in records]
+    table = _table(db, "reports")
+    columns = set(table.columns_dict)
+    rows = [{key: value for key, value in record.items() if key in columns} for record in records]
     if not rows:
         return 0
     now = utcnow()
-    table = _table(db, "reports")
     urls = [row["url"] for row in rows]
     placeholders = ",".join("?" for _ in urls)
     first_seen = dict(

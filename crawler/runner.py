@@ -41,7 +41,7 @@ def run_crawl(
     """Crawl ``seeds`` into ``db_path`` and block until done (starts the reactor: once per process)."""
     from spiders.reports import ReportsSpider
 
-    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(db_path, overrides))
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(
         crawler, seeds=[seed.url for seed in seeds], seed_objects=seeds, seed_problems=seed_problems

@@ -20,7 +20,8 @@ DEFINITIONS = """<html><body><dl><dt>索引号</dt><dd>0001/2020-1</dd>
 <dt>文号</dt><dd>青政办〔2024〕5号</dd>
 <dt>成文日期</dt><dd>2024/3/5</dd></dl></body></html>"""
 
-ONE_CELL = """<html><body><table><tr><td>索引号：0002/2019-7</td><td>发布机构：县政府办</td></tr></table></body></html>"""
+ONE_CELL = """<html><body><table><tr>
+<td>索引号：0002/2019-7</td><td>发布机构：县政府办</td></tr></table></body></html>"""
 
 
 def read(markup: str) -> dict[str, str]:

@@ -1,0 +1,105 @@
+"""Data model of the demo portal: served pages and the ground-truth manifest.
+
+The crawler, extractor and tests all code against these names, so they live apart from the
+page-writing modules: a change in how pages look must never change what the manifest means.
+
+Manifest conventions:
+
+* ``ManifestReport.text`` is the clean report text a perfect extractor would return: no title line,
+  no page chrome, metadata block or spam, and no statistics tables; paragraphs and headings are
+  joined with ``"\\n"``.
+* ``issuer``/``index_no``/``written_date``/``doc_no`` are ``None`` when the page does not show them
+  (``doc_no`` is also ``None`` when the page says 无; ``written_date`` when it shows the ``— —``
+  placeholder).
+* ``tables`` is described in :mod:`crawler.demo.stats`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTTP resource: path (with query string, if any), raw bytes and response metadata."""
+
+    path: str
+    body: bytes
+    content_type: str
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ManifestReport:
+    """Ground truth for one annual-report detail page."""
+
+    path: str
+    title: str
+    report_year: int
+    body: str
+    level: str
+    template_version: str
+    published_date: str
+    written_date: str | None
+    index_no: str | None
+    issuer: str | None
+    doc_no: str | None
+    encoding: str
+    served_charset: str
+    spam_kinds: tuple[str, ...]
+    text: str
+    must_have: tuple[str, ...]
+    must_not: tuple[str, ...]
+    tables: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ManifestDecoy:
+    """A page that looks report-like (title, column or wording) but must never be stored as a report."""
+
+    path: str
+    title: str
+    kind: str
+
+
+@dataclass
+class DemoSite:
+    """The whole generated portal: pages by path plus the manifest of what a crawl should find."""
+
+    pages: dict[str, Page]
+    reports: list[ManifestReport] = field(default_factory=list)
+    decoys: list[ManifestDecoy] = field(default_factory=list)
+    seeds: list[str] = field(default_factory=lambda: ["/"])
+    column_path: str = "/zwgk/xxgknb/"
+
+    def lookup(self, path: str) -> Page | None:
+        """Find the page for a request path: full path+query first, then the bare path.
+
+        A directory path (ending in ``/``) is served by its ``index.html``.
+        """
+        candidates = [path]
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if bare != path:
+            candidates.append(bare)
+        for candidate in candidates:
+            page = self.pages.get(candidate)
+            if page is None and candidate.endswith("/"):
+                page = self.pages.get(candidate + "index.html")
+            if page is not None:
+                return page
+        return None
+
+    def report(self, path: str) -> ManifestReport | None:
+        """The manifest entry of the report served at ``path``, if any."""
+        return next((r for r in self.reports if r.path == path), None)
+
+    def manifest(self) -> dict[str, Any]:
+        """JSON-able ground truth: reports, decoys, seeds and the main report column."""
+        return {
+            "reports": [asdict(r) for r in self.reports],
+            "decoys": [asdict(d) for d in self.decoys],
+            "seeds": list(self.seeds),
+            "column_path": self.column_path,
+        }

@@ -1,0 +1,125 @@
+"""Assembles the deterministic demo portal (:func:`build_site`) from catalog, reports and portal pages.
+
+The demo stands in for a real county portal in tests, benchmarks and demos: every page lives in
+memory, the same bytes come out on every call, and the manifest says what a crawl should find.
+"""
+
+from __future__ import annotations
+
+import random
+
+from crawler.demo import portal, reports, stats
+from crawler.demo.catalog import BODIES, COLUMN, REPORTS, ReportSpec
+from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
+from crawler.demo.layout import ListItem
+from crawler.demo.model import DemoSite, ManifestDecoy, ManifestReport, Page
+
+Crumbs = list[tuple[str, str | None]]
+
+_HOME: tuple[str, str | None] = ("首页", "/")
+_ZWGK: tuple[str, str | None] = ("政务公开", "/zwgk/")
+_BM: tuple[str, str | None] = ("部门信息公开", "/zwgk/bm/")
+
+# Listing columns that hold decoys: path -> (column title, breadcrumb).
+_DECOY_COLUMNS: dict[str, tuple[str, Crumbs]] = {
+    "/zwgk/zfgzbg/": ("政府工作报告", [_HOME, _ZWGK, ("政府工作报告", None)]),
+    "/zwgk/xxgkzn/": ("政府信息公开指南", [_HOME, _ZWGK, ("政府信息公开指南", None)]),
+    "/zwgk/fdzdgk/": ("法定主动公开内容", [_HOME, _ZWGK, ("法定主动公开内容", None)]),
+    "/zwgk/bm/czj/yjs/": (
+        "预决算公开",
+        [_HOME, _ZWGK, _BM, ("青岚县财政局", "/zwgk/bm/czj/"), ("预决算公开", None)],
+    ),
+    "/xwzx/": ("青岚要闻", [_HOME, ("新闻中心", None)]),
+}
+
+
+def _build_reports() -> tuple[list[Page], list[ManifestReport]]:
+    """Report pages and manifest entries; county 上年结转 chains from last year's 结转下年度."""
+    pages, entries = [], []
+    carry: dict[str, tuple[int, list[int]]] = {}
+    ordered = sorted(enumerate(REPORTS), key=lambda pair: (pair[1].body, pair[1].year))
+    for style, spec in ordered:
+        rng = random.Random(f"qinglan-{spec.body}-{spec.year}")
+        last = carry.get(spec.body)
+        carried = last[1] if last and last[0] == spec.year - 1 else None
+        built = reports.build_report(spec, rng, carried, serial=37 + style * 41)
+        if spec.template != "2008":
+            carry[spec.body] = (spec.year, stats.carry_forward_of(built.tables["table3"]))
+        pages.append(reports.render_page(built, style))
+        entries.append(reports.manifest_entry(built))
+    order = {spec.path: i for i, spec in enumerate(REPORTS)}
+    entries.sort(key=lambda e: order[e.path])
+    return pages, entries
+
+
+def _href(column: str, path: str, index: int) -> str:
+    """Listing hrefs as TRS columns write them: mostly ``./YYYYMM/…``, some bare or root-relative."""
+    relative = path[len(column) :]
+    return ("/" + path.lstrip("/")) if index % 5 == 3 else (relative if index % 5 == 2 else "./" + relative)
+
+
+def _items(column: str, entries: list[tuple[str, str, str]]) -> list[ListItem]:
+    ordered = sorted(entries, key=lambda e: e[2], reverse=True)
+    return [ListItem(_href(column, path, i), title, date) for i, (path, title, date) in enumerate(ordered)]
+
+
+def _report_columns() -> list[Page]:
+    """The county 年报 column (3 pages, with the training-notice decoy filed in it) and body columns."""
+    pages: list[Page] = []
+    for key, body in BODIES.items():
+        specs: list[ReportSpec] = [s for s in REPORTS if s.body == key]
+        entries = [(s.path, s.title, s.published[:10]) for s in specs]
+        entries += [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == body.column]
+        crumbs: Crumbs = [_HOME, _ZWGK]
+        if body.level == "部门":
+            crumbs.append(_BM)
+        elif body.level == "乡":
+            crumbs.append(("乡镇信息公开", "/zwgk/xz/"))
+        crumbs.append((body.column_name, None))
+        per_page = 5 if key == "county" else 15
+        pages += portal.listing_pages(
+            body.column, body.column_name, crumbs, _items(body.column, entries), per_page
+        )
+    return pages
+
+
+def _decoy_pages() -> tuple[list[Page], list[ManifestDecoy]]:
+    pages, manifest = [], []
+    for serial, d in enumerate(DECOYS, 1):
+        crumbs = _decoy_crumbs(d)
+        pages.append(portal.decoy_page(d, crumbs, 500 + serial * 7))
+        manifest.append(ManifestDecoy(d.path, d.title, d.kind))
+    for column, (title, crumbs) in _DECOY_COLUMNS.items():
+        entries = [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == column]
+        pages += portal.listing_pages(column, title, crumbs, _items(column, entries), 15)
+    return pages, manifest
+
+
+def _decoy_crumbs(d: DecoySpec) -> Crumbs:
+    if d.column in _DECOY_COLUMNS:
+        title, crumbs = _DECOY_COLUMNS[d.column]
+        return [*crumbs[:-1], (title, d.column)]
+    body = next(b for b in BODIES.values() if b.column == d.column)
+    return [_HOME, _ZWGK, (body.column_name, d.column)]
+
+
+def build_site() -> DemoSite:
+    """The whole demo portal, identical bytes on every call."""
+    report_pages, entries = _build_reports()
+    decoy_pages, decoys = _decoy_pages()
+    pages = [
+        portal.home_page([NEWS_MEETING, NEWS_CONGRESS]),
+        portal.zwgk_page(),
+        *portal.sub_sites(),
+        *portal.plain_sections(),
+        *portal.assets(),
+        *_report_columns(),
+        *report_pages,
+        *decoy_pages,
+    ]
+    by_path: dict[str, Page] = {}
+    for page in pages:
+        if page.path in by_path:
+            raise ValueError(f"duplicate demo page {page.path}")
+        by_path[page.path] = page
+    return DemoSite(pages=by_path, reports=entries, decoys=decoys, seeds=["/", COLUMN], column_path=COLUMN)

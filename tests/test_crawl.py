@@ -1,0 +1,85 @@
+"""End to end: a real Scrapy crawl over HTTP of the demo portal into a real SQLite file."""
+
+from __future__ import annotations
+
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler import db as corpus
+from crawler.fingerprint import canonical_url
+from spiders.reports import ReportsSpider
+
+
+async def crawl(settings: dict, **spider_args) -> dict:
+    crawler = get_crawler(ReportsSpider, settings)
+    await crawler.crawl_async(**spider_args)
+    assert crawler.stats is not None
+    return {"stats": crawler.stats.get_stats(), "spider": crawler.spider}
+
+
+def stored_reports(db_path) -> dict[str, dict]:
+    database = corpus.open_db(db_path, create=False)
+    try:
+        return {row["url"]: row for row in corpus.iter_reports(database)}
+    finally:
+        database.close()
+
+
+@deferred_f_from_coro_f
+async def test_demo_crawl_stores_exactly_the_manifest(demo_server, demo_site, fast_settings, tmp_path):
+    db_path = tmp_path / "corpus.db"
+    result = await crawl(fast_settings(db_path), seeds=demo_server.url("/"))
+    stored = stored_reports(db_path)
+    expected = {canonical_url(demo_server.url(report.path)): report for report in demo_site.reports}
+    assert set(stored) == set(expected)
+    decoys = {canonical_url(demo_server.url(decoy.path)) for decoy in demo_site.decoys}
+    assert not decoys & set(stored)
+    for url, report in expected.items():
+        assert stored[url]["title"] == report.title
+        assert stored[url]["report_year"] == report.report_year
+        assert stored[url]["published_date"] == report.published_date
+    assert result["stats"]["finish_reason"] == "finished"
+
+
+@deferred_f_from_coro_f
+async def test_the_crawl_is_focused_and_obeys_robots(demo_server, demo_site, fast_settings, tmp_path):
+    before = len(demo_server.requests)
+    await crawl(fast_settings(tmp_path / "corpus.db"), seeds=demo_server.url("/"))
+    fetched = demo_server.requests[before:]
+    assert "/robots.txt" in fetched
+    assert not any(path.startswith(("/search", "/admin")) for path in fetched)
+    assert len(fetched) < len(demo_site.pages)  # a focused crawl never walks the whole portal
+    assert len(fetched) == len(set(fetched))  # nothing fetched twice
+
+
+@deferred_f_from_coro_f
+async def test_gbk_pages_come_out_as_correct_text(demo_server, demo_site, fast_settings, tmp_path):
+    db_path = tmp_path / "corpus.db"
+    await crawl(fast_settings(db_path), seeds=demo_server.url(demo_site.column_path))
+    stored = stored_reports(db_path)
+    gbk = [report for report in demo_site.reports if report.encoding == "gbk"]
+    assert any(report.served_charset == "utf-8" for report in gbk)  # the wrong-header page is among them
+    for report in gbk:
+        row = stored[canonical_url(demo_server.url(report.path))]
+        assert row["encoding"] == "gb18030"
+        for phrase in report.must_have:
+            assert phrase in row["text"], (report.path, phrase)
+
+
+@deferred_f_from_coro_f
+async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_site, fast_settings, tmp_path):
+    db_path = tmp_path / "corpus.db"
+    seeds = ["not-a-url", "http://127.0.0.1:1/", demo_server.url("/robots.txt"), demo_server.url("/")]
+    result = await crawl(fast_settings(db_path, RETRY_TIMES=0), seeds=",".join(seeds))
+    spider = result["spider"]
+    assert spider.seed_problems == ["seed 'not-a-url': not a URL (no http:// or https://)"]
+    failures = sorted(spider.seed_failures)
+    assert len(failures) == 2
+    assert failures[0].startswith("seed http://127.0.0.1:1/: unreachable (")
+    assert (
+        failures[1] == f"seed {demo_server.url('/robots.txt')}: not an HTML page (text/plain; charset=utf-8)"
+    )
+    assert all("\n" not in failure for failure in failures)
+    assert len(stored_reports(db_path)) == len(demo_site.reports)
+    (run,) = corpus.list_runs(corpus.open_db(db_path))
+    assert "not-a-url" in run["errors"] and "127.0.0.1:1" in run["errors"]
