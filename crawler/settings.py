@@ -39,6 +39,7 @@ REDIRECT_MAX_TIMES = 10
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.ProgressLine": 500,
 }

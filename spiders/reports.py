@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -190,7 +191,9 @@ class ReportsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
         reason = _failure_reason(failure)
-        if meta.get("role") == "seed":
+        if isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value):
+            self._inc("pages/robots_forbidden")
+        elif meta.get("role") == "seed":
             self._seed_failed(meta["seed"], f"unreachable ({reason})")
         else:
             self._inc("pages/failed")

@@ -83,3 +83,17 @@ async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_si
     assert len(stored_reports(db_path)) == len(demo_site.reports)
     (run,) = corpus.list_runs(corpus.open_db(db_path))
     assert "not-a-url" in run["errors"] and "127.0.0.1:1" in run["errors"]
+
+
+@deferred_f_from_coro_f
+async def test_no_remote_control_or_telnet_port(demo_server, fast_settings, tmp_path):
+    from crawler import settings as project_settings
+
+    assert project_settings.REMOTE_CONTROL_ENABLED is False
+    assert project_settings.TELNETCONSOLE_ENABLED is False
+    crawler = get_crawler(ReportsSpider, fast_settings(tmp_path / "c.db"))
+    await crawler.crawl_async(seeds=demo_server.url("/zwgk/xxgknb/"))
+    assert crawler.extensions is not None
+    names = {type(extension).__name__ for extension in crawler.extensions.middlewares}
+    assert not names & {"RemoteControl", "TelnetConsole"}
+    assert "ProgressLine" not in names  # off unless the CLI asks for it
