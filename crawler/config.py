@@ -13,6 +13,9 @@ class SettingsReader(Protocol):
     def getint(self, name: str, default: int = 0) -> int: ...
 
 
+RENDER_MODES = ("auto", "never", "always")
+
+
 @dataclass(frozen=True)
 class CrawlConfig:
     db_path: str = "output/corpus.db"
@@ -20,6 +23,8 @@ class CrawlConfig:
     max_pages_per_site: int = 400
     max_listing_pages: int = 50
     store_batch_size: int = 50
+    render: str = "auto"  # auto | never | always: when pages go through the browser
+    render_timeout_ms: int = 15_000
 
     @classmethod
     def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
@@ -29,7 +34,13 @@ class CrawlConfig:
             max_pages_per_site=settings.getint("GOVREPORTS_MAX_PAGES_PER_SITE", cls.max_pages_per_site),
             max_listing_pages=settings.getint("GOVREPORTS_MAX_LISTING_PAGES", cls.max_listing_pages),
             store_batch_size=settings.getint("GOVREPORTS_STORE_BATCH_SIZE", cls.store_batch_size),
+            render=str(settings.get("GOVREPORTS_RENDER") or cls.render).lower(),
+            render_timeout_ms=settings.getint("GOVREPORTS_RENDER_TIMEOUT_MS", cls.render_timeout_ms),
         )
+        if config.render not in RENDER_MODES:
+            raise ValueError(
+                f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {config.render!r}"
+            )
         for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
             if getattr(config, name) < 1:
                 raise ValueError(f"GOVREPORTS_{name.upper()} must be at least 1")

@@ -22,4 +22,11 @@ class ReportItem:
     referer: str | None = None
     anchor_text: str | None = None
     fetched_at: str | None = None
+    # The report page an attachment was linked from: the attachment is a file of that report.
+    parent_url: str | None = None
+    rendered: bool = False
+    # Carried from the seed list (CSV columns) into the stored record.
+    seed_body: str | None = None
+    seed_region: str | None = None
+    seed_level: str | None = None
     record: dict[str, Any] = field(default_factory=dict)

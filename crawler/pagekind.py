@@ -6,6 +6,8 @@ and the extraction pipeline (whether a fetched page is really a report).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from crawler import patterns
 from crawler.textutil import normalise_space
 
@@ -73,3 +75,82 @@ def create_page_html_urls(script: str) -> list[str]:
 
 def is_listing_page_url(url: str) -> bool:
     return bool(patterns.INDEX_N_URL.search(url.split("?", 1)[0]))
+
+
+def is_attachment_url(url: str) -> bool:
+    return bool(patterns.ATTACHMENT_URL.search(url))
+
+
+def is_page_query(url: str) -> bool:
+    """``list.jsp?page=3``: another page of a list, told apart by its query alone."""
+    return bool(patterns.PAGE_QUERY.search(urlsplit(url).query))
+
+
+def is_trap_url(url: str) -> bool:
+    """Calendars, date filters, session ids and timestamps make endless URL spaces: never follow them."""
+    return bool(patterns.TRAP_QUERY.search(urlsplit(url).query))
+
+
+def without_session(url: str) -> str:
+    """``list.jsp;jsessionid=AB12?page=2`` → ``list.jsp?page=2``: one URL per page, not per visit."""
+    return patterns.SESSION_IN_PATH.sub("", url)
+
+
+def is_challenge(status: int, body: bytes, *, rendered: bool = False) -> bool:
+    """A WAF/anti-bot interstitial: a short page of script and no links, answered with 202/412/… or
+    carrying a challenge marker. Never report content. After the browser ran it (``rendered``), the
+    first answer's status no longer counts: only what the page now shows."""
+    if len(body) > patterns.CHALLENGE_MAX_BYTES:
+        return False
+    text = body.decode("utf-8", "replace").lower()
+    if "<script" not in text or "<a " in text:
+        return False
+    if not rendered and status in patterns.CHALLENGE_STATUSES:
+        return True
+    return bool(patterns.CHALLENGE_MARKERS.search(text))
+
+
+def looks_script_filled(html_text: str) -> bool:
+    """A list page whose items are loaded by script (XHR/JSON, avalon, Vue): it needs a browser."""
+    return bool(patterns.SCRIPT_FILLED_LIST.search(html_text))
+
+
+# Link scores: the spider's request priority. Reports first, then the lists that hold them, then the
+# way there; stronger evidence (text over URL, 信息公开 over 部门) scores higher.
+SCORE_REPORT = 100
+SCORE_LISTING = 80
+SCORE_COLUMN_TEXT = 70
+SCORE_COLUMN_URL = 50
+SCORE_SECTION_TEXT = 40
+SCORE_SECTION_URL = 20
+
+
+def link_score(text: str, title: str, url: str, *, in_column: bool, page_url: str) -> tuple[str, int] | None:
+    """``(role, score)`` of a link worth following, or None. Roles: report, column, listing, section."""
+    if is_trap_url(url):
+        return None
+    label = title or text
+    if is_report_title(title) or is_report_title(text):
+        return "report", SCORE_REPORT
+    if is_attachment_url(url) and in_column and report_year(label) is not None:
+        return "report", SCORE_REPORT
+    if is_report_column(text, url):
+        return "column", SCORE_COLUMN_TEXT if text else SCORE_COLUMN_URL
+    if in_column and (is_next_page_text(text) or is_sibling_listing(page_url, url)):
+        return "listing", SCORE_LISTING
+    if is_section_link(text, url):
+        strong = bool(patterns.SECTION_TEXT.search(normalise_space(text)))
+        bonus = 10 if patterns.SECTION_URL.search(url) else 0
+        return "section", (SCORE_SECTION_TEXT if strong else SCORE_SECTION_URL) + bonus
+    return None
+
+
+def is_sibling_listing(page_url: str, link_url: str) -> bool:
+    """Another page of the same list: ``index_2.html`` next to ``index_1.html``, or ``?page=3``."""
+    page, link = urlsplit(page_url), urlsplit(link_url)
+    page_dir, link_dir = page.path.rsplit("/", 1)[0], link.path.rsplit("/", 1)[0]
+    if link_dir != page_dir:
+        return False
+    return is_listing_page_url(link.path) or (
+        is_page_query(link_url) and link.path.endswith(page.path.rsplit("/", 1)[1])
+    )

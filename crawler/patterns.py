@@ -39,6 +39,7 @@ SECTION_URL = re.compile(r"(zwgk|xxgk|zfxxgk|gkml|/bm/|/xz/|bmxxgk)", re.IGNOREC
 # Sections that never lead to reports and cost requests.
 SKIP_LINK_TEXT = re.compile(
     r"政府工作报告|信息公开指南|公开指南|依申请公开|意见征集|在线访谈|领导信箱|网上调查|政务服务|办事|登录|注册"
+    r"|预决算|预算|决算"
 )
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一?页|后一?页|next|>|›|»)\s*$", re.IGNORECASE)
 
@@ -47,13 +48,38 @@ CREATE_PAGE_HTML = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)"
 )
 INDEX_N_URL = re.compile(r"/(index|list|default)(_\d+)?\.(s?html?|jsp|php)$", re.IGNORECASE)
+# ?page=N / ?pageNo=N / ?currentPage=N listings.
+PAGE_QUERY = re.compile(r"(^|&)(page|pageno|pagenum|currentpage|curpage|p|pageindex)=\d+", re.IGNORECASE)
+# Query parameters that make endless URL spaces: calendars, dates, sessions, timestamps.
+TRAP_QUERY = re.compile(
+    r"(^|&)(date|day|month|year|week|calendar|rili|time|timestamp|jsessionid|sessionid|sid|phpsessid|_)=",
+    re.IGNORECASE,
+)
+SESSION_IN_PATH = re.compile(r";(jsessionid|sessionid|sid)=[^/?#]*", re.IGNORECASE)
+# Signs that a listing's items are filled in by script (the browser must render it).
+SCRIPT_FILLED_LIST = re.compile(
+    r"XMLHttpRequest|\$\.(ajax|get|post|getJSON)\(|fetch\(|ms-repeat|ms-for|v-for=|axios\.|\.json\b",
+    re.IGNORECASE,
+)
 
 # --- Documents -----------------------------------------------------------------------------------
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
-ATTACHMENT_URL = re.compile(r"\.(pdf|docx?|wps|xlsx?|zip|rar|jpg|jpeg|png|gif)(\?|$)", re.IGNORECASE)
+# Report attachments whose text we extract.
+ATTACHMENT_URL = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)(\?|$)", re.IGNORECASE)
 NON_PAGE_URL = re.compile(
-    r"\.(css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|flv|swf|zip|rar|exe|apk)(\?|$)", re.IGNORECASE
+    r"\.(css|js|json|jpg|jpeg|png|gif|bmp|ico|svg|mp4|mp3|flv|swf|zip|rar|7z|exe|apk|txt|xml)(\?|$)",
+    re.IGNORECASE,
 )
+
+# --- Anti-bot challenge pages (瑞数, 知道创宇/加速乐 and similar WAF interstitials) -------------------
+CHALLENGE_STATUSES = (202, 403, 412, 521)
+CHALLENGE_MARKERS = re.compile(
+    r"安全验证|验证中|请开启JavaScript|please enable javascript|__jsl_clearance|_waf|waf_|clearance"
+    r"|\$_ts|challenge|cf-browser-verification|滑动验证|人机验证|正在进行安全检测",
+    re.IGNORECASE,
+)
+# A challenge page is short: a script and little else.
+CHALLENGE_MAX_BYTES = 20_000
 
 # --- Encoding ------------------------------------------------------------------------------------
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
@@ -103,3 +129,87 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
 METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".
 METADATA_EMPTY = re.compile(r"^[\s—\-–_/无暂]*$")
+
+# --- Spam and boilerplate cleaning (DOMAIN.md §3; used by crawler/spam.py) -----------------------
+# Spam words. STRONG ones never occur in a disclosure report; WEAK ones do now and then (澳门回归,
+# 成人教育, 福利彩票开奖, 打击网络赌场), so they count only in link texts, two or more together.
+SPAM_STRONG_WORDS = (
+    "新葡京", "百家乐", "时时彩", "北京赛车", "pk10", "体育投注", "娱乐城", "彩金", "真人视讯", "真人娱乐",
+    "老虎机", "电子游艺", "线上赌", "网赌", "赌球", "金沙娱乐", "葡京娱乐", "股票配资", "代孕",
+    "无码", "成人影院", "午夜影院", "理论片", "亚洲日韩", "日韩午夜", "波多野", "内射", "av高清", "av在线",
+    "约炮",
+)  # fmt: skip
+SPAM_WEAK_WORDS = (
+    "澳门", "六合彩", "成人", "自拍", "午夜", "投注", "开奖", "彩票", "棋牌", "视频", "免费", "在线",
+    "高清", "日韩", "影院", "博彩", "赌场", "色情", "裸聊", "一区二区",
+)  # fmt: skip
+SPAM_STRONG = re.compile("|".join(re.escape(word) for word in SPAM_STRONG_WORDS), re.IGNORECASE)
+SPAM_WEAK = re.compile("|".join(re.escape(word) for word in SPAM_WEAK_WORDS), re.IGNORECASE)
+# "Sub-site" channels that spam link farms mix into their place-name runs (seed 000: 手游| 军事| 星座).
+SPAM_FARM_FILLERS = frozenset(
+    {"手游", "军事", "星座", "娱乐", "彩票", "游戏", "小说", "影视", "动漫", "电竞"}
+)
+# A place name: anything ending in an administrative unit, or one of the big cities spam farms use bare.
+PLACE_NAME = re.compile(
+    r"^[\u4e00-\u9fff]{1,8}(省|市|县|區|区|縣|州|旗|盟|镇|鎮|乡|鄉|自治区|特别行政区)$"
+    r"|^(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|昆明|南宁|沈阳|哈尔滨|济南|青岛|"
+    r"厦门|福州|合肥|南昌|贵阳|兰州|太原|石家庄|呼和浩特|乌鲁木齐|拉萨|西宁|银川|海口|长春|大连|苏州|宁波)$"
+)
+
+# Hidden by inline style, matched on the lower-cased style with all whitespace removed.
+HIDDEN_STYLE = re.compile(
+    r"(?:^|;)(?:display:none|visibility:hidden|opacity:0(?:\.0*)?(?:;|$|!)|font-size:0(?:px|pt|em)?(?:;|$|!)"
+    r"|text-indent:-\d{3,}|(?:left|top|right|margin-left|margin-top):-\d{3,})"
+)
+ZERO_SIZE_STYLE = re.compile(r"(?:^|;)(?:height|width):[01](?:px)?(?:;|$|!)")
+OVERFLOW_HIDDEN_STYLE = re.compile(r"overflow:hidden")
+STYLE_COLOR = re.compile(r"(?:^|;)color:([#\w]+)")
+STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:([#\w]+)")
+# The simple selectors (tag.class, .class, #id) of a page's own <style> rules that we act on.
+CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
+# Elements that hide or animate what they hold; judged like hidden ones.
+HIDING_TAGS = ("marquee", "noscript")
+# document.write(...) in a script, the string literals it writes, and JS escapes inside them.
+DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
+JS_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\(.)")
+# The end of the document: anything after the last </html> is outside every page template.
+HTML_END = re.compile(rb"</html\s*>", re.IGNORECASE)
+
+# Host rules: gov.cn hosts are "the site" for every gov page (they link each other all the time),
+# also behind the IPv6 proxies some portals link through (credit-xm-gov-cnx….ipv6best.cn).
+GOV_HOST = re.compile(r"(^|\.)gov\.cn$|gov[.-]cnx?[0-9a-f]*x*\.ipv6best\.cn$")
+# Text that shows a copied page is a government one (simplified or traditional).
+GOV_TEXT = re.compile(r"政府|人民|信息公[开開]")
+
+# Pinyin glosses inserted by mirrors after each character: 數(shù), 政(zheng)府(fu).
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（]([a-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]{1,6})[)）]")
+PINYIN_SYLLABLE = re.compile(
+    r"^(zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui"
+    r"|ue|ve|a|o|e|i|u|v)$"
+)
+# Below this many glosses on a page a "(a)" is an enumeration, not a mirror's gloss.
+MIN_PINYIN_GLOSSES = 3
+
+# A "地名| 地名| …" run: short tokens split by bars (table rows start with "| " and are not runs).
+BAR_SPLIT = re.compile(r"\s*[|｜]\s*")
+MIN_RUN_TOKENS = 6
+
+# Residual page chrome in the text (seeds 000–004, DOMAIN.md §2). Matched on short lines only.
+CHROME_LINE = re.compile(
+    r"您好[,，]?\s*今天是|浏览(?:量|次数)\s*[:：]|瀏覽(?:量|次數)|我要纠错|【?\s*字体\s*[:：]|字[号體体]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小"
+    r"|\[?\s*打印\s*\]?\s*\[?\s*关闭|\[?\s*打印本页\s*\]?|关闭窗口|^分享到|^分享\s*[:：]|ICP\s*备\s*\d|ICP备案|公网安备"
+    r"|公網安備|网站标识码|網站標識碼|版权所有|版權所有|主办单位\s*[:：]|承办单位\s*[:：]|当前位置\s*[:：]|技术支持\s*[:：]"
+    r"|建议使用.{0,20}分辨率|^相关链接$|^朗读$|^上一篇|^下一篇|扫一扫在手机打开|联系我们$"
+)
+MAX_CHROME_LINE_CHARS = 100
+# Lines made only of portal navigation words: "移动门户 微信 微博 OA办公".
+CHROME_WORDS = frozenset(
+    {"移动门户", "微信", "微博", "OA办公", "手机版", "无障碍", "长者模式", "打印", "关闭", "收藏", "分享",
+     "返回顶部", "网站地图", "联系我们", "关于我们", "English", "繁體", "繁体", "简体", "登录", "注册",
+     "[", "]", "|"}
+)  # fmt: skip
+WORD_SPLIT = re.compile(r"[\s|｜/、]+")
+# Sentence ends, to cut a spam sentence out of an otherwise genuine line.
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")

@@ -28,7 +28,7 @@ def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dic
     settings = project_settings.as_dict()
     settings["GOVREPORTS_DB"] = db_path
     settings.update(overrides or {})
-    return settings
+    return project_settings.for_render_mode(settings, str(settings["GOVREPORTS_RENDER"]))
 
 
 def run_crawl(

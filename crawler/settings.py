@@ -6,6 +6,7 @@ Scrapy reads this module through ``scrapy.cfg``; the CLI and the tests start fro
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from crawler import __version__
@@ -48,6 +49,38 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ChallengeMiddleware": 590,
+}
+
+# JavaScript-rendered pages go through Debian's chromium via scrapy-playwright, only when a page needs
+# it (GOVREPORTS_RENDER). The browser starts at the first such page, never for a portal without JS.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+    "headless": True,
+    # No background traffic: the browser talks only to the portal it renders.
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ],
+}
+PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_heavy_resources"
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dedupe.UrlDedupePipeline": 500,
@@ -59,6 +92,10 @@ ITEM_PIPELINES = {
 GOVREPORTS_DB = "output/corpus.db"
 # Links followed away from the seed before the spider gives up on a branch.
 GOVREPORTS_MAX_DEPTH = 6
+# When pages go through the browser: "auto" (a script-filled list, a challenge page), "never", "always".
+GOVREPORTS_RENDER = "auto"
+# How long a rendered page may take to show its links (ms).
+GOVREPORTS_RENDER_TIMEOUT_MS = 15_000
 # Show a one-line progress display on stderr (the CLI turns it on).
 GOVREPORTS_PROGRESS = False
 # Pages fetched per site at most: a focused crawl never walks a whole portal.
@@ -72,3 +109,11 @@ GOVREPORTS_STORE_BATCH_SIZE = 50
 def as_dict() -> dict[str, Any]:
     """The settings above as a plain dict, for ``CrawlerProcess`` and ``get_crawler`` in tests."""
     return {name: value for name, value in globals().items() if name.isupper()}
+
+
+def for_render_mode(settings: dict[str, Any], mode: str) -> dict[str, Any]:
+    """Settings for a render mode: with ``never`` no browser handler is installed at all."""
+    settings = dict(settings, GOVREPORTS_RENDER=mode)
+    if mode == "never":
+        settings["DOWNLOAD_HANDLERS"] = {}
+    return settings

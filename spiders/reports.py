@@ -1,14 +1,17 @@
-"""The ``reports`` spider: from each seed to its report column, through the listings, to the reports.
+"""The ``reports`` spider: from each seed to its report columns, through the listings, to the reports.
 
-It follows only what leads to reports — section links (政务公开, 信息公开, department pages), report
-columns (信息公开年报…), pagination (next links, ``createPageHTML`` pagers, ``index_N.html``) and
-report links — never off the seed's host, within per-site page and depth budgets. Deciding what a
-link or title is lives in :mod:`crawler.pagekind`; this module only schedules.
+A focused crawl: every link is scored (:func:`crawler.pagekind.link_score`) by its anchor text,
+``title`` attribute and URL, and only what leads to reports is followed — section links (政务公开,
+信息公开, department and township pages), report columns (信息公开年报…), pagination (next links,
+``index_N.html``, ``?page=N``, TRS ``createPageHTML``), report pages and attachments — never off the
+seed's host, within per-site page, depth and listing budgets. Script-filled lists go through the
+browser only when a page needs it (``GOVREPORTS_RENDER``); a seed column that has moved is found
+again from the site's home page. Deciding what a link or page is lives in :mod:`crawler.pagekind`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,11 +28,14 @@ from crawler import pagekind, patterns
 from crawler.config import CrawlConfig
 from crawler.encoding import decode_html
 from crawler.items import ReportItem
+from crawler.middlewares import render_meta
 from crawler.seeds import Seed, collect_seeds
 from crawler.textutil import normalise_space
 
-# Request priorities: reports first, then the pages that list them, then the way to them.
-PRIORITY = {"report": 30, "listing": 25, "column": 20, "section": 10, "seed": 0}
+# Roles whose pages are lists of reports (their links may paginate).
+LIST_ROLES = ("column", "listing")
+# Per-seed counters kept for the run record.
+SEED_COUNTERS = ("pages", "listing_pages", "reports", "attachments", "rendered", "errors")
 
 
 class ReportsSpider(scrapy.Spider):
@@ -53,7 +59,11 @@ class ReportsSpider(scrapy.Spider):
             urls = seeds.split(",") if isinstance(seeds, str) else list(seeds or [])
             self.seeds, self.seed_problems = collect_seeds([u for u in urls if u.strip()], seeds_file)
         self.seed_failures: list[str] = []
+        self.notes: list[str] = []
+        self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
         self.pages_per_site: Counter[str] = Counter()
+        self.seen_reports: set[str] = set()
+        self.rediscovered_hosts: set[str] = set()
         self.config = CrawlConfig()
 
     @classmethod
@@ -68,7 +78,8 @@ class ReportsSpider(scrapy.Spider):
             self._inc("seeds/bad")
         for seed in self.seeds:
             self._inc("seeds/ok")
-            yield self._request(seed.url, "seed", seed=seed, depth=0, referer=None, anchor=None)
+            role = "report" if pagekind.is_attachment_url(seed.url) else "seed"
+            yield self._request(seed.url, role, seed=seed, depth=0, referer=None, anchor=None)
 
     # --- scheduling ------------------------------------------------------------------------------
     def _request(
@@ -80,22 +91,30 @@ class ReportsSpider(scrapy.Spider):
         depth: int,
         referer: str | None,
         anchor: str | None,
+        score: int = 0,
         listing_pages: int = 0,
+        parent: str | None = None,
+        render: bool = False,
     ) -> scrapy.Request:
         self.pages_per_site[urlsplit(url).netloc] += 1
+        meta: dict[str, Any] = {
+            "role": role,
+            "seed": seed,
+            "depth": depth,
+            "anchor": anchor,
+            "listing_pages": listing_pages,
+            "parent": parent,
+        }
+        attachment = pagekind.is_attachment_url(url)
+        if not attachment and (render or self.config.render == "always"):
+            meta |= render_meta(self.config)
         return scrapy.Request(
             url,
             callback=self.parse,
             errback=self.on_error,
-            priority=PRIORITY[role],
-            dont_filter=role == "seed",
-            meta={
-                "role": role,
-                "seed": seed,
-                "depth": depth,
-                "anchor": anchor,
-                "listing_pages": listing_pages,
-            },
+            priority=score,
+            dont_filter=role == "seed" or render,
+            meta=meta,
             headers={"Referer": referer} if referer else None,
         )
 
@@ -105,99 +124,208 @@ class ReportsSpider(scrapy.Spider):
         self._inc("budget/pages_per_site")
         return False
 
-    def _inc(self, key: str) -> None:
+    def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler and self.crawler.stats:
-            self.crawler.stats.inc_value(f"govreports/{key}")
+            self.crawler.stats.inc_value(f"govreports/{key}", count)
+
+    def _count(self, seed: Seed, key: str) -> None:
+        self.per_seed[seed.url][key] += 1
 
     # --- callbacks -------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         meta = response.meta
         seed: Seed = meta["seed"]
+        self._count(seed, "pages")
+        if meta.get("govreports_rendered"):
+            self._count(seed, "rendered")
+            self._inc("pages/rendered")
         if not isinstance(response, TextResponse) or not _is_html(response):
-            if meta["role"] == "seed":
-                kind = _header(response.headers, "Content-Type") or "no Content-Type"
-                self._seed_failed(seed, f"not an HTML page ({kind})")
+            yield from self._parse_document(response, seed)
             return
         page = _selector(response)
         title = _page_title(page)
-        if meta["role"] == "report" or pagekind.is_report_title(title):
-            self._inc("pages/report")
-            yield ReportItem(
-                url=response.url,
-                body=response.body,
-                status=response.status,
-                content_type=_header(response.headers, "Content-Type"),
-                seed=seed.url,
-                referer=_header(response.request.headers if response.request else {}, "Referer"),
-                anchor_text=meta.get("anchor"),
-                fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-            )
+        if meta["role"] == "report" or (meta["role"] != "attachment" and pagekind.is_report_title(title)):
+            yield self._item(response, seed)
+            yield from self._attachments_of(response, page, seed)
             return
+        if meta["role"] == "seed" and _moved_to_home(response):
+            yield from self._rediscover(seed, response.url, "redirected to the home page")
+        if meta["role"] in LIST_ROLES:
+            self._count(seed, "listing_pages")
         yield from self._follow(response, page, seed)
+
+    def _parse_document(self, response: Response, seed: Seed) -> Iterator[Any]:
+        """A non-HTML answer: an attachment we asked for is an item; anything else is noted."""
+        meta = response.meta
+        if meta["role"] in ("report", "attachment") and pagekind.is_attachment_url(response.url):
+            self._count(seed, "attachments")
+            yield self._item(response, seed)
+        elif meta["role"] == "seed":
+            kind = _header(response.headers, "Content-Type") or "no Content-Type"
+            self._seed_failed(seed, f"not an HTML page ({kind})")
+
+    def _item(self, response: Response, seed: Seed) -> ReportItem:
+        meta = response.meta
+        if meta.get("parent") is None:
+            self._count(seed, "reports")
+            self._inc("pages/report")
+        request_headers = response.request.headers if response.request is not None else {}
+        return ReportItem(
+            url=response.url,
+            body=response.body,
+            status=response.status,
+            content_type=_header(response.headers, "Content-Type"),
+            seed=seed.url,
+            referer=_header(request_headers, "Referer"),
+            anchor_text=meta.get("anchor"),
+            fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            parent_url=meta.get("parent"),
+            rendered=bool(meta.get("govreports_rendered")),
+            seed_body=seed.body,
+            seed_region=seed.region,
+            seed_level=seed.level,
+        )
+
+    def _attachments_of(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
+        """Files linked from a report page (its PDF/DOCX versions): files of the same report."""
+        if response.meta.get("parent") is not None:
+            return
+        host = urlsplit(response.url).netloc
+        for anchor in page.css("a[href]"):
+            url = response.urljoin((anchor.attrib.get("href") or "").strip()).split("#", 1)[0]
+            if not pagekind.is_attachment_url(url) or urlsplit(url).netloc != host:
+                continue
+            if self._within_budget(url):
+                text = normalise_space(" ".join(anchor.css("::text").getall()))
+                yield self._request(
+                    url,
+                    "attachment",
+                    seed=seed,
+                    depth=response.meta["depth"],
+                    referer=response.url,
+                    anchor=text,
+                    score=pagekind.SCORE_REPORT,
+                    parent=response.url,
+                )
 
     def _follow(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
         meta = response.meta
         role, depth = meta["role"], meta["depth"]
         seed_host = urlsplit(seed.url).netloc
-        in_column = role in ("column", "listing") or pagekind.is_report_column(_page_title(page))
-        for url, text, role_of_link in self._links(response, page, in_column):
-            if urlsplit(url).netloc != seed_host or not self._within_budget(url):
+        in_column = role in LIST_ROLES or pagekind.is_report_column(_page_title(page))
+        links = list(self._links(response, page, in_column))
+        new_reports = [
+            url for url, _, link_role, _ in links if link_role == "report" and url not in self.seen_reports
+        ]
+        self.seen_reports.update(new_reports)
+        if in_column and not any(link_role in ("report", "listing") for _, _, link_role, _ in links):
+            yield from self._empty_list(response, seed)
+        for url, text, link_role, score in links:
+            if urlsplit(url).netloc != seed_host:
                 continue
-            next_depth = depth + (1 if role_of_link == "section" else 0)
-            listing_pages = meta["listing_pages"] + (1 if role_of_link == "listing" else 0)
+            if link_role == "listing" and not new_reports and role == "listing":
+                # this page listed nothing new: its pager leads nowhere (an endless ?page=N)
+                self._inc("trap/listing_exhausted")
+                continue
+            next_depth = depth + (1 if link_role == "section" else 0)
+            listing_pages = meta["listing_pages"] + (1 if link_role == "listing" else 0)
             if next_depth > self.config.max_depth:
                 self._inc("budget/depth")
                 continue
             if listing_pages > self.config.max_listing_pages:
                 self._inc("budget/listing_pages")
                 continue
+            if not self._within_budget(url):
+                continue
             yield self._request(
                 url,
-                role_of_link,
+                link_role,
                 seed=seed,
                 depth=next_depth,
                 referer=response.url,
                 anchor=text,
+                score=score,
                 listing_pages=listing_pages,
             )
 
+    def _empty_list(self, response: TextResponse, seed: Seed) -> Iterator[scrapy.Request]:
+        """A report list that shows nothing: render it if a script fills it, else the column is gone."""
+        meta = response.meta
+        if meta.get("govreports_rendered"):
+            return
+        text = response.text if response.encoding else ""
+        if self.config.render == "auto" and pagekind.looks_script_filled(text):
+            self._inc("render/script_filled_list")
+            yield self._request(
+                response.url,
+                meta["role"],
+                seed=seed,
+                depth=meta["depth"],
+                referer=None,
+                anchor=meta.get("anchor"),
+                score=pagekind.SCORE_LISTING,
+                listing_pages=meta["listing_pages"],
+                render=True,
+            )
+        elif meta["role"] == "seed":
+            yield from self._rediscover(seed, response.url, "the column lists no reports")
+
     def _links(
         self, response: TextResponse, page: Selector, in_column: bool
-    ) -> Iterator[tuple[str, str, str]]:
-        """(absolute URL, anchor text, role) of every link worth following from this page."""
+    ) -> Iterator[tuple[str, str, str, int]]:
+        """(absolute URL, anchor text, role, score) of every link worth following from this page."""
         for anchor in page.css("a[href]"):
             href = (anchor.attrib.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 continue
-            url = response.urljoin(href).split("#", 1)[0]
+            url = pagekind.without_session(response.urljoin(href).split("#", 1)[0])
             if not url.startswith(("http://", "https://")) or patterns.NON_PAGE_URL.search(url):
                 continue
             text = normalise_space(" ".join(anchor.css("::text").getall()))
             title_attr = normalise_space(anchor.attrib.get("title", ""))
-            if pagekind.is_report_title(title_attr) or pagekind.is_report_title(text):
-                yield url, title_attr or text, "report"
-            elif pagekind.is_report_column(text, url):
-                yield url, text, "column"
-            elif in_column and (pagekind.is_next_page_text(text) or _sibling_listing(response.url, url)):
-                yield url, text, "listing"
-            elif pagekind.is_section_link(text, url):
-                yield url, text, "section"
+            scored = pagekind.link_score(text, title_attr, url, in_column=in_column, page_url=response.url)
+            if scored is None:
+                if pagekind.is_trap_url(url):
+                    self._inc("trap/skipped")
+                continue
+            yield url, title_attr or text, *scored
         if in_column:
             for script in page.css("script::text").getall():
                 for relative in pagekind.create_page_html_urls(script):
-                    yield urljoin(response.url, relative), "createPageHTML", "listing"
+                    yield urljoin(response.url, relative), "createPageHTML", "listing", pagekind.SCORE_LISTING
 
-    def on_error(self, failure: Failure) -> None:
+    # --- failures and moved columns --------------------------------------------------------------
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
         reason = _failure_reason(failure)
+        seed: Seed | None = meta.get("seed")
         if isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value):
             self._inc("pages/robots_forbidden")
-        elif meta.get("role") == "seed":
-            self._seed_failed(meta["seed"], f"unreachable ({reason})")
+            return
+        if seed is not None:
+            self._count(seed, "errors")
+        if meta.get("role") == "seed" and seed is not None:
+            if _is_gone(failure) and urlsplit(seed.url).path not in ("", "/"):
+                yield from self._rediscover(seed, seed.url, reason)
+            else:
+                self._seed_failed(seed, f"unreachable ({reason})")
         else:
             self._inc("pages/failed")
             self.logger.warning("failed: %s: %s", request.url if request is not None else "?", reason)
+
+    def _rediscover(self, seed: Seed, url: str, reason: str) -> Iterator[scrapy.Request]:
+        """A seed column that moved or vanished: start again from the site's home page, and say so."""
+        parts = urlsplit(url)
+        home = f"{parts.scheme}://{parts.netloc}/"
+        note = f"seed {seed.url}: column gone ({reason}); re-discovering from {home}"
+        self.notes.append(note)
+        self.logger.warning(note)
+        self._inc("seeds/rediscovered")
+        if parts.netloc in self.rediscovered_hosts or url == home:
+            return
+        self.rediscovered_hosts.add(parts.netloc)
+        yield self._request(home, "section", seed=seed, depth=0, referer=None, anchor=None, render=False)
 
     def _seed_failed(self, seed: Seed, reason: str) -> None:
         message = f"seed {seed.url}: {reason}"
@@ -213,6 +341,17 @@ def _failure_reason(failure: Failure) -> str:
     name = failure.type.__name__ if failure.type else "error"
     message = failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else ""
     return f"{name}: {message}" if message else name
+
+
+def _is_gone(failure: Failure) -> bool:
+    return isinstance(failure.value, HttpError) and failure.value.response.status in (404, 410)
+
+
+def _moved_to_home(response: TextResponse) -> bool:
+    """A seed deeper than the home page that landed on the home page (a moved column)."""
+    asked = urlsplit(response.request.url if response.request is not None else response.url).path
+    landed = urlsplit(response.url).path
+    return asked not in ("", "/") and landed in ("", "/", "/index.html", "/index.htm", "/index.shtml")
 
 
 def _is_html(response: TextResponse) -> bool:
@@ -241,10 +380,3 @@ def _page_title(page: Selector) -> str:
         if candidate and pagekind.is_report_title(candidate):
             return normalise_space(candidate)
     return normalise_space(page.css("title::text").get() or "")
-
-
-def _sibling_listing(page_url: str, link_url: str) -> bool:
-    """``…/xxgknb/index_2.html`` seen from ``…/xxgknb/index_1.html``: another page of the same list."""
-    page_dir = urlsplit(page_url).path.rsplit("/", 1)[0]
-    link_path = urlsplit(link_url).path
-    return link_path.rsplit("/", 1)[0] == page_dir and pagekind.is_listing_page_url(link_path)

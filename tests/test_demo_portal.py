@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
-from crawler.demo import DemoServer, DemoSite, ManifestReport, build_site
+from crawler.demo import DemoServer, DemoSite, ManifestReport, Page, build_site
 from crawler.demo.stats import ANSWER_LABELS, CHANNEL_LABELS, table3_keys
 from crawler.demo.tables import fmt_value
 
@@ -208,15 +208,22 @@ def test_spam_markup_present() -> None:
     for path, page in SITE.pages.items():
         if page.content_type.startswith("text/html"):
             hosts = re.findall(r'href="https?://([^/"]+)', decode(page.body, page.content_type))
-            assert all(h.endswith(".example") for h in hosts), path
+            assert all(h.endswith(".example") or h == SITE.spam_host for h in hosts), path
 
 
 # ---------------------------------------------------------------- reachability
 
 
+def resolve(site: DemoSite, path: str) -> Page | None:
+    """A page as the server would answer it: static pages, then dynamic routes."""
+    route = site.routes.get(urlsplit(path).path)
+    return route(path) if route else site.lookup(path)
+
+
 def links(site: DemoSite, path: str) -> list[str]:
-    """hrefs of a page plus the listing pages its createPageHTML() call would write."""
-    page = site.lookup(path)
+    """hrefs of a page, the listing pages its createPageHTML() call would write, and the items a
+    script-filled list loads from its list.json (what a browser would show)."""
+    page = resolve(site, path)
     if page is None or not page.content_type.startswith("text/html"):
         return []
     html = decode(page.body, page.content_type)
@@ -228,20 +235,32 @@ def links(site: DemoSite, path: str) -> list[str]:
         r'createPageHTML\((\d+),\s*(\d+),\s*"(\w+)",\s*"(\w+)"\)', html
     ):
         found += [urljoin(base, f"{name}_{n}.{ext}") for n in range(1, int(total))]
-    return [urlsplit(u).path for u in found if urlsplit(u).netloc == "demo"]
+    for json_path in re.findall(r'"(/[\w/]+list\.json)', html):
+        json_page = site.lookup(json_path)
+        assert json_page is not None
+        found += [urljoin(base, doc["url"]) for doc in json.loads(json_page.body)["docs"]]
+    paths = [urlsplit(u) for u in found if urlsplit(u).netloc == "demo"]
+    # list.jsp?page=N pages on forever (a trap): a few pages cover every item
+    return [
+        p.path + (f"?{p.query}" if p.query else "")
+        for p in paths
+        if not re.search(r"page=([4-9]|\d\d)", p.query)
+    ]
 
 
 def test_everything_reachable_from_home() -> None:
     seen, queue = {"/"}, deque(["/"])
     while queue:
         for link in links(SITE, queue.popleft()):
-            if link not in seen and not link.startswith(("/search/", "/admin/")):
+            if link not in seen and not link.startswith(("/search/", "/admin/", "/zwgk/rl/")):
                 seen.add(link)
                 queue.append(link)
     assert {"/zwgk/xxgknb/index_1.html", "/zwgk/xxgknb/index_2.html"} <= seen
     for path in [r.path for r in SITE.reports] + [d.path for d in SITE.decoys]:
         assert path in seen, path
-    assert all(SITE.lookup(p) is not None for p in seen), sorted(p for p in seen if SITE.lookup(p) is None)
+    assert all(resolve(SITE, p) is not None for p in seen), sorted(
+        p for p in seen if resolve(SITE, p) is None
+    )
 
 
 def test_first_listing_page_has_only_the_script_pager() -> None:

@@ -31,6 +31,12 @@ class Body:
     credit_code: str  # invented 统一社会信用代码
     org_code: str  # invented pre-2015 组织机构代码 (index numbers of old pages)
     scale: float  # size relative to the county government
+    # How the column lists its reports: "trs" (index_N.html + createPageHTML), "js" (an empty list filled
+    # from list.json by script: needs a browser), "query" (list.jsp?page=N, paginating forever past
+    # its last page: a pagination trap).
+    listing: str = "trs"
+    # Pages under this path answer with an anti-bot challenge until the browser sets its cookie.
+    challenge: bool = False
 
 
 BODIES = {
@@ -82,7 +88,48 @@ BODIES = {
         "772036024",
         0.05,
     ),
+    "wjw": Body(
+        "青岚县卫生健康局",
+        "部门",
+        "我局",
+        "青岚县卫生健康局办公室",
+        "青岚县卫生健康局",
+        "/zwgk/bm/wjw/xxgknb/",
+        "卫生健康局信息公开年报",
+        "11539901MB0A20318M",
+        "772035933",
+        0.12,
+        listing="js",
+    ),
+    "zrzyj": Body(
+        "青岚县自然资源局",
+        "部门",
+        "我局",
+        "青岚县自然资源局办公室",
+        "青岚县自然资源局",
+        "/zwgk/bm/zrzyj/xxgknb/",
+        "自然资源局信息公开年报",
+        "11539901MB0A20951T",
+        "772035977",
+        0.12,
+        listing="query",
+    ),
+    "hxz": Body(
+        "青岚县河西乡人民政府",
+        "乡",
+        "我乡",
+        "河西乡党政综合办公室",
+        "河西乡人民政府",
+        "/zwgk/xz/hxz/xxgknb/",
+        "河西乡信息公开年报",
+        "11539901MB0A2246XC",
+        "772036107",
+        0.05,
+        challenge=True,
+    ),
 }
+# Sub-site roots that answer with a challenge page first.
+CHALLENGE_PREFIXES = ("/zwgk/xz/hxz/",)
 
 
 @dataclass(frozen=True)
@@ -334,5 +381,88 @@ REPORTS: tuple[ReportSpec, ...] = (
     ),
 )
 
+# Reports of the columns added for discovery: a JS-filled list, a ?page=N list, a challenged sub-site.
+REPORTS += (
+    ReportSpec(
+        "wjw",
+        2021,
+        "青岚县卫生健康局2021年度政府信息公开工作年度报告",
+        "/zwgk/bm/wjw/xxgknb/202201/t20220119_18650.html",
+        "2022-01-19 10:20",
+        "2022-01-17",
+        None,
+        "table",
+        "zoom",
+    ),
+    ReportSpec(
+        "wjw",
+        2023,
+        "青岚县卫生健康局2023年政府信息公开工作年度报告",
+        "/zwgk/bm/wjw/xxgknb/202402/t20240202_24001.html",
+        "2024-02-02 15:05",
+        "2024-01-31",
+        None,
+        "ul",
+        "trs",
+    ),
+    ReportSpec(
+        "zrzyj",
+        2019,
+        "青岚县自然资源局2019年政府信息公开工作年度报告",
+        "/zwgk/bm/zrzyj/xxgknb/202001/t20200121_12101.html",
+        "2020-01-21 09:40",
+        "2020-01-20",
+        None,
+        "dl",
+        "article",
+    ),
+    ReportSpec(
+        "zrzyj",
+        2020,
+        "青岚县自然资源局2020年度政府信息公开工作年度报告",
+        "/zwgk/bm/zrzyj/xxgknb/202101/t20210126_15102.html",
+        "2021-01-26 16:12",
+        "2021-01-25",
+        None,
+        "table",
+        "zoom",
+    ),
+    ReportSpec(
+        "zrzyj",
+        2024,
+        "青岚县自然资源局2024年度政府信息公开工作年度报告",
+        "/zwgk/bm/zrzyj/xxgknb/202501/t20250122_27503.html",
+        "2025-01-22 11:30",
+        "2025-01-21",
+        None,
+        "ul",
+        "trs",
+    ),
+    ReportSpec(
+        "hxz",
+        2023,
+        "河西乡2023年政府信息公开工作年度报告",
+        "/zwgk/xz/hxz/xxgknb/202401/t20240115_23702.html",
+        "2024-01-15 08:50",
+        "2024-01-12",
+        None,
+        "dl",
+        "zoom",
+    ),
+)
+
+# A real report filed where robots.txt forbids crawling: it must be neither fetched nor stored.
+ROBOTS_DISALLOWED = ReportSpec(
+    "czj",
+    2021,
+    "青岚县财政局2021年度政府信息公开工作年度报告",
+    "/zwgk/bm/czj/xxgknb/nbk/t20220128_18801.html",
+    "2022-01-28 10:00",
+    "2022-01-27",
+    None,
+    "table",
+    "zoom",
+)
+
 # Expected 自然人 requests per year (the other applicant columns scale from it).
-REQUEST_MEANS = {"county": 30.0, "jyj": 7.0, "czj": 5.0, "smz": 3.0}
+REQUEST_MEANS = {"county": 30.0, "jyj": 7.0, "czj": 5.0, "smz": 3.0, "wjw": 6.0, "zrzyj": 9.0, "hxz": 2.0}

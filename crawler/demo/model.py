@@ -16,6 +16,7 @@ Manifest conventions:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -73,6 +74,12 @@ class DemoSite:
     decoys: list[ManifestDecoy] = field(default_factory=list)
     seeds: list[str] = field(default_factory=lambda: ["/"])
     column_path: str = "/zwgk/xxgknb/"
+    # Dynamic resources (endless pagers, calendars) by bare path: handler(request path) -> Page.
+    routes: dict[str, Callable[[str], Page]] = field(default_factory=dict)
+    # Paths under these prefixes answer with a challenge page until the clearance cookie is sent.
+    challenge_prefixes: tuple[str, ...] = ()
+    # The host that injected spam links point to (a second loopback address in tests).
+    spam_host: str = ""
 
     def lookup(self, path: str) -> Page | None:
         """Find the page for a request path: full path+query first, then the bare path.
@@ -102,4 +109,6 @@ class DemoSite:
             "decoys": [asdict(d) for d in self.decoys],
             "seeds": list(self.seeds),
             "column_path": self.column_path,
+            "challenge_prefixes": list(self.challenge_prefixes),
+            "spam_host": self.spam_host,
         }

@@ -8,7 +8,10 @@ portals (DOMAIN.md §2): a 政务公开 section with left nav, TRS-style paginat
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Callable
 from html import escape
+from urllib.parse import parse_qs, urlsplit
 
 from crawler.demo import layout
 from crawler.demo.decoys import DecoySpec
@@ -20,6 +23,7 @@ HTML = "text/html; charset=utf-8"
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /search/
+Disallow: /zwgk/bm/czj/xxgknb/nbk/
 
 Sitemap: /sitemap.xml
 """
@@ -85,8 +89,12 @@ def zwgk_page() -> Page:
     tiles = "".join(f'<a class="tile" href="{href}">{label}</a>' for href, label in layout.ZWGK_NAV)
     content = f"""<div class="tiles">{tiles}</div>
 <div class="bm-box"><h4>部门信息公开</h4><ul>
-<li><a href="/zwgk/bm/jyj/">县教育局</a></li><li><a href="/zwgk/bm/czj/">县财政局</a></li></ul></div>
-<div class="xz-box"><h4>乡镇信息公开</h4><ul><li><a href="/zwgk/xz/smz/">石门镇</a></li></ul></div>"""
+<li><a href="/zwgk/bm/jyj/">县教育局</a></li><li><a href="/zwgk/bm/czj/">县财政局</a></li>
+<li><a href="/zwgk/bm/wjw/">县卫生健康局</a></li>
+<li><a href="/zwgk/bm/zrzyj/">县自然资源局</a></li></ul></div>
+<div class="xz-box"><h4>乡镇信息公开</h4><ul><li><a href="/zwgk/xz/smz/">石门镇</a></li>
+<li><a href="/zwgk/xz/hxz/">河西乡</a></li></ul></div>
+{calendar_box("2024-03")}"""
     crumbs: list[tuple[str, str | None]] = [("首页", "/"), ("政务公开", None)]
     return html_page("/zwgk/index.html", layout.column_page("政务公开", crumbs, content))
 
@@ -105,9 +113,10 @@ def sub_sites() -> list[Page]:
     xz = ("乡镇信息公开", "/zwgk/xz/")
     bm_list = (
         '<ul class="list"><li><a href="jyj/">青岚县教育局</a></li>'
-        '<li><a href="czj/">青岚县财政局</a></li></ul>'
+        '<li><a href="czj/">青岚县财政局</a></li><li><a href="wjw/">青岚县卫生健康局</a></li>'
+        '<li><a href="zrzyj/">青岚县自然资源局</a></li></ul>'
     )
-    xz_list = '<ul class="list"><li><a href="smz/">石门镇</a></li></ul>'
+    xz_list = '<ul class="list"><li><a href="smz/">石门镇</a></li><li><a href="hxz/">河西乡</a></li></ul>'
     crumbs_bm: list[tuple[str, str | None]] = [("首页", "/"), ("政务公开", "/zwgk/"), (bm[0], None)]
     crumbs_xz: list[tuple[str, str | None]] = [("首页", "/"), ("政务公开", "/zwgk/"), (xz[0], None)]
     return [
@@ -116,6 +125,9 @@ def sub_sites() -> list[Page]:
         _sub_site("/zwgk/bm/jyj/", "青岚县教育局", bm, [("xxgknb/", "信息公开年报")]),
         _sub_site("/zwgk/bm/czj/", "青岚县财政局", bm, [("xxgknb/", "信息公开年报"), ("yjs/", "预决算公开")]),
         _sub_site("/zwgk/xz/smz/", "石门镇", xz, [("xxgknb/", "信息公开年报")]),
+        _sub_site("/zwgk/bm/wjw/", "青岚县卫生健康局", bm, [("xxgknb/", "信息公开年报")]),
+        _sub_site("/zwgk/bm/zrzyj/", "青岚县自然资源局", bm, [("xxgknb/", "信息公开年报")]),
+        _sub_site("/zwgk/xz/hxz/", "河西乡", xz, [("xxgknb/", "信息公开年报")]),
     ]
 
 
@@ -167,6 +179,92 @@ def listing_pages(
         name = "index.html" if n == 0 else f"index_{n}.html"
         pages.append(html_page(column + name, layout.column_page(title, crumbs, content, active=column)))
     return pages
+
+
+def js_listing_pages(
+    column: str, title: str, crumbs: list[tuple[str, str | None]], items: list[ListItem]
+) -> list[Page]:
+    """A column whose list is empty in the HTML and filled from ``list.json`` by script (needs a browser)."""
+    script = f"""<script type="text/javascript">
+(function(){{
+  var xhr = new XMLHttpRequest();
+  xhr.open("GET", "{column}list.json?_=" + new Date().getTime());
+  xhr.onload = function(){{
+    var data = JSON.parse(xhr.responseText), ul = document.getElementById("docList"), html = "";
+    for (var i = 0; i < data.docs.length; i++) {{
+      var d = data.docs[i];
+      html += '<li><a href="' + d.url + '" title="' + d.title + '" target="_blank">' + d.title +
+              '</a><span>' + d.date + '</span></li>';
+    }}
+    ul.innerHTML = html;
+  }};
+  xhr.send();
+}})();
+</script>"""
+    content = f'<ul class="list" id="docList"></ul>\n<div class="loading">正在加载…</div>{script}'
+    docs = [{"url": item.href, "title": item.title, "date": item.date} for item in items]
+    listing = layout.column_page(title, crumbs, content, active=column)
+    data = json.dumps({"total": len(docs), "docs": docs}, ensure_ascii=False)
+    return [
+        html_page(column + "index.html", listing),
+        Page(column + "list.json", data.encode("utf-8"), "application/json; charset=utf-8"),
+    ]
+
+
+def query_listing(
+    column: str, title: str, crumbs: list[tuple[str, str | None]], items: list[ListItem], per_page: int
+) -> Callable[[str], Page]:
+    """``list.jsp?page=N`` pages; past the last real page the CMS repeats it with a next link, forever."""
+    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
+
+    def page_for(path: str) -> Page:
+        query = parse_qs(urlsplit(path).query)
+        number = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 1
+        chunk = chunks[min(max(number, 1), len(chunks)) - 1]
+        pager = (
+            f'<div class="pagebar"><span>第{number}页</span> <a href="list.jsp?page={number + 1}">下一页</a>'
+        )
+        if number > 1:
+            pager += f' <a href="list.jsp?page={number - 1}">上一页</a>'
+        content = layout.listing_html(chunk) + pager + "</div>"
+        return html_page(path, layout.column_page(title, crumbs, content, active=column))
+
+    return page_for
+
+
+def calendar_box(month: str) -> str:
+    """The 政务日历 widget: month links without end (a crawler trap)."""
+    year, number = (int(part) for part in month.split("-"))
+    previous = f"{year - (number == 1)}-{(number - 2) % 12 + 1:02d}"
+    following = f"{year + (number == 12)}-{number % 12 + 1:02d}"
+    return (
+        f'<div class="calendar"><h4>政务日历 {month}</h4>'
+        f'<a href="/zwgk/rl/?month={previous}">上一月</a> '
+        f'<a href="/zwgk/rl/?month={following}">下一月</a></div>'
+    )
+
+
+def calendar_page(path: str) -> Page:
+    """Any month of the calendar: a near-empty page linking the months around it."""
+    month = (parse_qs(urlsplit(path).query).get("month") or ["2024-03"])[0]
+    if not (len(month) == 7 and month[:4].isdigit() and month[5:].isdigit() and 1 <= int(month[5:]) <= 12):
+        month = "2024-03"
+    crumbs: list[tuple[str, str | None]] = [("首页", "/"), ("政务公开", "/zwgk/"), ("政务日历", None)]
+    content = f"<p>{month} 本月暂无政务活动安排。</p>" + calendar_box(month)
+    return html_page(path, layout.column_page("政务日历", crumbs, content))
+
+
+CHALLENGE_COOKIE = "__qlwaf_clearance"
+CHALLENGE_HTML = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>安全验证</title></head>
+<body><noscript>请开启JavaScript后访问本站</noscript>
+<script>document.cookie="{CHALLENGE_COOKIE}=1f6e3c2a; path=/";
+setTimeout(function(){{location.reload();}},50);</script>
+</body></html>"""
+
+
+def challenge_page(path: str) -> Page:
+    """A WAF interstitial (412 + a cookie-setting script), as 瑞数/知道创宇-style shields answer first."""
+    return Page(path, CHALLENGE_HTML.encode("utf-8"), HTML, status=412)
 
 
 # ---------------------------------------------------------------- decoy detail pages

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.demo.model import DemoSite, Page
+from crawler.demo.portal import CHALLENGE_COOKIE, challenge_page
 
 Handler = Callable[[str], Page]
 
@@ -70,11 +71,13 @@ class DemoServer:
 
         self.add_route(page.path, fixed)
 
-    def resolve(self, path: str) -> Page:
-        """The page for a request path: routes (full path, then bare path), site pages, else 404."""
+    def resolve(self, path: str, cookies: str = "") -> Page:
+        """The page for a request path: challenge, routes (full, then bare path), site pages, else 404."""
         bare = urlsplit(path).path
+        if bare.startswith(self.site.challenge_prefixes) and CHALLENGE_COOKIE not in cookies:
+            return challenge_page(path)
         for key in (path, bare):
-            handler = self.routes.get(key)
+            handler = self.routes.get(key) or self.site.routes.get(key)
             if handler is not None:
                 return handler(path)
         page = self.site.lookup(path)
@@ -134,7 +137,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
 
         def _respond(self, *, with_body: bool) -> None:
             server.record(self.path)
-            page = server.resolve(self.path)
+            page = server.resolve(self.path, self.headers.get("Cookie", ""))
             self.send_response(page.status)
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(page.body)))

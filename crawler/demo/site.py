@@ -7,12 +7,21 @@ memory, the same bytes come out on every call, and the manifest says what a craw
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from dataclasses import replace
 
 from crawler.demo import portal, reports, stats
-from crawler.demo.catalog import BODIES, COLUMN, REPORTS, ReportSpec
+from crawler.demo.catalog import BODIES, CHALLENGE_PREFIXES, COLUMN, REPORTS, ROBOTS_DISALLOWED, ReportSpec
 from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
 from crawler.demo.layout import ListItem
 from crawler.demo.model import DemoSite, ManifestDecoy, ManifestReport, Page
+from crawler.demo.server import redirect
+from crawler.demo.spam import SPAM_HOST_TOKEN
+
+Route = Callable[[str], Page]
+# Where injected spam links point when no test says otherwise: a second loopback address.
+DEFAULT_SPAM_HOST = "127.0.0.2:8766"
+
 
 Crumbs = list[tuple[str, str | None]]
 
@@ -63,11 +72,14 @@ def _items(column: str, entries: list[tuple[str, str, str]]) -> list[ListItem]:
     return [ListItem(_href(column, path, i), title, date) for i, (path, title, date) in enumerate(ordered)]
 
 
-def _report_columns() -> list[Page]:
-    """The county 年报 column (3 pages, with the training-notice decoy filed in it) and body columns."""
+def _report_columns() -> tuple[list[Page], dict[str, Route]]:
+    """The county 年报 column (3 pages, with the training-notice decoy filed in it) and body columns,
+    each listed the way its ``Body.listing`` says."""
     pages: list[Page] = []
+    routes: dict[str, Route] = {}
     for key, body in BODIES.items():
         specs: list[ReportSpec] = [s for s in REPORTS if s.body == key]
+        specs += [ROBOTS_DISALLOWED] if ROBOTS_DISALLOWED.body == key else []
         entries = [(s.path, s.title, s.published[:10]) for s in specs]
         entries += [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == body.column]
         crumbs: Crumbs = [_HOME, _ZWGK]
@@ -76,11 +88,18 @@ def _report_columns() -> list[Page]:
         elif body.level == "乡":
             crumbs.append(("乡镇信息公开", "/zwgk/xz/"))
         crumbs.append((body.column_name, None))
-        per_page = 5 if key == "county" else 15
-        pages += portal.listing_pages(
-            body.column, body.column_name, crumbs, _items(body.column, entries), per_page
-        )
-    return pages
+        items = _items(body.column, entries)
+        if body.listing == "js":
+            pages += portal.js_listing_pages(body.column, body.column_name, crumbs, items)
+        elif body.listing == "query":
+            page_for = portal.query_listing(body.column, body.column_name, crumbs, items, per_page=2)
+            routes[body.column + "list.jsp"] = page_for
+            first = page_for(body.column + "list.jsp?page=1")
+            pages.append(Page(body.column + "index.html", first.body, first.content_type))
+        else:
+            per_page = 5 if key == "county" else 15
+            pages += portal.listing_pages(body.column, body.column_name, crumbs, items, per_page)
+    return pages, routes
 
 
 def _decoy_pages() -> tuple[list[Page], list[ManifestDecoy]]:
@@ -103,23 +122,57 @@ def _decoy_crumbs(d: DecoySpec) -> Crumbs:
     return [_HOME, _ZWGK, (body.column_name, d.column)]
 
 
-def build_site() -> DemoSite:
-    """The whole demo portal, identical bytes on every call."""
+def _robots_disallowed() -> tuple[Page, ManifestDecoy]:
+    """A genuine report filed under a path robots.txt forbids: it must never be fetched."""
+    built = reports.build_report(ROBOTS_DISALLOWED, random.Random("qinglan-disallowed"), None, serial=901)
+    return reports.render_page(built, 3), ManifestDecoy(
+        ROBOTS_DISALLOWED.path, ROBOTS_DISALLOWED.title, "robots_disallowed"
+    )
+
+
+def _drifted_columns() -> list[Page]:
+    """Where the 年报 column used to live: one old path now redirects to the home page (the other,
+    ``/zwgk/nb/``, simply 404s). Seeds pointing there must be re-discovered from the home page."""
+    return [redirect("/xxgk/ndbg/", "/", status=302)]
+
+
+def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
+    """The whole demo portal, identical bytes on every call.
+
+    ``spam_host`` is the ``host:port`` injected spam links point to (tests serve a second loopback
+    address there to prove the crawler never follows them).
+    """
     report_pages, entries = _build_reports()
     decoy_pages, decoys = _decoy_pages()
+    column_pages, routes = _report_columns()
+    disallowed_page, disallowed = _robots_disallowed()
+    routes["/zwgk/rl/"] = portal.calendar_page
     pages = [
         portal.home_page([NEWS_MEETING, NEWS_CONGRESS]),
         portal.zwgk_page(),
         *portal.sub_sites(),
         *portal.plain_sections(),
         *portal.assets(),
-        *_report_columns(),
+        *column_pages,
         *report_pages,
+        disallowed_page,
         *decoy_pages,
+        *_drifted_columns(),
     ]
+    token = SPAM_HOST_TOKEN.encode("ascii")
+    pages = [replace(page, body=page.body.replace(token, spam_host.encode("ascii"))) for page in pages]
     by_path: dict[str, Page] = {}
     for page in pages:
         if page.path in by_path:
             raise ValueError(f"duplicate demo page {page.path}")
         by_path[page.path] = page
-    return DemoSite(pages=by_path, reports=entries, decoys=decoys, seeds=["/", COLUMN], column_path=COLUMN)
+    return DemoSite(
+        pages=by_path,
+        reports=entries,
+        decoys=[*decoys, disallowed],
+        seeds=["/", COLUMN],
+        column_path=COLUMN,
+        routes=routes,
+        challenge_prefixes=CHALLENGE_PREFIXES,
+        spam_host=spam_host,
+    )

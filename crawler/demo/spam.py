@@ -21,6 +21,14 @@ SPAM_LINKS = (
     ("http://www.wuye-av.example/", "午夜成人影院"),
 )
 
+# Replaced by the second loopback host's address when the site is built (:func:`site.build_site`), so a
+# test can serve 127.0.0.2 and prove that the crawler never requests a spam link.
+SPAM_HOST_TOKEN = "__SPAM_HOST__"
+LOOPBACK_SPAM_LINKS = (
+    (f"http://{SPAM_HOST_TOKEN}/zhenren/", "真人娱乐城"),
+    (f"http://{SPAM_HOST_TOKEN}/touzhu/index.html", "足球体育投注"),
+)
+
 _PLACES = (
     "北京",
     "上海",
@@ -58,7 +66,7 @@ def _anchors(links: tuple[tuple[str, str], ...], sep: str = " ") -> str:
 
 def hidden_div() -> Injection:
     """(a) ``DISPLAY: NONE`` div (upper case, odd spacing) full of gambling/porn anchors."""
-    html = f'<div style = "DISPLAY:  NONE ">{_anchors(SPAM_LINKS[:5])}</div>'
+    html = f'<div style = "DISPLAY:  NONE ">{_anchors(SPAM_LINKS[:5] + LOOPBACK_SPAM_LINKS)}</div>'
     return Injection(
         content_end=html,
         kinds=("hidden_element", "offsite_link_farm", "spam_keywords"),
@@ -90,6 +98,10 @@ def after_html_farm() -> Injection:
     """(d) ``地名|地名|…`` anchors to off-site hosts appended after ``</html>``."""
     links = tuple(
         (f"http://{code}.hg8868-spam.example/", place) for code, place in zip(_PINYIN, _PLACES, strict=True)
+    )
+    links += tuple(
+        (f"http://{SPAM_HOST_TOKEN}/{code}/", place)
+        for code, place in zip(_PINYIN[:3], _PLACES[:3], strict=True)
     )
     farm = f'<div class="links">{_anchors(links, "|")}|<a href="http://www.hg8868-spam.example/">娱乐城</a></div>'
     return Injection(after_html=farm, kinds=("after_html", "offsite_link_farm"), phrases=("北京|上海",))

@@ -1,0 +1,88 @@
+"""Downloader middlewares of govreports (Scrapy components; the logic they call is in :mod:`pagekind`)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+from crawler import pagekind
+from crawler.config import CrawlConfig
+from crawler.fingerprint import canonical_url
+
+
+def render_meta(config: CrawlConfig) -> dict[str, Any]:
+    """``request.meta`` that sends a request through the browser (scrapy-playwright) and waits until
+    the page has settled and shows links (a script-filled list or a passed challenge)."""
+    from scrapy_playwright.page import PageMethod
+
+    return {
+        "playwright": True,
+        "playwright_page_methods": [
+            PageMethod("wait_for_load_state", "networkidle"),
+            PageMethod(
+                "wait_for_function",
+                "() => document.querySelectorAll('a[href]').length > 0",
+                timeout=config.render_timeout_ms,
+            ),
+        ],
+        "govreports_rendered": True,
+    }
+
+
+# What the browser need not download to show a page's links: it saves time and requests.
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "stylesheet", "font", "media"})
+
+
+def abort_heavy_resources(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, styles, fonts and media in rendered pages."""
+    return bool(request.resource_type in BLOCKED_RESOURCE_TYPES)
+
+
+class CanonicalRequestFingerprinter:
+    """Request fingerprints over the canonical URL, so ``/col/`` and ``/col/index.html``, or a URL
+    with tracking parameters, are fetched once (``REQUEST_FINGERPRINTER_CLASS``)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CanonicalRequestFingerprinter:
+        return cls()
+
+    def fingerprint(self, request: Request) -> bytes:
+        digest = hashlib.sha1(request.method.encode("ascii"), usedforsecurity=False)
+        digest.update(canonical_url(request.url).encode("utf-8"))
+        digest.update(request.body or b"")
+        return digest.digest()
+
+
+class ChallengeMiddleware:
+    """Recognises anti-bot challenge pages, never lets them through as content, and retries them once
+    through the browser (which runs the challenge script); counted in ``govreports/challenge/*``."""
+
+    def __init__(self, crawler: Any, config: CrawlConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ChallengeMiddleware:
+        config = CrawlConfig.from_settings(crawler.settings)
+        if not crawler.settings.getbool("GOVREPORTS_CHALLENGE_ENABLED", True):
+            raise NotConfigured
+        return cls(crawler, config)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        rendered = bool(request.meta.get("govreports_rendered"))
+        if not pagekind.is_challenge(response.status, response.body, rendered=rendered):
+            if request.meta.get("govreports_challenged") and response.status >= 400:
+                # the browser passed the challenge: its first answer's status is stale
+                return response.replace(status=200)
+            return response
+        stats = self.crawler.stats
+        if rendered or self.config.render == "never":
+            stats.inc_value("govreports/challenge/unsolved")
+            raise IgnoreRequest(f"anti-bot challenge page (HTTP {response.status}): {request.url}")
+        stats.inc_value("govreports/challenge/detected")
+        meta = request.meta | render_meta(self.config) | {"govreports_challenged": True}
+        return request.replace(meta=meta, dont_filter=True)
