@@ -78,9 +78,48 @@ def _create_reports_and_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_attachments_and_seed_fields(db: sqlite_utils.Database) -> None:
+    """Files of a report (its PDF/DOCX versions, or the file that is the report), the seed list's
+    body/region/level hints, and per-seed outcomes and notes of each run."""
+    reports = _table(db, "reports")
+    for column, kind in (
+        ("kind", str),
+        ("scanned", int),
+        ("body", str),
+        ("region", str),
+        ("level", str),
+        ("anchor_text", str),
+        ("rendered", int),
+    ):
+        reports.add_column(column, kind)
+    runs = _table(db, "runs")
+    runs.add_column("notes", str)
+    runs.add_column("per_seed", str)
+    _table(db, "attachments").create(
+        {
+            "url": str,
+            "report_url": str,
+            "kind": str,
+            "title": str,
+            "text": str,
+            "pages": int,
+            "scanned": int,
+            "size": int,
+            "sha256": str,
+            "content_type": str,
+            "fetched_at": str,
+            "run_id": int,
+        },
+        pk="url",
+        foreign_keys=[("report_url", "reports", "url")],
+    )
+    _table(db, "attachments").create_index(["report_url"])
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
+    ("0002_attachments_and_seed_fields", _add_attachments_and_seed_fields),
 ]
 
 
@@ -146,6 +185,26 @@ def upsert_reports(db: sqlite_utils.Database, records: Iterable[dict[str, Any]])
     return len(rows)
 
 
+def upsert_attachments(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> int:
+    """Store files of stored reports; a file whose report is not stored is skipped (returns stored count)."""
+    table = _table(db, "attachments")
+    columns = set(table.columns_dict)
+    rows = [{key: value for key, value in record.items() if key in columns} for record in records]
+    if not rows:
+        return 0
+    wanted = sorted({row["report_url"] for row in rows})
+    placeholders = ",".join("?" for _ in wanted)
+    known = {url for (url,) in db.execute(f"select url from reports where url in ({placeholders})", wanted)}
+    rows = [row for row in rows if row["report_url"] in known]
+    with db.conn:
+        table.upsert_all(rows, pk="url", batch_size=200)
+    return len(rows)
+
+
+def attachments_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, Any]]:
+    return list(_table(db, "attachments").rows_where("report_url = ?", [report_url], order_by="url"))
+
+
 def iter_reports(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
     """Every stored report, JSON columns decoded, oldest year first."""
     for row in _table(db, "reports").rows_where(order_by="report_year, published_date, url"):
@@ -178,7 +237,14 @@ def start_run(db: sqlite_utils.Database, seeds: list[str], settings: dict[str, A
 
 
 def finish_run(
-    db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, Any], errors: list[str]
+    db: sqlite_utils.Database,
+    run_id: int,
+    status: str,
+    counts: dict[str, Any],
+    errors: list[str],
+    *,
+    notes: list[str] | None = None,
+    per_seed: dict[str, dict[str, int]] | None = None,
 ) -> None:
     with db.conn:
         _table(db, "runs").update(
@@ -188,6 +254,8 @@ def finish_run(
                 "status": status,
                 "counts": json.dumps(counts, ensure_ascii=False, default=str),
                 "errors": json.dumps(errors, ensure_ascii=False),
+                "notes": json.dumps(notes or [], ensure_ascii=False),
+                "per_seed": json.dumps(per_seed or {}, ensure_ascii=False),
             },
         )
 

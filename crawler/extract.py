@@ -17,7 +17,7 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler import metadata, pagekind, patterns
+from crawler import metadata, pagekind, patterns, spam
 from crawler.encoding import decode_html
 from crawler.textutil import normalise_lines, normalise_space
 
@@ -64,6 +64,9 @@ class Extraction:
     encoding: str = "utf-8"
     container: str | None = None
     is_report: bool = False
+    text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.normalise)
+    compromised: bool = False  # spam was found (and removed) on the page
+    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
 
     def record(self) -> dict[str, Any]:
         """The contract's keys first, then the extras."""
@@ -187,12 +190,15 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     root, encoding = parse_html(body, content_type)
     meta = metadata.read_meta_tags(root)
     title = find_title(root, meta)
+    findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
     drop_non_text(root)
     block = metadata.read_block(root)
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
     text = container_text(container) if container is not None else page_text(root)
+    cleaned = spam.postclean(text, url, spam.page_title(root))
+    text, findings = cleaned.text, findings + cleaned.findings
     published = block.get("published_date") or _published_from_meta(meta) or _published_from_page(root)
     year = pagekind.report_year(title or "") or pagekind.report_year(text[:200])
     return Extraction(
@@ -205,13 +211,29 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
         written_date=block.get("written_date"),
         published_date=published,
         report_year=year,
+        spam=spam.as_records(findings),
         tables=raw_tables(container),
         topic=block.get("topic"),
         disclosure=block.get("disclosure"),
         encoding=encoding,
         container=container_xpath,
         is_report=pagekind.is_report_title(title),
+        text_normalised=cleaned.normalised,
+        compromised=bool(findings),
+        chrome_lines=cleaned.chrome,
     )
+
+
+def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
+    """The contract's record for a report published as a file (``document`` from
+    :func:`crawler.attachments.extract_attachment`): the link's text names it best, then the file."""
+    candidates = [anchor_text or "", document.title or "", *document.text.splitlines()[:3]]
+    title = next((c for c in candidates if pagekind.is_report_title(c)), anchor_text or document.title)
+    year = pagekind.report_year(title or "") or pagekind.report_year(document.text[:200])
+    tables = [{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)]
+    record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
+    record.update(url=url, title=title, text=document.text, report_year=year, spam=[], tables=tables)
+    return record | {"kind": document.kind, "scanned": document.scanned, "pages": document.pages}
 
 
 def _published_from_meta(meta: dict[str, str]) -> str | None:

@@ -204,6 +204,8 @@ CHROME_LINE = re.compile(
     r"|建议使用.{0,20}分辨率|^相关链接$|^朗读$|^上一篇|^下一篇|扫一扫在手机打开|联系我们$"
 )
 MAX_CHROME_LINE_CHARS = 100
+# A sentence of some length ending in a full stop is prose, whatever chrome word it mentions.
+PROSE_LINE = re.compile(r"^.{20,}[。；]$")
 # Lines made only of portal navigation words: "移动门户 微信 微博 OA办公".
 CHROME_WORDS = frozenset(
     {"移动门户", "微信", "微博", "OA办公", "手机版", "无障碍", "长者模式", "打印", "关闭", "收藏", "分享",

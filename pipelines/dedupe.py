@@ -26,4 +26,6 @@ class UrlDedupePipeline:
             raise DropItem(f"duplicate URL: {item.url}")
         self.seen.add(url)
         item.record["url"] = url
+        if item.record.get("attachment_of"):
+            item.record["attachment_of"] = canonical_url(item.record["attachment_of"])
         return item

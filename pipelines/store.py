@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from scrapy import signals
@@ -20,6 +21,7 @@ class StorePipeline:
         self.crawler = crawler
         self.config = config
         self.pending: list[dict[str, Any]] = []
+        self.pending_files: list[dict[str, Any]] = []
         self.db: Any = None
         self.run_id: int | None = None
 
@@ -39,24 +41,54 @@ class StorePipeline:
 
     def process_item(self, item: ReportItem) -> ReportItem:
         record = dict(item.record)
-        record.update(
-            content_hash=content_hash(record.get("text") or ""),
-            content_type=item.content_type,
-            status=item.status,
-            seed=item.seed,
-            referer=item.referer,
-            fetched_at=item.fetched_at,
-            run_id=self.run_id,
-        )
-        self.pending.append(record)
-        if len(self.pending) >= self.config.store_batch_size:
+        if record.get("kind", "html") != "html" or record.get("attachment_of"):
+            self.pending_files.append(self._file_row(item, record))
+        if not record.get("attachment_of"):
+            record.update(
+                content_hash=content_hash(record.get("text") or ""),
+                content_type=item.content_type,
+                status=item.status,
+                seed=item.seed,
+                referer=item.referer,
+                anchor_text=item.anchor_text,
+                fetched_at=item.fetched_at,
+                rendered=item.rendered,
+                body=item.seed_body,
+                region=item.seed_region,
+                level=item.seed_level,
+                run_id=self.run_id,
+            )
+            self.pending.append(record)
+        if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             self.flush()
         return item
 
+    def _file_row(self, item: ReportItem, record: dict[str, Any]) -> dict[str, Any]:
+        """A file of a report: its PDF/DOCX version, or the file that is the report itself."""
+        return {
+            "url": record["url"],
+            "report_url": record.get("attachment_of") or record["url"],
+            "kind": record.get("kind"),
+            "title": record.get("title"),
+            "text": record.get("text"),
+            "pages": record.get("pages"),
+            "scanned": record.get("scanned"),
+            "size": len(item.body),
+            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "content_type": item.content_type,
+            "fetched_at": item.fetched_at,
+            "run_id": self.run_id,
+        }
+
     def flush(self) -> None:
+        """Reports first, then their files (a file row needs its report's row)."""
         stored = corpus.upsert_reports(self.db, self.pending)
         self.crawler.stats.inc_value("govreports/stored", stored)
-        self.pending = []
+        files = corpus.upsert_attachments(self.db, self.pending_files)
+        self.crawler.stats.inc_value("govreports/stored_files", files)
+        if orphans := len(self.pending_files) - files:
+            self.crawler.stats.inc_value("govreports/files_without_report", orphans)
+        self.pending, self.pending_files = [], []
 
     def close_spider(self) -> None:
         self.flush()
@@ -68,6 +100,8 @@ class StorePipeline:
         stats = self.crawler.stats.get_stats()
         errors = [*getattr(spider, "seed_problems", []), *getattr(spider, "seed_failures", [])]
         counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
-        corpus.finish_run(self.db, self.run_id, reason, counts, errors)
+        per_seed = {url: dict(counter) for url, counter in getattr(spider, "per_seed", {}).items()}
+        notes = list(getattr(spider, "notes", []))
+        corpus.finish_run(self.db, self.run_id, reason, counts, errors, notes=notes, per_seed=per_seed)
         self.db.close()
         self.db = None

@@ -349,7 +349,7 @@ def _is_gone(failure: Failure) -> bool:
 
 def _moved_to_home(response: TextResponse) -> bool:
     """A seed deeper than the home page that landed on the home page (a moved column)."""
-    asked = urlsplit(response.request.url if response.request is not None else response.url).path
+    asked = urlsplit((response.meta.get("redirect_urls") or [response.url])[0]).path
     landed = urlsplit(response.url).path
     return asked not in ("", "/") and landed in ("", "/", "/index.html", "/index.htm", "/index.shtml")
 

@@ -44,7 +44,7 @@ def test_extract_text_format(tmp_path, demo_site):
 
 
 def test_extract_a_url(demo_server, demo_site):
-    report = demo_site.reports[-1]
+    report = next(r for r in demo_site.reports if not r.path.startswith(demo_site.challenge_prefixes))
     result = run("extract", demo_server.url(report.path))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["title"] == report.title
@@ -123,3 +123,12 @@ def test_crawl_subprocess_stores_reports_and_names_bad_seeds(tmp_path, demo_serv
     stored = {row["url"] for row in corpus.iter_reports(corpus.open_db(db_path))}
     assert stored == {canonical_url(demo_server.url(report.path)) for report in demo_site.reports}
     assert f"corpus {db_path}: {len(demo_site.reports)} reports" in done.stdout
+
+
+def test_extract_a_challenged_url_is_one_line(demo_server, demo_site):
+    report = next(r for r in demo_site.reports if r.path.startswith(demo_site.challenge_prefixes))
+    result = run("extract", demo_server.url(report.path))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {demo_server.url(report.path)}: could not fetch (HTTP Error 412: Precondition Failed)"
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.demo import build_site
-from crawler.extract import ExtractionError, extract_page
+from crawler.extract import RECORD_KEYS, ExtractionError, extract_page
 
 SITE = build_site()
 FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_no", "written_date")
@@ -14,11 +14,6 @@ FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_n
 def extract_demo(path: str):
     page = SITE.pages[path]
     return extract_page(page.body, f"http://127.0.0.1{path}", page.content_type)
-
-
-def spam_inside_content(report) -> bool:
-    """Plain-text spam written into the report body: removing it is issue #4's text post-clean."""
-    return "spam_keywords" in report.spam_kinds and "hidden_element" not in report.spam_kinds
 
 
 @pytest.mark.parametrize("report", SITE.reports, ids=lambda r: r.path)
@@ -39,19 +34,28 @@ def test_demo_report_text_has_every_paragraph(report):
     assert missing == []
 
 
-@pytest.mark.parametrize(
-    "report",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(strict=True, reason="issue #4"))
-        if spam_inside_content(r)
-        else r
-        for r in SITE.reports
-    ],
-    ids=lambda r: r.path,
-)
+@pytest.mark.parametrize("report", SITE.reports, ids=lambda r: r.path)
 def test_demo_report_text_has_no_chrome_or_metadata(report):
     text = extract_demo(report.path).text
     assert [phrase for phrase in report.must_not if phrase in text] == []
+
+
+@pytest.mark.parametrize("report", [r for r in SITE.reports if r.spam_kinds], ids=lambda r: r.path)
+def test_demo_spam_kinds_are_detected(report):
+    extraction = extract_demo(report.path)
+    assert set(report.spam_kinds) <= {finding["kind"] for finding in extraction.spam}
+    assert extraction.compromised
+
+
+@pytest.mark.parametrize("report", [r for r in SITE.reports if not r.spam_kinds], ids=lambda r: r.path)
+def test_demo_clean_reports_have_no_spam_findings(report):
+    assert extract_demo(report.path).spam == []
+
+
+def test_normalised_text_is_stored_beside_the_text():
+    extraction = extract_demo(SITE.reports[0].path)
+    assert extraction.text_normalised and extraction.text
+    assert list(extraction.record())[: len(RECORD_KEYS)] == list(RECORD_KEYS)
 
 
 def test_metadata_block_stays_out_of_the_text():
@@ -138,3 +142,23 @@ def test_real_strong_label_metadata(shared_dir):
 )
 def test_real_non_reports_are_not_reports(shared_dir, name):
     assert not real(shared_dir, name).is_report
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "09_zj-fgw-deqing-article.html",
+        "10_shanxi-gov-article.html",
+        "13_jl-xxgk-tonggao-detail.html",
+        "23_pingtan-2024-annual-report-detail.html",
+    ],
+)
+def test_real_legit_hidden_content_is_not_spam(shared_dir, name):
+    extraction = real(shared_dir, name)
+    assert extraction.spam == [] and not extraction.compromised
+
+
+def test_real_report_text_keeps_its_tables(shared_dir):
+    text = real(shared_dir, "23_pingtan-2024-annual-report-detail.html").text
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) >= 20 and any("自然人" in row for row in rows)

@@ -1,0 +1,115 @@
+"""Text-quality scores over the golden pages: how close the clean text is to the expected text.
+
+Used by ``bench/quality.py`` (the table, ours against plain trafilatura) and by
+``tests/test_quality_gate.py`` (fails when the scores drop). The golden set lives in
+``tests/golden/``: ``cases.toml`` lists each page with its URL, expected text file and the phrases that
+must and must not survive; ``pages/`` holds the HTML, ``expected/`` the texts.
+
+Expected-text convention: the report body as the extractor renders it — one paragraph or heading a
+line, table rows included as ``| cell | cell |`` lines (they are content), no title line unless the
+page shows the title inside its content, and no metadata block, chrome or spam. Scores are
+character-bigram precision/recall/F1 with whitespace removed, so line breaks and spacing do not count.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TARGET_F1 = 0.99
+# A page is "worse than trafilatura" when its F1 is lower by more than this.
+WORSE_MARGIN = 0.001
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    """One golden page and what its clean text must (not) hold."""
+
+    name: str
+    page: Path
+    url: str
+    expected: str
+    must_have: tuple[str, ...] = ()
+    spam_phrases: tuple[str, ...] = ()
+    chrome_phrases: tuple[str, ...] = ()
+    spam_kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Score:
+    """Bigram precision/recall/F1 of one text, and what it kept that it should not have."""
+
+    precision: float
+    recall: float
+    f1: float
+    spam_left: list[str] = field(default_factory=list)
+    chrome_left: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def load_cases(golden_dir: Path) -> list[GoldenCase]:
+    """The golden table in ``cases.toml``, in file order."""
+    table = tomllib.loads((golden_dir / "cases.toml").read_text(encoding="utf-8"))
+    return [
+        GoldenCase(
+            name=name,
+            page=golden_dir / "pages" / entry["file"],
+            url=entry["url"],
+            expected=(golden_dir / "expected" / entry["expected"]).read_text(encoding="utf-8"),
+            must_have=tuple(entry.get("must_have", ())),
+            spam_phrases=tuple(entry.get("must_not_spam", ())),
+            chrome_phrases=tuple(entry.get("must_not_chrome", ())),
+            spam_kinds=tuple(entry.get("spam_kinds", ())),
+        )
+        for name, entry in table.items()
+    ]
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Character bigrams of the text with all whitespace removed."""
+    compact = "".join(text.split())
+    return Counter(compact[i : i + 2] for i in range(len(compact) - 1))
+
+
+def bigram_prf(text: str, expected: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the text's bigrams against the expected text's."""
+    got, want = bigrams(text), bigrams(expected)
+    overlap = sum((got & want).values())
+    precision = overlap / sum(got.values()) if got else 0.0
+    recall = overlap / sum(want.values()) if want else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def score(text: str, case: GoldenCase) -> Score:
+    """All the scores of one extracted text against its golden case."""
+    precision, recall, f1 = bigram_prf(text, case.expected)
+    return Score(
+        precision,
+        recall,
+        f1,
+        spam_left=[phrase for phrase in case.spam_phrases if phrase in text],
+        chrome_left=[phrase for phrase in case.chrome_phrases if phrase in text],
+        missing=[phrase for phrase in case.must_have if phrase not in text],
+    )
+
+
+def score_all(cases: list[GoldenCase], extractor: Callable[[GoldenCase], str]) -> dict[str, Score]:
+    """Score every case with ``extractor`` (page → text)."""
+    return {case.name: score(extractor(case), case) for case in cases}
+
+
+def is_worse(ours: Score, theirs: Score) -> bool:
+    return ours.f1 < theirs.f1 - WORSE_MARGIN
+
+
+def summary_line(ours: dict[str, Score], theirs: dict[str, Score]) -> str:
+    """The bench's last line: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``."""
+    mean = sum(s.f1 for s in ours.values()) / len(ours) if ours else 0.0
+    spam_left = sum(len(s.spam_left) for s in ours.values())
+    chrome_left = sum(len(s.chrome_left) for s in ours.values())
+    worse = sum(is_worse(ours[name], theirs[name]) for name in ours if name in theirs)
+    return f"f1={mean:.3f} spam_left={spam_left} chrome_left={chrome_left} worse_than_trafilatura={worse}"

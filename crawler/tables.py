@@ -1,0 +1,553 @@
+"""Statistics tables of the annual reports → fixed, named JSON structures, plus the templates'
+consistency checks.
+
+Researchers code every cell of tables 2–4 of the 2019/2021 templates (or the 2008-era indicator list)
+and whether the numbers add up (DOMAIN.md §1). The tables reach us as HTML with heavy rowspan/colspan,
+or flattened into text by trafilatura and PDF/DOCX readers: ``|``-separated rows, one cell per line,
+table 4's fifteen numbers in one row. Every form is first turned into rows of cell strings (an HTML
+table through :func:`html_table_grid`, a text through :func:`text_rows`); one row reader then matches
+row labels loosely (:mod:`crawler.table_patterns`) and takes the numbers after them.
+
+Entry points::
+
+    stats = parse_statistics(grids, text)            # grids: html_table_grid() of each <table>
+    stats = parse_statistics_from_container(container, text)
+    stats.as_json() == {
+        "template_version": "2021",                  # "2008" | "2019" | "2021" | None
+        "tables": {"table2": …, "table3": …, "table4": …},   # or {"indicators": …}
+        "checks": [{"rule": "table4_group_sum", "where": "review", "status": "pass",
+                    "left": 7, "right": 7}, …],
+    }
+
+Shapes (every key name is in :mod:`crawler.table_patterns`):
+
+* a cell is ``{"raw": "—", "value": None}``: ``raw`` is the text as shown (``None`` when the table has
+  no such cell); ``value`` is the number in it, or ``None`` for blank, ``/``, ``—``, ``无``…, so a
+  reported 0 and "nothing reported" stay apart;
+* ``table2``: ``{row: {column: cell}}``, rows and columns of the report's template (``TABLE2_COLUMNS``);
+* ``table3``: ``{row: {column: cell}}``, rows ``new, carried_over, granted, partly_granted,
+  refused_1..8, unable_1..3, not_processed_1..5, other | other_1..3, total, carry_forward``, columns
+  ``natural_person, commercial, research, social_welfare, legal_service, other, total``;
+* ``table4``: ``{group: {column: cell}}``, groups ``review, litigation_direct, litigation_after_review``,
+  columns ``upheld, corrected, other, pending, total``;
+* ``indicators``: ``{indicator: {"raw", "value", "unit"}}`` for each indicator found (``INDICATORS``).
+
+Checks never alter data: each says pass, fail or unknown (a needed cell holds no number) with both
+sides of the equation (:data:`RULES`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypedDict
+
+from lxml import html
+
+from crawler import fields
+from crawler import table_patterns as tp
+from crawler.textutil import normalise_space
+
+Grid = list[list[str]]
+Number = int | float
+# The HTML limit on colspan; rowspans are cut at the table's last row.
+MAX_COLSPAN = 1000
+TOLERANCE = 1e-6
+
+RULES = {
+    "table3_balance": "per column: 一 new + 二 carried_over = 三（七）total + 四 carry_forward",
+    "table3_outcomes_sum": "per column: （七）total = sum of the outcome rows （一）…（六）",
+    "table3_applicants_sum": "per row: 总计 column = sum of the six applicant columns",
+    "table4_group_sum": "per group: upheld + corrected + other + pending = total",
+}
+
+
+class Cell(TypedDict):
+    raw: str | None
+    value: Number | None
+
+
+class IndicatorCell(TypedDict):
+    raw: str | None
+    value: Number | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency rule applied at one place; ``left``/``right`` are None when not computable."""
+
+    rule: str
+    where: str
+    status: str  # "pass" | "fail" | "unknown"
+    left: Number | None
+    right: Number | None
+
+
+@dataclass
+class Statistics:
+    """What a report's statistics say: template, named tables and the checks' results."""
+
+    template_version: str | None
+    tables: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "template_version": self.template_version,
+            "tables": self.tables,
+            "checks": [asdict(check) for check in self.checks],
+        }
+
+    @property
+    def failures(self) -> list[Check]:
+        return [check for check in self.checks if check.status == "fail"]
+
+
+# ------------------------------------------------------------------------------------- entry points
+
+
+def parse_statistics(grids: Sequence[Grid], text: str = "") -> Statistics:
+    """Tables and checks of one report from its table grids and/or its text.
+
+    Grids win; a table they lack is looked for in the text (a flattened or extracted copy).
+    """
+    version = template_version(text, grids)
+    grid_rows = [row for grid in grids for row in grid]
+    flat_rows = text_rows(text)
+    tables: dict[str, Any] = {}
+    if version != "2008":
+        for name, parse in (("table2", parse_table2), ("table3", parse_table3), ("table4", parse_table4)):
+            table = parse(grid_rows, version) or parse(flat_rows, version)
+            if table:
+                tables[name] = table
+    if version in ("2008", None) and (
+        indicators := parse_indicators(grid_rows) or parse_indicators(flat_rows)
+    ):
+        tables["indicators"] = indicators
+    return Statistics(version, tables, consistency_checks(tables))
+
+
+def parse_statistics_from_container(container: html.HtmlElement | None, text: str = "") -> Statistics:
+    """:func:`parse_statistics` over the tables inside a page's content container."""
+    return parse_statistics(container_grids(container), text)
+
+
+def container_grids(container: html.HtmlElement | None) -> list[Grid]:
+    """Grids of the innermost tables of a container (layout tables around them are skipped)."""
+    if container is None:
+        return []
+    return [html_table_grid(table) for table in container.iter("table") if not table.xpath(".//table")]
+
+
+# ------------------------------------------------------------------------------------- HTML tables
+
+
+def html_table_grid(table: html.HtmlElement) -> Grid:
+    """The table as a full rectangle of cell texts: a rowspan/colspan cell fills every slot it covers."""
+    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    slots: dict[tuple[int, int], str] = {}
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row.xpath("./td | ./th"):
+            while (r, c) in slots:
+                c += 1
+            rowspan = min(_span(cell.get("rowspan"), len(rows)), len(rows) - r)
+            colspan = _span(cell.get("colspan"), MAX_COLSPAN)
+            text = cell_text(cell)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    slots.setdefault((r + dr, c + dc), text)
+            c += colspan
+            width = max(width, c)
+    return [[slots.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+def _span(value: str | None, limit: int) -> int:
+    try:
+        return min(max(int(str(value).strip()), 1), max(limit, 1))
+    except ValueError:
+        return 1
+
+
+def cell_text(cell: html.HtmlElement) -> str:
+    """A cell's text, its ``<p>``/``<br>`` pieces joined: words apart, CJK characters together."""
+    parts: list[str] = []
+    _collect_text(cell, parts)
+    return tp.CJK_GAP.sub("", normalise_space(" ".join("".join(parts).split())))
+
+
+def _collect_text(element: html.HtmlElement, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in ("script", "style") or not tag:
+        return
+    block = tag in tp.CELL_BLOCK_TAGS
+    if block:
+        parts.append(" ")
+    parts.append(element.text or "")
+    for child in element:
+        _collect_text(child, parts)
+        parts.append(child.tail or "")
+    if block:
+        parts.append(" ")
+
+
+# ------------------------------------------------------------------------------------- text tables
+
+
+def text_rows(text: str) -> list[list[str]]:
+    """Rows of cells from a text: ``a | b | c`` lines, one cell per line (``|`` lines between them or
+    not) and ``label 0 0 0`` lines; a row starts at each label and gathers the values after it."""
+    rows: list[list[str]] = []
+    current: list[str] | None = None
+    after_separator = False
+    for line in (normalise_space(raw) for raw in text.splitlines()):
+        if not line:
+            continue
+        if tp.PIPE_ONLY.match(line):
+            if after_separator and current is not None:
+                current.append("")  # two separators in a row: an empty cell between them
+            after_separator = True
+            continue
+        after_separator = False
+        if "|" in line:
+            rows.append(_pipe_cells(line))
+            current = None
+            continue
+        label, values = _trailing_values(line)
+        if label or current is None:
+            current = [label, *values] if label else list(values)
+            rows.append(current)
+        else:
+            current.extend(values)
+    return rows
+
+
+def _pipe_cells(line: str) -> list[str]:
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") else line
+    return [normalise_space(cell) for cell in line.split("|")]
+
+
+def _trailing_values(line: str) -> tuple[str, list[str]]:
+    """``"（一）予以公开 71 0 0"`` → ("（一）予以公开", ["71", "0", "0"])."""
+    tokens = line.split(" ")
+    start = len(tokens)
+    while start > 0 and not _is_label(tokens[start - 1]):
+        start -= 1
+    return " ".join(tokens[:start]), tokens[start:]
+
+
+# ------------------------------------------------------------------------------------- cells and rows
+
+
+def fold(text: str) -> str:
+    """NFKC: full-width digits, brackets and colons become ASCII, for matching only."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def key_text(label: str) -> str:
+    """A label as patterns see it: folded, without any whitespace."""
+    return "".join(fold(label).split())
+
+
+def parse_value(raw: str | None) -> Number | None:
+    """``"217"`` → 217, ``"4.651万元"`` → 4.651, ``"-2"`` → -2; blank, ``—``, ``/``, ``无`` → None."""
+    if raw is None or not (match := tp.NUMBER.match(fold(raw))):
+        return None
+    digits = match.group(1).replace(",", "")
+    return float(digits) if "." in digits else int(digits)
+
+
+def make_cell(raw: str | None) -> Cell:
+    return {"raw": raw, "value": parse_value(raw)}
+
+
+def _is_value(text: str) -> bool:
+    folded = fold(text)
+    return bool(tp.NUMBER.match(folded) or tp.PLACEHOLDER.match(folded))
+
+
+def _is_label(text: str) -> bool:
+    return bool(text.strip()) and not _is_value(text) and not tp.UNIT.match(fold(text))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row read as its label cells (distinct, in page order) and the cells after the last one."""
+
+    labels: tuple[str, ...]
+    values: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The most specific label: the last one (a rowspan group label comes first)."""
+        return key_text(self.labels[-1]) if self.labels else ""
+
+
+def read_row(cells: Sequence[str]) -> Row:
+    last = max((i for i, cell in enumerate(cells) if _is_label(cell)), default=-1)
+    labels = tuple(dict.fromkeys(cell for cell in cells[: last + 1] if _is_label(cell)))
+    return Row(labels, tuple(cells[last + 1 :]))
+
+
+def _take(values: Sequence[str], count: int, *, from_end: bool = False) -> list[str | None]:
+    """``count`` cells, missing ones as None. Blank cells beyond ``count`` at the end are padding of a
+    ragged row; with ``from_end`` the last cells are taken, as blanks before them are colspan padding."""
+    kept: list[str] = list(values)
+    while len(kept) > count and not kept[-1].strip():
+        kept.pop()
+    chosen: list[str | None] = list(kept[-count:] if from_end else kept[:count])
+    return chosen + [None] * (count - len(chosen))
+
+
+def _cells(columns: Sequence[str], values: Sequence[str], *, from_end: bool = False) -> dict[str, Cell]:
+    raws = _take(values, len(columns), from_end=from_end)
+    return {column: make_cell(raw) for column, raw in zip(columns, raws, strict=True)}
+
+
+def _unnumbered(label: str) -> str:
+    return tp.ENUMERATOR_PREFIX.sub("", label, count=1)
+
+
+# ------------------------------------------------------------------------------------- template
+
+
+def template_version(text: str, grids: Sequence[Grid] = ()) -> str | None:
+    """``"2008"``, ``"2019"``, ``"2021"`` or None, from the tables' forms first, then the headings.
+
+    Table 2's column headers (and 2021's three 其他处理 sub-rows) tell the two new templates apart;
+    the fixed six headings tell new from free-form, where a new-template report without tables is
+    dated by its year; a report on a year before 2019 is free-form whatever its headings.
+    """
+    tables = "\n".join("|".join(row) for grid in grids for row in grid)
+    folded = key_text(tables + "\n" + text)
+    if tp.TEMPLATE_2021_MARKERS.search(folded):
+        return "2021"
+    if tp.TEMPLATE_2019_MARKERS.search(folded):
+        return "2019"
+    lines = [key_text(line) for line in text.splitlines()]
+    new = sum(any(p.match(line) for line in lines) for p in tp.NEW_TEMPLATE_HEADINGS)
+    old = sum(any(p.match(line) for line in lines) for p in tp.OLD_TEMPLATE_HEADINGS)
+    year = fields.report_year(None, text)
+    if new >= 2 and new > old:
+        if year is None or year < tp.FIRST_NEW_TEMPLATE_YEAR:
+            return None
+        return "2021" if year >= tp.FIRST_2021_TEMPLATE_YEAR else "2019"
+    if old >= 2 or tp.OLD_TEMPLATE_TABLE.search(folded):
+        return "2008"
+    if year is not None and year < tp.FIRST_NEW_TEMPLATE_YEAR:
+        return "2008"
+    return None
+
+
+# ------------------------------------------------------------------------------------- table 2
+
+
+def parse_table2(rows: Sequence[Sequence[str]], version: str | None) -> dict[str, dict[str, Cell]] | None:
+    """Table 2 (主动公开) of the 2019 or 2021 template: the row's numbers in the template's column order."""
+    if version not in tp.TABLE2_COLUMNS:
+        return None
+    columns = tp.TABLE2_COLUMNS[version]
+    found: dict[str, tuple[str, ...]] = {}
+    for cells in rows:
+        row = read_row(cells)
+        if not row.labels or not row.values:
+            continue
+        label = _unnumbered(row.label)
+        key = next((k for k, pattern in tp.TABLE2_ROWS.items() if pattern.fullmatch(label)), None)
+        if key in columns and key not in found:
+            found[key] = row.values
+    if not found:
+        return None
+    return {key: _cells(cols, found.get(key, ())) for key, cols in columns.items()}
+
+
+# ------------------------------------------------------------------------------------- table 3
+
+
+def parse_table3(
+    rows: Sequence[Sequence[str]], version: str | None = None
+) -> dict[str, dict[str, Cell]] | None:
+    """Table 3 (依申请) from the 本年新收 row to the 结转下年度 row; group labels carry over sub-rows."""
+    found: dict[str, tuple[str, ...]] = {}
+    group: str | None = None
+    for cells in rows:
+        row = read_row(cells)
+        if not row.labels:
+            continue
+        key, group = table3_row_key(row, group)
+        if not row.values or ("new" not in found and key != "new"):
+            continue
+        if key is not None and key not in found:
+            found[key] = row.values
+        if key == "carry_forward":
+            break
+    if "new" not in found:
+        return None
+    # Values are the row's last seven cells: flattened text pads colspan labels with blank cells.
+    return {
+        key: _cells(tp.TABLE3_COLUMNS, found.get(key, ()), from_end=True)
+        for key in table3_keys(version, found)
+    }
+
+
+def table3_row_key(row: Row, group: str | None) -> tuple[str | None, str | None]:
+    """(row key or None, outcome group now open) for one row of table 3."""
+    label = row.label
+    for key, pattern in tp.TABLE3_TOP_ROWS.items():
+        if pattern.search(label):
+            return key, None
+    keys = [key_text(text) for text in row.labels]
+    group = next((g for text in keys for g, p in tp.TABLE3_GROUPS.items() if p.search(text)), group)
+    own = tp.TABLE3_GROUPS[group].search(label) if group else None
+    sub_label = label[own.end() :] if own else label  # "(三)不予公开1.属于国家秘密" → "1.属于国家秘密"
+    for key, pattern in tp.TABLE3_SUBROWS.items():
+        if pattern.search(sub_label):
+            return key, key.rsplit("_", 1)[0]
+    number = tp.SUBROW_NUMBER.match(sub_label)
+    if group and number and 1 <= int(number.group(1)) <= tp.TABLE3_GROUP_SIZES[group]:
+        return f"{group}_{int(number.group(1))}", group
+    if group == "other" and own and not sub_label:
+        return "other", group  # the 2019 form's single （六）其他处理 row
+    return None, group
+
+
+def table3_keys(version: str | None, found: Iterable[str] = ()) -> list[str]:
+    """Row keys of table 3 in page order; the （六）其他处理 form follows what the table shows."""
+    found = set(found)
+    if "other" in found and not found & {"other_1", "other_2", "other_3"}:
+        other = ["other"]
+    elif found & {"other_1", "other_2", "other_3"} or version != "2019":
+        other = ["other_1", "other_2", "other_3"]
+    else:
+        other = ["other"]
+    groups = [
+        f"{g}_{i}"
+        for g in ("refused", "unable", "not_processed")
+        for i in range(1, tp.TABLE3_GROUP_SIZES[g] + 1)
+    ]
+    return ["new", "carried_over", "granted", "partly_granted", *groups, *other, "total", "carry_forward"]
+
+
+# ------------------------------------------------------------------------------------- table 4
+
+
+def parse_table4(
+    rows: Sequence[Sequence[str]], version: str | None = None
+) -> dict[str, dict[str, Cell]] | None:
+    """Table 4 (复议/诉讼): fifteen cells in one row after the 行政复议 header, or one row per group."""
+    width = len(tp.TABLE4_COLUMNS)
+    seen_header = False
+    by_group: dict[str, tuple[str, ...]] = {}
+    for cells in rows:
+        row = read_row(cells)
+        seen_header = seen_header or any(tp.TABLE4_HEADER.search(key_text(t)) for t in row.labels)
+        if not seen_header:
+            continue
+        values = _take(row.values, width * 3)
+        if all(v is not None for v in values) and any(v and v.strip() for v in values):
+            return {
+                group: _cells(tp.TABLE4_COLUMNS, row.values[i * width : (i + 1) * width])
+                for i, group in enumerate(tp.TABLE4_GROUPS)
+            }
+        group = next(
+            (g for g, p in tp.TABLE4_GROUP_LABELS.items() if row.labels and p.search(row.label)), None
+        )
+        if group and len(row.values) >= width and group not in by_group:
+            by_group[group] = row.values
+    if len(by_group) < len(tp.TABLE4_GROUPS):
+        return None
+    return {group: _cells(tp.TABLE4_COLUMNS, by_group[group]) for group in tp.TABLE4_GROUPS}
+
+
+# ------------------------------------------------------------------------------------- 2008 indicators
+
+
+def parse_indicators(rows: Sequence[Sequence[str]]) -> dict[str, IndicatorCell] | None:
+    """The 指标|单位|数量 list: each known indicator's first row with its unit and value."""
+    found: dict[str, IndicatorCell] = {}
+    for cells in rows:
+        row = read_row(cells)
+        if not row.labels or not row.values:
+            continue
+        label = _unnumbered(row.label)
+        key = next((k for k, pattern in tp.INDICATORS.items() if pattern.match(label)), None)
+        if key is not None and key not in found:
+            found[key] = indicator_cell(row.values)
+    return found or None
+
+
+def indicator_cell(values: Sequence[str]) -> IndicatorCell:
+    """``["件", "3"]`` → unit 件, value 3; ``["", "6"]`` (no unit given) and ``["6"]`` → value 6."""
+    unit_slot = bool(values) and (tp.UNIT.match(fold(values[0])) or tp.PLACEHOLDER.match(fold(values[0])))
+    unit, raw = (
+        (values[0], values[1] if len(values) > 1 else None)
+        if unit_slot
+        else (None, values[0] if values else None)
+    )
+    if unit is not None and not tp.UNIT.match(fold(unit)):
+        unit = None
+    return {"raw": raw, "value": parse_value(raw), "unit": unit}
+
+
+# ------------------------------------------------------------------------------------- checks
+
+
+def consistency_checks(tables: dict[str, Any]) -> list[Check]:
+    checks: list[Check] = []
+    if "table3" in tables:
+        checks += check_table3(tables["table3"])
+    if "table4" in tables:
+        checks += check_table4(tables["table4"])
+    return checks
+
+
+def check_table3(table3: dict[str, dict[str, Cell]]) -> list[Check]:
+    """The template's own 勾稽关系 per column, the outcome sum per column, the applicant sum per row."""
+    edges = ("new", "carried_over", "total", "carry_forward")
+    outcomes = [key for key in table3 if key not in edges]
+    checks = []
+    for column in tp.TABLE3_COLUMNS:
+        cell = {key: table3[key][column] for key in table3}
+        checks.append(
+            compare(
+                "table3_balance",
+                column,
+                [cell["new"], cell["carried_over"]],
+                [cell["total"], cell["carry_forward"]],
+            )
+        )
+        checks.append(compare("table3_outcomes_sum", column, [cell["total"]], [cell[k] for k in outcomes]))
+    for key, row in table3.items():
+        checks.append(
+            compare("table3_applicants_sum", key, [row["total"]], [row[c] for c in tp.APPLICANT_COLUMNS])
+        )
+    return checks
+
+
+def check_table4(table4: dict[str, dict[str, Cell]]) -> list[Check]:
+    return [
+        compare("table4_group_sum", group, [row[c] for c in tp.TABLE4_COLUMNS[:4]], [row["total"]])
+        for group, row in table4.items()
+    ]
+
+
+def compare(rule: str, where: str, left: Sequence[Cell], right: Sequence[Cell]) -> Check:
+    """Sum both sides; unknown when either side has a cell without a number."""
+    left_sum, right_sum = _sum(left), _sum(right)
+    if left_sum is None or right_sum is None:
+        return Check(rule, where, "unknown", left_sum, right_sum)
+    status = "pass" if abs(left_sum - right_sum) <= TOLERANCE else "fail"
+    return Check(rule, where, status, left_sum, right_sum)
+
+
+def _sum(cells: Sequence[Cell]) -> Number | None:
+    values = [cell["value"] for cell in cells]
+    if any(value is None for value in values):
+        return None
+    total = sum(value for value in values if value is not None)
+    return round(total, 6) if isinstance(total, float) else total

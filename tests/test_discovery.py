@@ -1,0 +1,134 @@
+"""Discovery on the demo portal: every report found through every kind of column, nothing else
+stored, and nothing requested that should not be (spam hosts, robots-disallowed paths, traps)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler import db as corpus
+from crawler.demo import DemoServer, DemoSite, build_site
+from crawler.fingerprint import canonical_url
+from spiders.reports import ReportsSpider
+
+
+@dataclass
+class Portal:
+    site: DemoSite
+    server: DemoServer
+    spam: DemoServer  # the second loopback host that injected spam links point to
+
+    def url(self, path: str) -> str:
+        return self.server.url(path)
+
+    def expected(self) -> set[str]:
+        return {canonical_url(self.url(report.path)) for report in self.site.reports}
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[Portal]:
+    spam = DemoServer(DemoSite(pages={}), host="127.0.0.2").start()
+    site = build_site(spam_host=f"127.0.0.2:{spam.port}")
+    server = DemoServer(site).start()
+    yield Portal(site, server, spam)
+    server.stop()
+    spam.stop()
+
+
+async def crawl(settings: dict, **spider_args) -> tuple[dict, ReportsSpider]:
+    crawler = get_crawler(ReportsSpider, settings)
+    await crawler.crawl_async(**spider_args)
+    assert crawler.stats is not None
+    return crawler.stats.get_stats(), crawler.spider
+
+
+def stored(db_path) -> dict[str, dict]:
+    database = corpus.open_db(db_path, create=False)
+    return {row["url"]: row for row in corpus.iter_reports(database)}
+
+
+@deferred_f_from_coro_f
+async def test_every_report_found_and_nothing_forbidden_requested(portal, fast_settings, tmp_path):
+    before = len(portal.server.requests)
+    stats, _ = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
+    assert set(stored(tmp_path / "c.db")) == portal.expected()
+    fetched = portal.server.requests[before:]
+    assert portal.spam.requests == []  # spam links on compromised pages are never followed
+    forbidden = [d.path for d in portal.site.decoys if d.kind == "robots_disallowed"]
+    assert forbidden and not any(path in fetched for path in forbidden)
+    assert stats["govreports/pages/robots_forbidden"] >= 1
+    # the endless ?page=N pager is walked only while it lists something new
+    assert len([path for path in fetched if "list.jsp" in path]) <= 3
+    assert not any(path.startswith("/zwgk/rl/") for path in fetched)  # the calendar trap
+    assert stats["govreports/trap/skipped"] >= 1
+
+
+@deferred_f_from_coro_f
+async def test_no_decoy_is_stored(portal, fast_settings, tmp_path):
+    await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
+    decoys = {canonical_url(portal.url(decoy.path)) for decoy in portal.site.decoys}
+    assert not decoys & set(stored(tmp_path / "c.db"))
+
+
+@deferred_f_from_coro_f
+async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_path):
+    stats, spider = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
+    js_column = "/zwgk/bm/wjw/xxgknb/"
+    assert stats["govreports/render/script_filled_list"] == 1
+    assert stats["govreports/challenge/detected"] >= 1
+    # the JS list once, and the challenged township's pages: nothing else goes through chromium
+    assert stats["govreports/pages/rendered"] <= 1 + len(
+        [p for p in portal.site.pages if p.startswith(portal.site.challenge_prefixes)]
+    )
+    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
+    assert wjw and wjw <= set(stored(tmp_path / "c.db"))
+    (per_seed,) = spider.per_seed.values()
+    assert per_seed["rendered"] == stats["govreports/pages/rendered"]
+
+
+@deferred_f_from_coro_f
+async def test_render_never_uses_no_browser_and_says_what_it_missed(portal, fast_settings, tmp_path):
+    stats, _ = await crawl(fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never"), seeds=portal.url("/"))
+    assert "playwright/page_count" not in stats
+    assert stats["govreports/challenge/unsolved"] >= 1
+    missing = portal.expected() - set(stored(tmp_path / "c.db"))
+    needs_browser = ("/zwgk/bm/wjw/xxgknb/", *portal.site.challenge_prefixes)
+    assert missing == {
+        canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(needs_browser)
+    }
+
+
+@deferred_f_from_coro_f
+async def test_moved_columns_are_rediscovered_from_the_home_page(portal, fast_settings, tmp_path):
+    seeds = [portal.url("/zwgk/nb/"), portal.url("/xxgk/ndbg/")]  # a 404 and a redirect to the home page
+    stats, spider = await crawl(fast_settings(tmp_path / "c.db"), seeds=",".join(seeds))
+    assert set(stored(tmp_path / "c.db")) == portal.expected()
+    assert stats["govreports/seeds/rediscovered"] == 2
+    assert any("/zwgk/nb/: column gone (HTTP 404)" in note for note in spider.notes)
+    assert any("/xxgk/ndbg/: column gone (redirected to the home page)" in note for note in spider.notes)
+    (run,) = corpus.list_runs(corpus.open_db(tmp_path / "c.db"))
+    assert len(json.loads(run["notes"])) == 2 and spider.seed_failures == []
+
+
+@deferred_f_from_coro_f
+async def test_seed_csv_columns_reach_the_records_and_runs_keep_per_seed_counts(
+    portal, fast_settings, tmp_path
+):
+    seeds = tmp_path / "seeds.csv"
+    column = "/zwgk/bm/jyj/xxgknb/"
+    seeds.write_text(
+        f"url,body,region,level\n{portal.url(column)},青岚县教育局,云溪市青岚县,部门\n", encoding="utf-8"
+    )
+    await crawl(fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never"), seeds_file=str(seeds))
+    rows = list(stored(tmp_path / "c.db").values())
+    assert rows and all(
+        (r["body"], r["region"], r["level"]) == ("青岚县教育局", "云溪市青岚县", "部门") for r in rows
+    )
+    (run,) = corpus.list_runs(corpus.open_db(tmp_path / "c.db"))
+    per_seed = json.loads(run["per_seed"])[portal.url(column)]
+    assert per_seed["reports"] == len(rows) and per_seed["pages"] >= 2
