@@ -105,7 +105,7 @@ def demo(port: int, db_path: str, verbose: int) -> None:
     database.close()
     from crawler.fingerprint import canonical_url
 
-    expected = {canonical_url(server.url(report.path)) for report in site.reports}
+    expected = {canonical_url(server.url(path)) for path in site.expected_report_paths()}
     decoys = {canonical_url(server.url(decoy.path)) for decoy in site.decoys}
     click.echo(
         f"demo manifest: {len(expected)} reports, {len(expected & stored)} stored, "
@@ -185,9 +185,27 @@ def _log_overrides(verbose: int, db_path: str) -> dict[str, Any]:
     }
 
 
+# Per-seed columns of the closing table: (heading, counter name).
+SEED_COLUMNS = (
+    ("pages", "pages"),
+    ("listings", "listing_pages"),
+    ("reports", "reports_stored"),
+    ("files", "attachments"),
+    ("rendered", "rendered"),
+    ("errors", "errors"),
+)
+
+
 def _print_summary(summary: Any, db_path: str) -> None:
     for error in summary.seed_errors:
         click.echo(f"error: {error}", err=True)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    if summary.per_seed:
+        click.echo("  ".join(["seed".ljust(48), *(heading.rjust(8) for heading, _ in SEED_COLUMNS)]))
+        for seed, counts in summary.per_seed.items():
+            cells = (str(counts.get(name, 0)).rjust(8) for _, name in SEED_COLUMNS)
+            click.echo("  ".join([seed[:48].ljust(48), *cells]))
     click.echo(
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
         f"finish: {summary.finish_reason}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(repr=False)
 class ReportItem:
     """A page the spider believes is a report.
 
@@ -30,3 +30,7 @@ class ReportItem:
     seed_region: str | None = None
     seed_level: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""
+        return f"<ReportItem {self.url} {len(self.body)} bytes{' of ' + self.parent_url if self.parent_url else ''}>"

@@ -154,3 +154,15 @@ def is_sibling_listing(page_url: str, link_url: str) -> bool:
     return is_listing_page_url(link.path) or (
         is_page_query(link_url) and link.path.endswith(page.path.rsplit("/", 1)[1])
     )
+
+
+def same_body_host(page_url: str, link_url: str) -> bool:
+    """Attachment hosts of the same body: the page's own host, or a sibling under the same ``gov.cn``
+    site (``www.qinglan.gov.cn`` → ``file.qinglan.gov.cn``). Never any other host."""
+    page, link = urlsplit(page_url), urlsplit(link_url)
+    if page.netloc == link.netloc:
+        return True
+    page_host, link_host = (page.hostname or "").lower(), (link.hostname or "").lower()
+    if not (page_host.endswith(".gov.cn") and link_host.endswith(".gov.cn")):
+        return False
+    return page_host.split(".")[-3:] == link_host.split(".")[-3:] and link.scheme in ("http", "https")

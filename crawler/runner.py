@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ class CrawlSummary:
     seed_errors: list[str] = field(default_factory=list)
     reports_in_db: int = 0
     per_year: list[tuple[int | None, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    per_seed: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -59,5 +62,8 @@ def run_crawl(
     database = corpus.open_db(db_path)
     summary.reports_in_db = corpus.count_reports(database)
     summary.per_year = corpus.reports_per_year(database)
+    if runs := corpus.list_runs(database):
+        summary.notes = json.loads(runs[-1].get("notes") or "[]")
+        summary.per_seed = json.loads(runs[-1].get("per_seed") or "{}")
     database.close()
     return summary

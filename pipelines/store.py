@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from scrapy import signals
@@ -22,6 +23,7 @@ class StorePipeline:
         self.config = config
         self.pending: list[dict[str, Any]] = []
         self.pending_files: list[dict[str, Any]] = []
+        self.stored_per_seed: Counter[str] = Counter()
         self.db: Any = None
         self.run_id: int | None = None
 
@@ -59,6 +61,7 @@ class StorePipeline:
                 run_id=self.run_id,
             )
             self.pending.append(record)
+            self.stored_per_seed[item.seed or ""] += 1
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             self.flush()
         return item
@@ -101,6 +104,8 @@ class StorePipeline:
         errors = [*getattr(spider, "seed_problems", []), *getattr(spider, "seed_failures", [])]
         counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
         per_seed = {url: dict(counter) for url, counter in getattr(spider, "per_seed", {}).items()}
+        for seed, stored in self.stored_per_seed.items():
+            per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
         corpus.finish_run(self.db, self.run_id, reason, counts, errors, notes=notes, per_seed=per_seed)
         self.db.close()

@@ -95,6 +95,7 @@ class ReportsSpider(scrapy.Spider):
         listing_pages: int = 0,
         parent: str | None = None,
         render: bool = False,
+        column_only: bool = False,
     ) -> scrapy.Request:
         self.pages_per_site[urlsplit(url).netloc] += 1
         meta: dict[str, Any] = {
@@ -104,6 +105,7 @@ class ReportsSpider(scrapy.Spider):
             "anchor": anchor,
             "listing_pages": listing_pages,
             "parent": parent,
+            "column_only": column_only,
         }
         attachment = pagekind.is_attachment_url(url)
         if not attachment and (render or self.config.render == "always"):
@@ -150,6 +152,8 @@ class ReportsSpider(scrapy.Spider):
             return
         if meta["role"] == "seed" and _moved_to_home(response):
             yield from self._rediscover(seed, response.url, "redirected to the home page")
+        elif meta["role"] == "seed" and pagekind.is_report_column(_page_title(page), response.url):
+            meta["column_only"] = True  # a column seed: its reports and pages, not the rest of the site
         if meta["role"] in LIST_ROLES:
             self._count(seed, "listing_pages")
         yield from self._follow(response, page, seed)
@@ -190,10 +194,9 @@ class ReportsSpider(scrapy.Spider):
         """Files linked from a report page (its PDF/DOCX versions): files of the same report."""
         if response.meta.get("parent") is not None:
             return
-        host = urlsplit(response.url).netloc
         for anchor in page.css("a[href]"):
             url = response.urljoin((anchor.attrib.get("href") or "").strip()).split("#", 1)[0]
-            if not pagekind.is_attachment_url(url) or urlsplit(url).netloc != host:
+            if not pagekind.is_attachment_url(url) or not pagekind.same_body_host(response.url, url):
                 continue
             if self._within_budget(url):
                 text = normalise_space(" ".join(anchor.css("::text").getall()))
@@ -223,6 +226,8 @@ class ReportsSpider(scrapy.Spider):
         for url, text, link_role, score in links:
             if urlsplit(url).netloc != seed_host:
                 continue
+            if meta.get("column_only") and link_role not in ("report", "listing"):
+                continue
             if link_role == "listing" and not new_reports and role == "listing":
                 # this page listed nothing new: its pager leads nowhere (an endless ?page=N)
                 self._inc("trap/listing_exhausted")
@@ -246,6 +251,7 @@ class ReportsSpider(scrapy.Spider):
                 anchor=text,
                 score=score,
                 listing_pages=listing_pages,
+                column_only=bool(meta.get("column_only")),
             )
 
     def _empty_list(self, response: TextResponse, seed: Seed) -> Iterator[scrapy.Request]:
@@ -266,6 +272,7 @@ class ReportsSpider(scrapy.Spider):
                 score=pagekind.SCORE_LISTING,
                 listing_pages=meta["listing_pages"],
                 render=True,
+                column_only=bool(meta.get("column_only")),
             )
         elif meta["role"] == "seed":
             yield from self._rediscover(seed, response.url, "the column lists no reports")

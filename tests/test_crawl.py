@@ -30,8 +30,8 @@ async def test_demo_crawl_stores_exactly_the_manifest(demo_server, demo_site, fa
     db_path = tmp_path / "corpus.db"
     result = await crawl(fast_settings(db_path), seeds=demo_server.url("/"))
     stored = stored_reports(db_path)
+    assert set(stored) == {canonical_url(demo_server.url(path)) for path in demo_site.expected_report_paths()}
     expected = {canonical_url(demo_server.url(report.path)): report for report in demo_site.reports}
-    assert set(stored) == set(expected)
     decoys = {canonical_url(demo_server.url(decoy.path)) for decoy in demo_site.decoys}
     assert not decoys & set(stored)
     for url, report in expected.items():
@@ -58,9 +58,7 @@ async def test_the_crawl_is_focused_and_obeys_robots(demo_server, demo_site, fas
 @deferred_f_from_coro_f
 async def test_gbk_pages_come_out_as_correct_text(demo_server, demo_site, fast_settings, tmp_path):
     db_path = tmp_path / "corpus.db"
-    await crawl(
-        fast_settings(db_path, GOVREPORTS_RENDER="never"), seeds=demo_server.url(demo_site.column_path)
-    )
+    await crawl(fast_settings(db_path, GOVREPORTS_RENDER="never"), seeds=demo_server.url("/"))
     stored = stored_reports(db_path)
     gbk = [report for report in demo_site.reports if report.encoding == "gbk"]
     assert any(report.served_charset == "utf-8" for report in gbk)  # the wrong-header page is among them
@@ -85,7 +83,7 @@ async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_si
         failures[1] == f"seed {demo_server.url('/robots.txt')}: not an HTML page (text/plain; charset=utf-8)"
     )
     assert all("\n" not in failure for failure in failures)
-    assert len(stored_reports(db_path)) == len(demo_site.reports)
+    assert len(stored_reports(db_path)) == len(demo_site.expected_report_paths())
     (run,) = corpus.list_runs(corpus.open_db(db_path))
     assert "not-a-url" in run["errors"] and "127.0.0.1:1" in run["errors"]
 
@@ -102,3 +100,26 @@ async def test_no_remote_control_or_telnet_port(demo_server, fast_settings, tmp_
     names = {type(extension).__name__ for extension in crawler.extensions.middlewares}
     assert not names & {"RemoteControl", "TelnetConsole"}
     assert "ProgressLine" not in names  # off unless the CLI asks for it
+
+
+@deferred_f_from_coro_f
+async def test_file_reports_and_a_report_with_its_pdf(demo_server, demo_site, fast_settings, tmp_path):
+    db_path = tmp_path / "corpus.db"
+    result = await crawl(fast_settings(db_path, GOVREPORTS_RENDER="never"), seeds=demo_server.url("/"))
+    stored = stored_reports(db_path)
+    database = corpus.open_db(db_path)
+    for file in demo_site.files:
+        url = canonical_url(demo_server.url(file.path))
+        if file.twin_of is not None:  # one report, two files: the page and its PDF
+            report_url = canonical_url(demo_server.url(file.twin_of))
+            assert url not in stored
+            (attachment,) = corpus.attachments_of(database, report_url)
+            assert attachment["url"] == url and attachment["kind"] == "pdf"
+            assert all(phrase in attachment["text"] for phrase in file.must_have)
+            continue
+        row = stored[url]
+        assert (row["title"], row["report_year"], row["kind"]) == (file.title, file.report_year, file.kind)
+        assert bool(row["scanned"]) == file.scanned
+        assert all(phrase in row["text"] for phrase in file.must_have)
+        assert [a["url"] for a in corpus.attachments_of(database, url)] == [url]
+    assert result["stats"]["govreports/extract/attachment_failed"] == 1  # the truncated PDF, dropped

@@ -265,7 +265,7 @@ def test_everything_reachable_from_home() -> None:
 
 def test_first_listing_page_has_only_the_script_pager() -> None:
     html = decode(SITE.pages["/zwgk/xxgknb/index.html"].body, "")
-    assert 'createPageHTML(3, 0, "index", "html")' in html
+    assert 'createPageHTML(4, 0, "index", "html")' in html
     assert 'href="index_1.html"' not in html
     assert 'href="index_2.html"' in decode(SITE.pages["/zwgk/xxgknb/index_1.html"].body, "")
 
@@ -290,7 +290,7 @@ def test_server_serves_the_site() -> None:
         assert status == 200 and "青岚县人民政府" in body.decode("utf-8")
         assert headers["Content-Length"] == str(len(body))
         status, _, body = fetch(server.url("/zwgk/xxgknb/"))
-        assert status == 200 and 'createPageHTML(3, 0, "index", "html")' in body.decode("utf-8")
+        assert status == 200 and 'createPageHTML(4, 0, "index", "html")' in body.decode("utf-8")
         assert fetch(server.url("/zwgk/xxgknb/index.html"))[2] == body
         assert fetch(server.url("/zwgk/xxgknb/?page=2"))[2] == body
         assert fetch(server.url("/zwgk/bm/jyj"))[2] == fetch(server.url("/zwgk/bm/jyj/"))[2]

@@ -27,7 +27,7 @@ class Portal:
         return self.server.url(path)
 
     def expected(self) -> set[str]:
-        return {canonical_url(self.url(report.path)) for report in self.site.reports}
+        return {canonical_url(self.url(path)) for path in self.site.expected_report_paths()}
 
 
 @pytest.fixture(scope="module")
@@ -131,4 +131,7 @@ async def test_seed_csv_columns_reach_the_records_and_runs_keep_per_seed_counts(
     )
     (run,) = corpus.list_runs(corpus.open_db(tmp_path / "c.db"))
     per_seed = json.loads(run["per_seed"])[portal.url(column)]
-    assert per_seed["reports"] == len(rows) and per_seed["pages"] >= 2
+    assert per_seed["reports_stored"] == len(rows) and per_seed["pages"] >= 2
+    assert all(
+        "/zwgk/bm/jyj/" in url for url in stored(tmp_path / "c.db")
+    )  # a column seed stays in its column

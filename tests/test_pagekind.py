@@ -73,3 +73,63 @@ def test_create_page_html_lists_every_page():
 
 def test_create_page_html_without_pages():
     assert pagekind.create_page_html_urls("var countPage = 3;") == []
+
+
+def test_attachment_hosts_of_the_same_body_only():
+    page = "http://www.qinglan.gov.cn/zwgk/xxgknb/202403/t1.html"
+    assert pagekind.same_body_host(page, "http://www.qinglan.gov.cn/a.pdf")
+    assert pagekind.same_body_host(page, "https://file.qinglan.gov.cn/P0201.pdf")
+    assert not pagekind.same_body_host(page, "http://www.other.gov.cn/a.pdf")
+    assert not pagekind.same_body_host(page, "http://127.0.0.2:8766/a.pdf")
+    assert not pagekind.same_body_host("http://127.0.0.1:80/x", "http://127.0.0.2:80/a.pdf")
+
+
+@pytest.mark.parametrize(
+    ("url", "trap"),
+    [
+        ("http://x.gov.cn/zwgk/rl/?month=2024-03", True),
+        ("http://x.gov.cn/list.jsp?date=2024-01-01", True),
+        ("http://x.gov.cn/list.jsp?jsessionid=AB12", True),
+        ("http://x.gov.cn/list.jsp?page=3", False),
+        ("http://x.gov.cn/zwgk/xxgknb/index_2.html", False),
+    ],
+)
+def test_trap_urls(url, trap):
+    assert pagekind.is_trap_url(url) is trap
+
+
+def test_session_ids_leave_the_path():
+    assert (
+        pagekind.without_session("http://x.gov.cn/a.jsp;jsessionid=AB12?page=2")
+        == "http://x.gov.cn/a.jsp?page=2"
+    )
+
+
+def test_challenge_pages():
+    challenge = b"<html><script>document.cookie='__jsl_clearance=1';location.reload()</script></html>"
+    assert pagekind.is_challenge(412, challenge)
+    assert pagekind.is_challenge(200, challenge)  # marker, script, no links
+    assert not pagekind.is_challenge(200, b"<html><script></script><a href='/'>home</a></html>")
+    # after the browser ran it, a 412 status alone no longer counts: only what the page shows
+    assert not pagekind.is_challenge(412, b"<html><script>var a=1</script><p>text</p></html>", rendered=True)
+    assert pagekind.is_challenge(412, challenge, rendered=True)
+    assert not pagekind.is_challenge(404, b"<html><body>not found</body></html>")
+
+
+def test_link_scores_rank_reports_over_lists_over_sections():
+    page = "http://x.gov.cn/zwgk/xxgknb/index.html"
+    report = pagekind.link_score(
+        "青岚县2023年政府信息公开工作年度报告", "", "http://x.gov.cn/a.html", in_column=True, page_url=page
+    )
+    listing = pagekind.link_score(
+        "下一页", "", "http://x.gov.cn/zwgk/xxgknb/index_1.html", in_column=True, page_url=page
+    )
+    section = pagekind.link_score("政务公开", "", "http://x.gov.cn/zwgk/", in_column=False, page_url=page)
+    assert report and listing and section
+    assert report[1] > listing[1] > section[1]
+    assert (
+        pagekind.link_score(
+            "下一月", "", "http://x.gov.cn/zwgk/rl/?month=2024-04", in_column=True, page_url=page
+        )
+        is None
+    )

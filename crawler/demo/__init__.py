@@ -5,8 +5,8 @@ tell apart; ``DemoServer`` serves it over HTTP on loopback. Nothing here touches
 127.0.0.1, and every off-site link points to a reserved ``.example`` host.
 """
 
-from crawler.demo.model import DemoSite, ManifestDecoy, ManifestReport, Page
+from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
 
-__all__ = ["DemoServer", "DemoSite", "ManifestDecoy", "ManifestReport", "Page", "build_site"]
+__all__ = ["DemoServer", "DemoSite", "ManifestDecoy", "ManifestFile", "ManifestReport", "Page", "build_site"]

@@ -65,6 +65,24 @@ class ManifestDecoy:
     kind: str
 
 
+@dataclass(frozen=True)
+class ManifestFile:
+    """A report published as a file (PDF/DOCX/DOC/WPS), or the file version of an HTML report.
+
+    ``twin_of`` names the HTML report page it belongs to: then it is a file *of* that report, not a
+    report of its own. ``scanned`` files (图片版) have no text layer and are stored flagged.
+    """
+
+    path: str
+    title: str
+    report_year: int
+    body: str
+    kind: str
+    scanned: bool = False
+    twin_of: str | None = None
+    must_have: tuple[str, ...] = ()
+
+
 @dataclass
 class DemoSite:
     """The whole generated portal: pages by path plus the manifest of what a crawl should find."""
@@ -72,6 +90,7 @@ class DemoSite:
     pages: dict[str, Page]
     reports: list[ManifestReport] = field(default_factory=list)
     decoys: list[ManifestDecoy] = field(default_factory=list)
+    files: list[ManifestFile] = field(default_factory=list)
     seeds: list[str] = field(default_factory=lambda: ["/"])
     column_path: str = "/zwgk/xxgknb/"
     # Dynamic resources (endless pagers, calendars) by bare path: handler(request path) -> Page.
@@ -98,6 +117,10 @@ class DemoSite:
                 return page
         return None
 
+    def expected_report_paths(self) -> list[str]:
+        """Every report a complete crawl stores: the HTML reports and the reports that are files."""
+        return [r.path for r in self.reports] + [f.path for f in self.files if f.twin_of is None]
+
     def report(self, path: str) -> ManifestReport | None:
         """The manifest entry of the report served at ``path``, if any."""
         return next((r for r in self.reports if r.path == path), None)
@@ -107,6 +130,7 @@ class DemoSite:
         return {
             "reports": [asdict(r) for r in self.reports],
             "decoys": [asdict(d) for d in self.decoys],
+            "files": [asdict(f) for f in self.files],
             "seeds": list(self.seeds),
             "column_path": self.column_path,
             "challenge_prefixes": list(self.challenge_prefixes),

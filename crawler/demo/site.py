@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from crawler.demo import portal, reports, stats
+from crawler.demo.attachments import AttachmentFixture, attachment_fixtures
 from crawler.demo.catalog import BODIES, CHALLENGE_PREFIXES, COLUMN, REPORTS, ROBOTS_DISALLOWED, ReportSpec
 from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
 from crawler.demo.layout import ListItem
-from crawler.demo.model import DemoSite, ManifestDecoy, ManifestReport, Page
+from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page
 from crawler.demo.server import redirect
 from crawler.demo.spam import SPAM_HOST_TOKEN
 
@@ -81,6 +82,9 @@ def _report_columns() -> tuple[list[Page], dict[str, Route]]:
         specs: list[ReportSpec] = [s for s in REPORTS if s.body == key]
         specs += [ROBOTS_DISALLOWED] if ROBOTS_DISALLOWED.body == key else []
         entries = [(s.path, s.title, s.published[:10]) for s in specs]
+        entries += [
+            (f.path, f.title, _file_date(f)) for f in _listed_files() if f.path.startswith(body.column)
+        ]
         entries += [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == body.column]
         crumbs: Crumbs = [_HOME, _ZWGK]
         if body.level == "部门":
@@ -122,6 +126,56 @@ def _decoy_crumbs(d: DecoySpec) -> Crumbs:
     return [_HOME, _ZWGK, (body.column_name, d.column)]
 
 
+def _listed_files() -> list[AttachmentFixture]:
+    """Files a column lists as reports of their own: PDF/DOCX/DOC/WPS-only reports, a scan, and two
+    broken ones (a truncated PDF, an HTML error page behind a ``.pdf`` link). Tables workbooks and the
+    PDF twin of an HTML report are not listed."""
+    return [f for f in attachment_fixtures() if f.twin_of is None and f.kind not in ("xls", "xlsx")]
+
+
+def _file_date(fixture: AttachmentFixture) -> str:
+    """``P020240320…pdf`` → 2024-03-20, as TRS names uploaded files."""
+    stamp = fixture.file_name[4:12]
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+
+
+def _files() -> tuple[list[Page], list[ManifestFile], list[ManifestDecoy]]:
+    pages, files, broken = [], [], []
+    for fixture in attachment_fixtures():
+        pages.append(Page(fixture.path, fixture.body, fixture.content_type))
+        if fixture.broken:
+            broken.append(ManifestDecoy(fixture.path, fixture.title, "broken_file"))
+        elif fixture.kind not in ("xls", "xlsx"):
+            files.append(
+                ManifestFile(
+                    fixture.path,
+                    fixture.title,
+                    fixture.report_year,
+                    fixture.body_name,
+                    fixture.kind,
+                    fixture.scanned,
+                    fixture.twin_of,
+                    fixture.must_have,
+                )
+            )
+    return pages, files, broken
+
+
+def _link_twins(pages: list[Page]) -> list[Page]:
+    """The HTML report page links its PDF version (附件), as portals do: one report, two files."""
+    twins = {f.twin_of: f for f in attachment_fixtures() if f.twin_of}
+    linked = []
+    for page in pages:
+        twin = twins.get(page.path)
+        if twin is not None:
+            link = (
+                f'<div class="attachments">附件：<a href="{twin.file_name}">{twin.title}（PDF版）</a></div>'
+            )
+            page = replace(page, body=page.body.replace(b"</body>", link.encode("utf-8") + b"</body>", 1))
+        linked.append(page)
+    return linked
+
+
 def _robots_disallowed() -> tuple[Page, ManifestDecoy]:
     """A genuine report filed under a path robots.txt forbids: it must never be fetched."""
     built = reports.build_report(ROBOTS_DISALLOWED, random.Random("qinglan-disallowed"), None, serial=901)
@@ -146,6 +200,7 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
     decoy_pages, decoys = _decoy_pages()
     column_pages, routes = _report_columns()
     disallowed_page, disallowed = _robots_disallowed()
+    file_pages, files, broken = _files()
     routes["/zwgk/rl/"] = portal.calendar_page
     pages = [
         portal.home_page([NEWS_MEETING, NEWS_CONGRESS]),
@@ -154,7 +209,8 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
         *portal.plain_sections(),
         *portal.assets(),
         *column_pages,
-        *report_pages,
+        *_link_twins(report_pages),
+        *file_pages,
         disallowed_page,
         *decoy_pages,
         *_drifted_columns(),
@@ -169,7 +225,8 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
     return DemoSite(
         pages=by_path,
         reports=entries,
-        decoys=[*decoys, disallowed],
+        decoys=[*decoys, disallowed, *broken],
+        files=files,
         seeds=["/", COLUMN],
         column_path=COLUMN,
         routes=routes,
