@@ -18,12 +18,15 @@ import click
 
 from crawler import __version__
 from crawler import db as corpus
+from crawler.config import RENDER_MODES
 from crawler.extract import ExtractionError, extract_page
 from crawler.seeds import collect_seeds, url_problem
 
 DEFAULT_DB = "output/corpus.db"
 # Fetching one page for `extract URL`: a short timeout, our own identity.
 FETCH_TIMEOUT = 20
+# The columns of `govreports checks`, in order.
+CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -61,9 +64,16 @@ def main() -> None:
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
 @db_option
+@click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default="auto",
+    show_default=True,
+    help="When pages go through the browser: only where a page needs it, never, or always.",
+)
 @click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
 @user_errors
-def crawl(urls: tuple[str, ...], seeds_file: str | None, db_path: str, verbose: int) -> None:
+def crawl(urls: tuple[str, ...], seeds_file: str | None, db_path: str, render: str, verbose: int) -> None:
     """Crawl seed URLs (portals, columns, report pages) into the corpus."""
     from crawler.runner import run_crawl
 
@@ -73,7 +83,8 @@ def crawl(urls: tuple[str, ...], seeds_file: str | None, db_path: str, verbose: 
     if not seeds:
         raise click.UsageError("no valid seed to crawl (give URLs or --seeds FILE)")
     corpus.open_db(db_path).close()  # fail early on a bad --db, before the reactor starts
-    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=_log_overrides(verbose, db_path))
+    overrides = _log_overrides(verbose, db_path) | {"GOVREPORTS_RENDER": render}
+    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides)
     _print_summary(summary, db_path)
 
 
@@ -162,6 +173,33 @@ def export(output_format: str, output: str, db_path: str) -> None:
     finally:
         database.close()
     click.echo(f"exported {count} reports", err=True)
+
+
+@main.command()
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@db_option
+@user_errors
+def checks(output_format: str, db_path: str) -> None:
+    """List the stored reports whose statistics fail a consistency rule: one line per failed check
+    (url, title, rule, where, left, right; tab-separated in text, a JSON array in json)."""
+    database = corpus.open_db(db_path, create=False)
+    try:
+        failures = list(corpus.failing_checks(database))
+    finally:
+        database.close()
+    if output_format == "json":
+        click.echo(json.dumps(failures, ensure_ascii=False, indent=2))
+    else:
+        for failure in failures:
+            click.echo("\t".join(_cell(failure[key]) for key in CHECK_COLUMNS))
+    reports = len({failure["url"] for failure in failures})
+    click.echo(f"{len(failures)} failed checks in {reports} reports", err=True)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _fetch(url: str) -> tuple[bytes, str | None]:

@@ -36,3 +36,58 @@ def content_hash(text: str) -> str:
     """SHA-256 of the text with all white space removed, so re-wrapped copies hash alike."""
     compact = re.sub(r"\s+", "", normalise_space(text))
     return hashlib.sha256(compact.encode("utf-8")).hexdigest()
+
+
+# --- Near duplicates (MinHash/LSH with datasketch) ------------------------------------------------
+# Character 5-grams of the comparable text; 128 permutations in 16 bands of 8 rows: pairs above ~0.7
+# Jaccard share a band (the LSH candidate test), then the signatures decide (NEAR_DUPLICATE).
+SHINGLE_SIZE = 5
+NUM_PERM = 128
+LSH_BANDS = 16
+NEAR_DUPLICATE = 0.8
+_NOT_CONTENT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜü]+\)")
+_VARIANT_SUFFIX = re.compile(r"[（(](图片版|超链版|文字版|PDF版|pdf版|word版|WORD版|全文|附件)[）)]")
+
+
+def comparable_text(text: str) -> str:
+    """The text as copies of one report share it: simplified script, ASCII digits, no pinyin glosses
+    (mirror pages insert them), no spaces, punctuation or Latin case differences."""
+    from crawler.normalise import normalise_text
+
+    return _NOT_CONTENT.sub("", normalise_text(_PINYIN_GLOSS.sub("", text)).lower())
+
+
+def text_signature(text: str) -> bytes:
+    """The MinHash signature of a text's character shingles, as bytes to store."""
+    from datasketch import MinHash
+
+    compact = comparable_text(text)
+    shingles = {compact[i : i + SHINGLE_SIZE] for i in range(max(1, len(compact) - SHINGLE_SIZE + 1))}
+    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    return bytes(minhash.hashvalues.astype("<u8").tobytes())
+
+
+def signature_bands(signature: bytes) -> list[str]:
+    """LSH band keys: texts whose signatures share any band are near-duplicate candidates."""
+    width = len(signature) // LSH_BANDS
+    return [
+        f"{band}:{hashlib.blake2b(signature[band * width : (band + 1) * width], digest_size=8).hexdigest()}"
+        for band in range(LSH_BANDS)
+    ]
+
+
+def signature_similarity(first: bytes, second: bytes) -> float:
+    """The Jaccard similarity two MinHash signatures estimate (share of equal hash values)."""
+    size = 8
+    count = min(len(first), len(second)) // size
+    if not count:
+        return 0.0
+    same = sum(first[i * size : (i + 1) * size] == second[i * size : (i + 1) * size] for i in range(count))
+    return same / count
+
+
+def title_key(title: str | None) -> str:
+    """One key for the versions of one report: 图片版/超链版/PDF版 suffixes and spacing removed."""
+    return comparable_text(_VARIANT_SUFFIX.sub("", title or ""))
