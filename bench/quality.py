@@ -6,18 +6,26 @@ phrases left and chrome lines left, for ``extract_page`` and for
 ``trafilatura.extract(html, include_tables=True)``. The last line is the summary the quality gate
 reads: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``. Scoring lives in
 :mod:`crawler.quality`.
+
+Before that line, a metadata table: per record field, how many pages give the expected value — over the
+demo portal's manifest reports and the golden pages' ``fields`` — for ``extract_page`` and for
+``trafilatura.extract_metadata`` (which knows a title and a date only; ``—`` where it has no such field).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
 from crawler import quality
+from crawler.demo import build_site
 from crawler.extract import extract_page
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
+# The record fields trafilatura's metadata has, under our names.
+TRAFILATURA_FIELDS = ("title", "published_date")
 
 
 def ours(case: quality.GoldenCase) -> str:
@@ -39,6 +47,32 @@ def row(name: str, mine: quality.Score, theirs: quality.Score) -> str:
     return f"{name:36} | {cells(mine)} | {cells(theirs)}{flag}"
 
 
+def our_fields(case: quality.FieldCase) -> dict[str, Any]:
+    return extract_page(case.body, case.url, case.content_type).record()
+
+
+def trafilatura_fields(case: quality.FieldCase) -> dict[str, Any]:
+    document = trafilatura.extract_metadata(case.body)
+    return {"title": document.title, "published_date": document.date} if document else {}
+
+
+def metadata_table(cases: list[quality.FieldCase]) -> list[str]:
+    """One line per field: ours and trafilatura's right/total and accuracy, and our misses."""
+    mine = quality.field_accuracy(cases, our_fields)
+    theirs = quality.field_accuracy(cases, trafilatura_fields, TRAFILATURA_FIELDS)
+
+    def cell(score: quality.FieldScore | None) -> str:
+        if score is None or score.accuracy is None:
+            return f"{'—':>14}"
+        return f"{score.correct:>4}/{score.total:<4} {score.accuracy:5.3f}"
+
+    lines = [f"{'field':36} | {'govreports':^14} | {'trafilatura':^14} | missed by govreports"]
+    for name, score in mine.items():
+        misses = ", ".join(score.misses[:3]) + (" …" if len(score.misses) > 3 else "")
+        lines.append(f"{name:36} | {cell(score)} | {cell(theirs.get(name))} | {misses}")
+    return lines
+
+
 def main() -> None:
     cases = quality.load_cases(GOLDEN)
     mine = quality.score_all(cases, ours)
@@ -50,6 +84,10 @@ def main() -> None:
         print(row(case.name, mine[case.name], theirs[case.name]))
     mean_theirs = sum(s.f1 for s in theirs.values()) / len(theirs)
     print(f"trafilatura mean f1={mean_theirs:.3f}")
+    field_cases = quality.demo_field_cases(build_site()) + quality.golden_field_cases(cases)
+    print(f"\nrecord fields over {len(field_cases)} pages (demo manifest and golden `fields`):")
+    for line in metadata_table(field_cases):
+        print(line)
     print(quality.summary_line(mine, theirs))
 
 

@@ -17,8 +17,9 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler import metadata, pagekind, patterns, spam
+from crawler import fields, metadata, pagekind, patterns, provenance, spam, tables
 from crawler.encoding import decode_html
+from crawler.normalise import normalise_text
 from crawler.textutil import normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
@@ -34,6 +35,15 @@ RECORD_KEYS = (
     "report_year",
     "spam",
     "tables",
+    "checks",
+    "template_version",
+    "raw_tables",
+    "topic",
+    "disclosure",
+    "body",
+    "level",
+    "region",
+    "sources",
 )
 # A container shorter than this is a teaser or an empty shell, not the report.
 MIN_CONTAINER_CHARS = 40
@@ -58,9 +68,17 @@ class Extraction:
     published_date: str | None = None
     report_year: int | None = None
     spam: list[dict[str, str]] = field(default_factory=list)
-    tables: list[dict[str, Any]] = field(default_factory=list)
+    # The statistics by name (crawler.tables: table2/3/4 or indicators), raw cell strings kept.
+    tables: dict[str, Any] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)  # the templates' rules: pass/fail/unknown
+    template_version: str | None = None  # "2008" | "2019" | "2021"
+    raw_tables: list[dict[str, Any]] = field(default_factory=list)  # every <table> as rows of cell strings
     topic: str | None = None
     disclosure: str | None = None
+    body: str | None = None
+    level: str | None = None
+    region: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # field → block | meta | text | url | title …
     encoding: str = "utf-8"
     container: str | None = None
     is_report: bool = False
@@ -91,17 +109,22 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
 
 def find_title(root: html.HtmlElement, meta: dict[str, str]) -> str | None:
     """The report's own title: a report-like ``<meta>``/heading first, then ``<title>`` without the site."""
-    candidates = [meta.get(name, "") for name in patterns.META_TITLE_NAMES]
-    candidates += [normalise_space(h.text_content()) for h in root.iter("h1", "h2", "h3")]
+    return find_title_and_source(root, meta)[0]
+
+
+def find_title_and_source(root: html.HtmlElement, meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """:func:`find_title` with where the title came from: ``meta``, ``heading`` or ``page_title``."""
+    candidates = [(meta.get(name, ""), "meta") for name in patterns.META_TITLE_NAMES]
+    candidates += [(normalise_space(h.text_content()), "heading") for h in root.iter("h1", "h2", "h3")]
     page_title = root.find(".//title")
     if page_title is not None and page_title.text:
         full = normalise_space(page_title.text)
-        candidates += [patterns.TITLE_SITE_SUFFIX.sub("", full), full]
-    candidates = [c for c in candidates if c and len(c) <= 120]
-    for candidate in candidates:
-        if pagekind.is_report_title(candidate):
-            return candidate
-    return candidates[0] if candidates else None
+        candidates += [(patterns.TITLE_SITE_SUFFIX.sub("", full), "page_title"), (full, "page_title")]
+    candidates = [(text, source) for text, source in candidates if text and len(text) <= 120]
+    for text, source in candidates:
+        if pagekind.is_report_title(text):
+            return text, source
+    return candidates[0] if candidates else (None, None)
 
 
 def find_container(root: html.HtmlElement) -> tuple[html.HtmlElement | None, str | None]:
@@ -189,7 +212,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     """Run every stage over one page's bytes."""
     root, encoding = parse_html(body, content_type)
     meta = metadata.read_meta_tags(root)
-    title = find_title(root, meta)
+    title, title_source = find_title_and_source(root, meta)
     findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
     drop_non_text(root)
     block = metadata.read_block(root)
@@ -199,22 +222,19 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     text = container_text(container) if container is not None else page_text(root)
     cleaned = spam.postclean(text, url, spam.page_title(root))
     text, findings = cleaned.text, findings + cleaned.findings
-    published = block.get("published_date") or _published_from_meta(meta) or _published_from_page(root)
-    year = pagekind.report_year(title or "") or pagekind.report_year(text[:200])
+    page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
+    report_values, report_sources = provenance.report_fields(title, text, _site_names(root, meta))
+    stats = tables.parse_statistics_from_container(container, text)
     return Extraction(
         url=url,
         title=title,
         text=text,
-        index_no=block.get("index_no"),
-        issuer=block.get("issuer"),
-        doc_no=block.get("doc_no"),
-        written_date=block.get("written_date"),
-        published_date=published,
-        report_year=year,
         spam=spam.as_records(findings),
-        tables=raw_tables(container),
-        topic=block.get("topic"),
-        disclosure=block.get("disclosure"),
+        **page_values,
+        **report_values,
+        **statistics_fields(stats),
+        raw_tables=raw_tables(container),
+        sources=_title_source(title_source) | page_sources | report_sources,
         encoding=encoding,
         container=container_xpath,
         is_report=pagekind.is_report_title(title),
@@ -224,16 +244,74 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     )
 
 
+def page_metadata(
+    block: dict[str, str], meta: dict[str, str], text_fields: dict[str, str], url: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The metadata fields by :data:`crawler.provenance.PRECEDENCE`: block, ``<meta>``, text, URL."""
+    candidates: dict[str, dict[str, Any]] = {
+        provenance.BLOCK: block,
+        provenance.META: {"published_date": _published_from_meta(meta)},
+        provenance.TEXT: text_fields,
+        provenance.URL: provenance.url_fields(url),
+    }
+    return provenance.resolve(candidates, provenance.METADATA_FIELDS)
+
+
+def statistics_fields(stats: tables.Statistics) -> dict[str, Any]:
+    """The record's ``tables``, ``checks`` and ``template_version`` from the parsed statistics."""
+    parsed = stats.as_json()
+    return {key: parsed[key] for key in ("tables", "checks", "template_version")}
+
+
 def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
     """The contract's record for a report published as a file (``document`` from
     :func:`crawler.attachments.extract_attachment`): the link's text names it best, then the file."""
-    candidates = [anchor_text or "", document.title or "", *document.text.splitlines()[:3]]
-    title = next((c for c in candidates if pagekind.is_report_title(c)), anchor_text or document.title)
-    year = pagekind.report_year(title or "") or pagekind.report_year(document.text[:200])
-    tables = [{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)]
+    title, title_source = _attachment_title(document, anchor_text)
+    page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
+    report_values, report_sources = provenance.report_fields(title, document.text)
+    stats = tables.parse_statistics(document.grids, document.text)
     record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
-    record.update(url=url, title=title, text=document.text, report_year=year, spam=[], tables=tables)
-    return record | {"kind": document.kind, "scanned": document.scanned, "pages": document.pages}
+    record.update(url=url, title=title, text=document.text, spam=[], **page_values, **report_values)
+    record.update(statistics_fields(stats))
+    record.update(
+        raw_tables=[{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)],
+        sources=_title_source(title_source) | page_sources | report_sources,
+    )
+    return record | {
+        "kind": document.kind,
+        "scanned": document.scanned,
+        "pages": document.pages,
+        "text_normalised": normalise_text(document.text),
+        "compromised": False,
+    }
+
+
+def _attachment_title(document: Any, anchor_text: str | None) -> tuple[str | None, str | None]:
+    """The first report-like title of the link's text (``anchor``), the file's own (``file``) and its
+    first lines (``text``); else the link's text or the file's title."""
+    candidates = [(anchor_text or "", "anchor"), (document.title or "", "file")]
+    candidates += [(line, provenance.TEXT) for line in document.text.splitlines()[:3]]
+    for text, source in candidates:
+        if pagekind.is_report_title(text):
+            return text, source
+    if anchor_text:
+        return anchor_text, "anchor"
+    return (document.title, "file") if document.title else (None, None)
+
+
+def _site_names(root: html.HtmlElement, meta: dict[str, str]) -> str:
+    """The site's names as the page gives them: ``<title>`` (``报告_云山县石门镇人民政府``), ``SiteName``."""
+    return "\n".join(name for name in (spam.page_title(root), meta.get("SiteName", "")) if name)
+
+
+def _title_source(source: str | None) -> dict[str, str]:
+    return {"title": source} if source else {}
+
+
+def _page_text_fields(root: html.HtmlElement, text: str) -> dict[str, str]:
+    """Metadata the page states in its text: a ``发布时间：…`` line, a block written into the content."""
+    published = _published_from_page(root)
+    return ({"published_date": published} if published else {}) | fields.read_block_text(text)
 
 
 def _published_from_meta(meta: dict[str, str]) -> str | None:

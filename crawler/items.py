@@ -33,4 +33,5 @@ class ReportItem:
 
     def __repr__(self) -> str:
         """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""
-        return f"<ReportItem {self.url} {len(self.body)} bytes{' of ' + self.parent_url if self.parent_url else ''}>"
+        of = f" of {self.parent_url}" if self.parent_url else ""
+        return f"<ReportItem {self.url} {len(self.body)} bytes{of}>"

@@ -111,8 +111,17 @@ META_PUBDATE_NAMES = ("PubDate", "pubdate", "publishdate", "firstpublishedtime",
 # "青岚县2019年…报告_青岚县人民政府" → drop the site name after the separator.
 TITLE_SITE_SUFFIX = re.compile(r"\s*[_|｜\-—–]+\s*[^_|｜\-—–]*$")
 DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# Simplified or traditional (mirrors write 時間 / 發布日期).
 PUBLISHED_LABEL = re.compile(
-    r"(发布日期|发布时间|发文日期|公开日期|时间|日期)\s*[:：]?\s*((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+    r"([发發]布日期|[发發]布[时時][间間]|[发發]文日期|公[开開]日期|[时時][间間]|日期)"
+    r"\s*[:：]?\s*((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+)
+# The date a CMS writes into an article's URL, the last fallback for the publishing date:
+# TRS ``/202403/t20240320_1.html``, ``/2024-03/20/``, ``/20240320/``.
+URL_DATE = re.compile(
+    r"/t((?:19|20)\d\d)(\d\d)(\d\d)_\d+"
+    r"|/((?:19|20)\d\d)-(\d\d)/(\d\d)/"
+    r"|/((?:19|20)\d\d)(\d\d)(\d\d)/"
 )
 
 # --- Metadata block (DOMAIN.md §2): label → field. Labels may contain spaces: "索 引 号". ---------

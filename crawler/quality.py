@@ -9,17 +9,36 @@ Expected-text convention: the report body as the extractor renders it — one pa
 line, table rows included as ``| cell | cell |`` lines (they are content), no title line unless the
 page shows the title inside its content, and no metadata block, chrome or spam. Scores are
 character-bigram precision/recall/F1 with whitespace removed, so line breaks and spacing do not count.
+
+Record fields (title, year, body, level, template, dates, the metadata block) are scored apart, as the
+share of pages where a field equals the expected value exactly — an expected ``None`` included, so a
+value made up where the page states none counts as a miss. Expected values come from a golden page's
+``fields`` table and from the demo portal's manifest (:func:`demo_field_cases`).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TARGET_F1 = 0.99
+# The record fields scored, in the metadata table's order.
+METADATA_FIELDS = (
+    "title",
+    "report_year",
+    "body",
+    "level",
+    "template_version",
+    "published_date",
+    "written_date",
+    "index_no",
+    "issuer",
+    "doc_no",
+)
 # A page is "worse than trafilatura" when its F1 is lower by more than this.
 WORSE_MARGIN = 0.001
 
@@ -36,6 +55,7 @@ class GoldenCase:
     spam_phrases: tuple[str, ...] = ()
     chrome_phrases: tuple[str, ...] = ()
     spam_kinds: tuple[str, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,7 @@ def load_cases(golden_dir: Path) -> list[GoldenCase]:
             spam_phrases=tuple(entry.get("must_not_spam", ())),
             chrome_phrases=tuple(entry.get("must_not_chrome", ())),
             spam_kinds=tuple(entry.get("spam_kinds", ())),
+            fields=dict(entry.get("fields", {})),
         )
         for name, entry in table.items()
     ]
@@ -113,3 +134,73 @@ def summary_line(ours: dict[str, Score], theirs: dict[str, Score]) -> str:
     chrome_left = sum(len(s.chrome_left) for s in ours.values())
     worse = sum(is_worse(ours[name], theirs[name]) for name in ours if name in theirs)
     return f"f1={mean:.3f} spam_left={spam_left} chrome_left={chrome_left} worse_than_trafilatura={worse}"
+
+
+# ------------------------------------------------------------------------------------- record fields
+
+
+@dataclass(frozen=True)
+class FieldCase:
+    """One page and the record fields it must yield."""
+
+    name: str
+    body: bytes
+    url: str
+    content_type: str | None
+    expected: Mapping[str, Any]
+
+
+@dataclass
+class FieldScore:
+    """How often one field came out right, and on which pages it did not."""
+
+    correct: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+
+def golden_field_cases(cases: Iterable[GoldenCase]) -> list[FieldCase]:
+    """The golden pages that state expected record fields."""
+    return [
+        FieldCase(case.name, case.page.read_bytes(), case.url, None, case.fields)
+        for case in cases
+        if case.fields
+    ]
+
+
+def demo_field_cases(site: Any) -> list[FieldCase]:
+    """Every report of the demo portal (:func:`crawler.demo.build_site`) with its manifest's fields."""
+    return [
+        FieldCase(
+            report.path,
+            site.pages[report.path].body,
+            f"http://127.0.0.1{report.path}",
+            site.pages[report.path].content_type,
+            {name: getattr(report, name) for name in METADATA_FIELDS},
+        )
+        for report in site.reports
+    ]
+
+
+def field_accuracy(
+    cases: Iterable[FieldCase],
+    extractor: Callable[[FieldCase], Mapping[str, Any]],
+    names: Iterable[str] = METADATA_FIELDS,
+) -> dict[str, FieldScore]:
+    """Per field, the pages where ``extractor`` (case → record) gives the expected value exactly."""
+    scores = {name: FieldScore() for name in names}
+    for case in cases:
+        got = extractor(case)
+        for name, score in scores.items():
+            if name not in case.expected:
+                continue
+            score.total += 1
+            if got.get(name) == case.expected[name]:
+                score.correct += 1
+            else:
+                score.misses.append(case.name)
+    return scores

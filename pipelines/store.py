@@ -1,14 +1,17 @@
-"""Writes reports into the corpus in batches and records the run (seeds, counts, errors)."""
+"""Writes reports into the corpus in batches and records the run (seeds, counts, errors, and the
+sites whose pages carried spam)."""
 
 from __future__ import annotations
 
 import hashlib
+import urllib.parse
 from collections import Counter
 from typing import Any
 
 from scrapy import signals
 
 from crawler import db as corpus
+from crawler import provenance
 from crawler.config import CrawlConfig
 from crawler.fingerprint import content_hash
 from crawler.items import ReportItem
@@ -24,6 +27,8 @@ class StorePipeline:
         self.pending: list[dict[str, Any]] = []
         self.pending_files: list[dict[str, Any]] = []
         self.stored_per_seed: Counter[str] = Counter()
+        # Host → reports stored this run whose page had spam findings.
+        self.compromised: Counter[str] = Counter()
         self.db: Any = None
         self.run_id: int | None = None
 
@@ -55,11 +60,12 @@ class StorePipeline:
                 anchor_text=item.anchor_text,
                 fetched_at=item.fetched_at,
                 rendered=item.rendered,
-                body=item.seed_body,
-                region=item.seed_region,
-                level=item.seed_level,
                 run_id=self.run_id,
             )
+            hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
+            record = provenance.with_seed_hints(record, hints)
+            if record.get("compromised"):
+                self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
             self.pending.append(record)
             self.stored_per_seed[item.seed or ""] += 1
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
@@ -107,6 +113,15 @@ class StorePipeline:
         for seed, stored in self.stored_per_seed.items():
             per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
-        corpus.finish_run(self.db, self.run_id, reason, counts, errors, notes=notes, per_seed=per_seed)
+        corpus.finish_run(
+            self.db,
+            self.run_id,
+            reason,
+            counts,
+            errors,
+            notes=notes,
+            per_seed=per_seed,
+            compromised=self.compromised,
+        )
         self.db.close()
         self.db = None

@@ -33,7 +33,8 @@ def test_extract_prints_the_contract_keys(tmp_path, demo_site):
     assert record["url"] == "http://127.0.0.1/x.html"
     assert record["title"] == report.title
     assert record["report_year"] == report.report_year
-    assert isinstance(record["spam"], list) and isinstance(record["tables"], list)
+    assert isinstance(record["spam"], list) and set(record["tables"]) == {"table2", "table3", "table4"}
+    assert record["checks"] and {check["status"] for check in record["checks"]} == {"pass"}
 
 
 def test_extract_text_format(tmp_path, demo_site):

@@ -1,6 +1,9 @@
 """The corpus database: migrations, batched upserts, run records."""
 
+import json
+
 import pytest
+import sqlite_utils
 
 from crawler import db as corpus
 
@@ -59,3 +62,101 @@ def test_missing_database_when_reading(tmp_path):
     with pytest.raises(corpus.CorpusError, match="no corpus"):
         corpus.open_db(tmp_path / "none.db", create=False)
     assert not (tmp_path / "none.db").exists()
+
+
+# --- 0003: statistics, provenance and spam columns; compromised sites of a run ----------------------
+
+
+def database_at_0002(path):
+    """A corpus as govreports wrote it before migration 0003."""
+    database = sqlite_utils.Database(path)
+    database.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    for name, step in corpus.MIGRATIONS[:2]:
+        step(database)
+        database.table("_migrations").insert({"name": name, "applied_at": "2024-01-01T00:00:00+00:00"})
+    return database
+
+
+def test_a_0002_database_upgrades_and_keeps_its_rows(tmp_path):
+    old = database_at_0002(tmp_path / "c.db")
+    grids = [{"index": 0, "kind": None, "rows": [["规章", "3"]]}]
+    findings = [{"kind": "spam_keywords", "evidence": "百家乐", "where": "div"}]
+    old.table("reports").insert(
+        record("http://a/1")
+        | {"spam": json.dumps(findings), "tables": json.dumps(grids)}
+        | {"first_seen_at": "2024-01-01", "updated_at": "2024-01-01"}
+    )
+    old.close()
+    database = corpus.open_db(tmp_path / "c.db")
+    new_columns = {"text_normalised", "compromised", "template_version", "checks", "raw_tables", "sources"}
+    assert new_columns | {"spam_kinds", "topic", "disclosure"} <= set(database["reports"].columns_dict)
+    assert "compromised_sites" in database["runs"].columns_dict
+    (row,) = corpus.iter_reports(database)
+    assert (row["title"], row["spam"], row["raw_tables"], row["tables"]) == ("2019年报", findings, grids, {})
+    assert (row["compromised"], row["spam_kinds"], row["checks"], row["sources"]) == (
+        1,
+        "spam_keywords",
+        [],
+        {},
+    )
+
+
+def test_new_json_columns_round_trip(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    stats = {"table4": {"review": {"total": {"raw": "—", "value": None}}}}
+    checks = [{"rule": "table4_group_sum", "where": "review", "status": "fail", "left": 3, "right": 4}]
+    extra = {
+        "tables": stats,
+        "checks": checks,
+        "raw_tables": [{"rows": [["a"]]}],
+        "sources": {"title": "meta"},
+    }
+    corpus.upsert_reports(database, [record("http://a/1") | extra])
+    row = next(corpus.iter_reports(database))
+    assert {key: row[key] for key in extra} == extra
+
+
+def test_absent_json_columns_read_back_empty(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    corpus.upsert_reports(database, [{"url": "http://a/1", "text": "正文"}])
+    row = next(corpus.iter_reports(database))
+    assert (row["spam"], row["tables"], row["checks"], row["raw_tables"], row["sources"]) == (
+        [],
+        {},
+        [],
+        [],
+        {},
+    )
+
+
+def test_spam_findings_mark_the_report_compromised_with_its_kinds(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    findings = [{"kind": k, "evidence": "x", "where": "body"} for k in ("mirror", "hidden_element", "mirror")]
+    corpus.upsert_reports(database, [record("http://a/1") | {"spam": findings}, record("http://a/2")])
+    rows = {row["url"]: (row["compromised"], row["spam_kinds"]) for row in corpus.iter_reports(database)}
+    assert rows == {"http://a/1": (1, "hidden_element,mirror"), "http://a/2": (0, "")}
+
+
+def test_failing_checks_lists_only_failures(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    fail = {"rule": "table4_group_sum", "where": "review", "status": "fail", "left": 3, "right": 4}
+    ok = fail | {"status": "pass", "right": 3}
+    corpus.upsert_reports(database, [record("http://a/1") | {"checks": [ok, fail]}, record("http://a/2")])
+    assert list(corpus.failing_checks(database)) == [
+        {
+            "url": "http://a/1",
+            "title": "2019年报",
+            "rule": "table4_group_sum",
+            "where": "review",
+            "left": 3,
+            "right": 4,
+        }
+    ]
+
+
+def test_a_run_keeps_its_compromised_sites_most_first(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    run_id = corpus.start_run(database, ["http://a/"], {})
+    corpus.finish_run(database, run_id, "finished", {}, [], compromised={"b.gov.cn": 1, "a.gov.cn": 3})
+    assert corpus.compromised_sites(database, run_id) == [("a.gov.cn", 3), ("b.gov.cn", 1)]
+    assert corpus.compromised_sites(database, corpus.start_run(database, [], {})) == []

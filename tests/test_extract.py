@@ -65,17 +65,20 @@ def test_metadata_block_stays_out_of_the_text():
 
 
 @pytest.mark.parametrize(
-    "decoy", [d for d in SITE.decoys if d.kind != "robots_disallowed"], ids=lambda d: d.path
+    "decoy",
+    [d for d in SITE.decoys if d.kind not in ("robots_disallowed", "broken_file")],
+    ids=lambda d: d.path,
 )
 def test_demo_decoys_are_not_reports(decoy):
     assert not extract_demo(decoy.path).is_report
 
 
-def test_statistics_tables_are_kept():
+def test_statistics_tables_are_kept_raw_beside_the_parsed_ones():
     report = next(r for r in SITE.reports if r.template_version == "2021")
     extraction = extract_demo(report.path)
-    assert len(extraction.tables) >= 3
-    assert any("自然人" in cell for table in extraction.tables for row in table["rows"] for cell in row)
+    assert set(extraction.tables) == {"table2", "table3", "table4"}
+    assert len(extraction.raw_tables) >= 3
+    assert any("自然人" in cell for table in extraction.raw_tables for row in table["rows"] for cell in row)
 
 
 def test_empty_and_binary_bodies_are_refused():
@@ -105,7 +108,8 @@ def test_real_annual_report_page(shared_dir):
     assert extraction.report_year == 2024
     assert extraction.published_date == "2025-03-10"
     assert "一、总体情况" in extraction.text and "六、其他需要报告的事项" in extraction.text
-    assert len(extraction.tables) >= 3
+    assert len(extraction.raw_tables) >= 3
+    assert extraction.template_version == "2021" and len(extraction.checks) == 42
 
 
 def test_real_gb2312_page_decodes(shared_dir):
