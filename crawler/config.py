@@ -25,6 +25,10 @@ class CrawlConfig:
     store_batch_size: int = 50
     render: str = "auto"  # auto | never | always: when pages go through the browser
     render_timeout_ms: int = 15_000
+    # Hosts that count as official (gov.cn) besides gov.cn itself: tests play portals on loopback.
+    official_hosts: frozenset[str] = frozenset()
+    # Recrawl every report page even if stored and unchanged (no conditional requests, no skips).
+    full: bool = False
 
     @classmethod
     def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
@@ -36,6 +40,10 @@ class CrawlConfig:
             store_batch_size=settings.getint("GOVREPORTS_STORE_BATCH_SIZE", cls.store_batch_size),
             render=str(settings.get("GOVREPORTS_RENDER") or cls.render).lower(),
             render_timeout_ms=settings.getint("GOVREPORTS_RENDER_TIMEOUT_MS", cls.render_timeout_ms),
+            official_hosts=frozenset(
+                str(h).lower() for h in _as_list(settings.get("GOVREPORTS_OFFICIAL_HOSTS"))
+            ),
+            full=bool(settings.get("GOVREPORTS_FULL")),
         )
         if config.render not in RENDER_MODES:
             raise ValueError(
@@ -45,3 +53,12 @@ class CrawlConfig:
             if getattr(config, name) < 1:
                 raise ValueError(f"GOVREPORTS_{name.upper()} must be at least 1")
         return config
+
+
+def _as_list(value: object) -> list[str]:
+    """A list setting given as a list or a comma-separated string (``-s NAME=a,b``)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part) for part in value]  # type: ignore[attr-defined]

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 from sqlite_utils.db import Table
+
+from crawler.fingerprint import signature_bands, title_key
+from crawler.identity import Copy, Match, find_match, is_official_host
 
 # Columns stored as JSON text and decoded again on the way out, with the value an absent one stands for.
 JSON_COLUMNS: dict[str, Callable[[], Any]] = {
@@ -415,3 +420,439 @@ def compromised_sites(db: sqlite_utils.Database, run_id: int) -> list[tuple[str,
 
 def list_runs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return list(_table(db, "runs").rows_where(order_by="id"))
+
+
+# --- identity-aware storage: one report, several sources ---------------------------------------------
+
+
+def _prepare_report_row(row: dict[str, Any], columns: set[str], now: str, first_seen: str | None) -> dict:
+    """A report record as stored: known columns only, JSON columns encoded, spam flags derived."""
+    row = {key: value for key, value in row.items() if key in columns}
+    row["first_seen_at"] = first_seen or now
+    row["updated_at"] = now
+    findings = row.get("spam") or []
+    row["compromised"] = bool(row.get("compromised") or findings)
+    row["spam_kinds"] = spam_kinds(findings)
+    for column, empty in JSON_COLUMNS.items():
+        value = row.get(column)
+        row[column] = json.dumps(empty() if value is None else value, ensure_ascii=False)
+    return row
+
+
+def _stored_copy(row: Mapping[str, Any]) -> Copy:
+    return Copy(
+        url=row["url"],
+        report_year=row["report_year"],
+        body=row["body"],
+        title_key=row["title_key"] or "",
+        content_hash=row["content_hash"],
+        signature=row["signature"],
+        kind=row["kind"] or "html",
+        scanned=bool(row["scanned"]),
+        compromised=bool(row["compromised"]),
+        is_gov=bool(row["is_gov"]),
+    )
+
+
+def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[Copy]:
+    """Stored reports of the same year that share the exact text, a title key or an LSH band."""
+    band_marks = ",".join("?" for _ in bands) or "''"
+    sql = f"""
+        select r.url, r.report_year, r.body, f.title_key, r.content_hash, f.signature, r.kind, r.scanned,
+               r.compromised, coalesce(s.is_gov, 0) as is_gov
+        from reports r
+        left join fingerprints f on f.report_url = r.url
+        left join sources s on s.url = r.url
+        where r.report_year = ? and r.url != ? and (
+            r.content_hash = ? or f.title_key = ?
+            or r.url in (select report_url from lsh_bands where band_key in ({band_marks})))
+    """
+    params = [new.report_year, new.url, new.content_hash or "", new.title_key or "\x00", *bands]
+    cursor = db.execute(sql, params)
+    names = [description[0] for description in cursor.description]
+    return [_stored_copy(dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
+
+
+def _save_fingerprint(db: sqlite_utils.Database, copy: Copy, bands: list[str]) -> None:
+    db.execute("delete from lsh_bands where report_url = ?", [copy.url])
+    _table(db, "fingerprints").upsert(
+        {
+            "report_url": copy.url,
+            "signature": copy.signature,
+            "title_key": copy.title_key,
+            "report_year": copy.report_year,
+            "body": copy.body,
+        },
+        pk="report_url",
+    )
+    _table(db, "lsh_bands").insert_all({"band_key": band, "report_url": copy.url} for band in bands)
+
+
+def _save_source(
+    db: sqlite_utils.Database, copy: Copy, report_url: str, record: Mapping[str, Any], run_id: int | None
+) -> None:
+    now = utcnow()
+    known = db.execute("select first_seen_at from sources where url = ?", [copy.url]).fetchone()
+    _table(db, "sources").upsert(
+        {
+            "url": copy.url,
+            "report_url": report_url,
+            "host": copy.host,
+            "is_gov": copy.is_gov,
+            "is_canonical": copy.url == report_url,
+            "compromised": copy.compromised,
+            "spam": json.dumps(record.get("spam") or [], ensure_ascii=False),
+            "title": record.get("title"),
+            "first_seen_at": known[0] if known else now,
+            "last_seen_at": now,
+            "run_id": run_id,
+        },
+        pk="url",
+    )
+
+
+def _keep_version(db: sqlite_utils.Database, url: str, run_id: int | None) -> None:
+    """The stored text of a report that changed, kept before it is overwritten."""
+    row = db.execute("select content_hash, title, text, published_date from reports where url = ?", [url])
+    content_hash, title, text, published = row.fetchone()
+    _table(db, "report_versions").insert(
+        {
+            "report_url": url,
+            "content_hash": content_hash,
+            "title": title,
+            "text": text,
+            "published_date": published,
+            "stored_at": utcnow(),
+            "run_id": run_id,
+        }
+    )
+
+
+def _promote(db: sqlite_utils.Database, old_url: str, new_url: str) -> None:
+    """``new_url`` outranks the stored canonical copy: the report moves to it, with all it owns."""
+    for table in ("sources", "attachments", "report_versions"):
+        db.execute(f"update {table} set report_url = ? where report_url = ?", [new_url, old_url])
+    db.execute("update sources set is_canonical = (url = ?) where report_url = ?", [new_url, new_url])
+    db.execute("delete from lsh_bands where report_url = ?", [old_url])
+    db.execute("delete from fingerprints where report_url = ?", [old_url])
+    db.execute("delete from reports where url = ?", [old_url])
+
+
+@dataclass
+class StoreResult:
+    """What one batch did, and where each copy went (``report_of``: copy URL → report URL)."""
+
+    new: int = 0
+    updated: int = 0
+    versions: int = 0
+    merged: int = 0
+    promoted: int = 0
+    report_of: dict[str, str] = field(default_factory=dict)
+
+
+def store_reports(
+    db: sqlite_utils.Database,
+    records: Iterable[dict[str, Any]],
+    *,
+    run_id: int | None = None,
+    official_hosts: frozenset[str] = frozenset(),
+) -> StoreResult:
+    """Store fetched reports in one transaction, each as a new report, a new version of itself, or a
+    source of a report already stored (exact copy, near duplicate, 图片版/超链版 version); a copy that
+    outranks the stored canonical one (the official gov.cn page over a mirror) takes its place."""
+    result = StoreResult()
+    reports = _table(db, "reports")
+    columns = set(reports.columns_dict)
+    with db.conn:
+        for record in records:
+            _store_one(db, dict(record), columns, result, run_id, official_hosts)
+    return result
+
+
+def _store_one(
+    db: sqlite_utils.Database,
+    record: dict[str, Any],
+    columns: set[str],
+    result: StoreResult,
+    run_id: int | None,
+    official_hosts: frozenset[str],
+) -> None:
+    signature = record.pop("signature", None)
+    bands = signature_bands(signature) if signature else []
+    copy = Copy(
+        url=record["url"],
+        report_year=record.get("report_year"),
+        body=record.get("body"),
+        title_key=title_key(record.get("title")),
+        content_hash=record.get("content_hash") if (record.get("text") or "").strip() else None,
+        signature=signature,
+        kind=record.get("kind") or "html",
+        scanned=bool(record.get("scanned")),
+        compromised=bool(record.get("compromised") or record.get("spam")),
+        is_gov=is_official_host(urlsplit(record["url"]).hostname or "", official_hosts),
+    )
+    now = utcnow()
+    stored = db.execute(
+        "select content_hash, first_seen_at from reports where url = ?", [copy.url]
+    ).fetchone()
+    if stored is not None:
+        if stored[0] != record.get("content_hash"):
+            _keep_version(db, copy.url, run_id)
+            result.versions += 1
+        _table(db, "reports").upsert(_prepare_report_row(record, columns, now, stored[1]), pk="url")
+        _save_fingerprint(db, copy, bands)
+        _save_source(db, copy, copy.url, record, run_id)
+        result.updated += 1
+        result.report_of[copy.url] = copy.url
+        return
+    owner = db.execute("select report_url from sources where url = ?", [copy.url]).fetchone()
+    match = (
+        Match(owner[0], "seen", promote=False) if owner else find_match(copy, _candidates(db, copy, bands))
+    )
+    if match is None or match.promote:
+        _table(db, "reports").insert(_prepare_report_row(record, columns, now, None), pk="url")
+        _save_fingerprint(db, copy, bands)
+        if match is not None:
+            _promote(db, match.report_url, copy.url)
+            result.promoted += 1
+        else:
+            result.new += 1
+        _save_source(db, copy, copy.url, record, run_id)
+        result.report_of[copy.url] = copy.url
+        return
+    _save_source(db, copy, match.report_url, record, run_id)
+    result.merged += 1
+    result.report_of[copy.url] = match.report_url
+
+
+def save_pages(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
+    """Raw captures, compressed, so extraction can run again without crawling (``reextract``)."""
+    rows = list(rows)
+    if rows:
+        with db.conn:
+            _table(db, "pages").upsert_all(rows, pk="url", batch_size=100)
+    return len(rows)
+
+
+def stored_validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+    """URL → (ETag, Last-Modified) of every stored capture, for conditional requests."""
+    sql = "select url, etag, last_modified from pages"
+    return {url: (etag, modified) for url, etag, modified in db.execute(sql).fetchall()}
+
+
+def known_urls(db: sqlite_utils.Database) -> set[str]:
+    """Every URL a stored report or file was fetched from (reports, their sources and files)."""
+    sql = "select url from sources union select url from attachments union select url from reports"
+    return {url for (url,) in db.execute(sql).fetchall()}
+
+
+def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
+    """Runs left ``running`` by a killed process: say so, before a new run starts."""
+    with db.conn:
+        cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
+    return int(cursor.rowcount or 0)
+
+
+def sources_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, Any]]:
+    return list(_table(db, "sources").rows_where("report_url = ?", [report_url], order_by="url"))
+
+
+def versions_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, Any]]:
+    return list(_table(db, "report_versions").rows_where("report_url = ?", [report_url], order_by="id"))
+
+
+# --- search and export queries -------------------------------------------------------------------------
+# Imports stay local to this section's functions (zlib, crawler.search): the module head is the
+# migrations' and storage's.
+if TYPE_CHECKING:
+    from crawler.search import SearchPlan
+
+# Matches in a title count this many times a match in the text when hits are ranked.
+TITLE_WEIGHT = 10.0
+# FTS5 snippet(): how many tokens (with the trigram tokenizer, about as many characters) of context.
+SNIPPET_TOKENS = 32
+# URLs per ``in (...)`` query when reading captures.
+PAGE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Which reports an export or a search keeps: year, body and level exactly, region as a substring
+    (``金华市`` keeps every place under it), template version, and only pages without spam."""
+
+    year: int | None = None
+    body: str | None = None
+    region: str | None = None
+    level: str | None = None
+    template: str | None = None
+    spam_free: bool = False
+
+    def clause(self, alias: str = "") -> tuple[str, list[Any]]:
+        """A SQL condition (``1`` when nothing is filtered) and its parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("report_year", self.year),
+            ("body", self.body),
+            ("level", self.level),
+            ("template_version", self.template),
+        ):
+            if value is not None:
+                conditions.append(f"{alias}{column} = ?")
+                params.append(value)
+        if self.region is not None:
+            from crawler.search import like_pattern
+
+            conditions.append(f"{alias}region like ? escape '\\'")
+            params.append(like_pattern(self.region))
+        if self.spam_free:
+            conditions.append(f"coalesce({alias}compromised, 0) = 0")
+        return " and ".join(conditions) or "1", params
+
+
+def _decode_json_columns(row: dict[str, Any]) -> dict[str, Any]:
+    for column, empty in JSON_COLUMNS.items():
+        row[column] = json.loads(row[column]) if row.get(column) else empty()
+    return row
+
+
+def filtered_reports(
+    db: sqlite_utils.Database, filters: ReportFilters | None = None
+) -> Iterator[dict[str, Any]]:
+    """The stored reports that pass ``filters``, JSON columns decoded, in :func:`iter_reports` order."""
+    where, params = (filters or ReportFilters()).clause()
+    rows = _table(db, "reports").rows_where(where, params, order_by="report_year, published_date, url")
+    for row in rows:
+        yield _decode_json_columns(row)
+
+
+def report_columns(db: sqlite_utils.Database) -> dict[str, type]:
+    """The ``reports`` columns and their Python types, in table order."""
+    return dict(_table(db, "reports").columns_dict)
+
+
+def search_reports(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    year: int | None = None,
+    body: str | None = None,
+    level: str | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
+    ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
+    terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
+    snippet, rank (lower is better) and match (``fts`` or ``like``)."""
+    from crawler.search import plan_query
+
+    plan = plan_query(query)
+    filters = ReportFilters(year=year, body=body, level=level)
+    hits = _search_fts(db, plan, filters, limit) if plan.use_fts else _search_like(db, plan, filters, limit)
+    return hits
+
+
+_HIT_COLUMNS = "r.url, r.title, r.report_year, r.body, r.level, r.published_date"
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [description[0] for description in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _search_fts(
+    db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
+) -> list[dict]:
+    from crawler.search import ELLIPSIS, MARK_END, MARK_START, fts_match_expression, one_line
+
+    where, params = filters.clause("r.")
+    sql = f"""
+        select {_HIT_COLUMNS},
+               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
+               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
+        from reports_fts join reports r on r.rowid = reports_fts.rowid
+        where reports_fts match ? and {where}
+        order by rank, r.url
+        limit ?
+    """
+    hits = _rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, fts_match_expression(plan), *params, limit])
+    for hit in hits:
+        hit["snippet"] = one_line(hit["snippet"] or "")
+        hit["match"] = "fts"
+    return hits
+
+
+def _search_like(
+    db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
+) -> list[dict]:
+    from crawler.search import centred_excerpt, like_pattern
+
+    variant_conditions, params = [], []
+    for variant in plan.variants:
+        terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
+        variant_conditions.append("(" + " and ".join(terms) + ")")
+        params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
+    counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
+    count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
+    where, filter_params = filters.clause("r.")
+    sql = f"""
+        select {_HIT_COLUMNS}, r.text, -({" + ".join(counts)}) as rank
+        from reports r
+        where ({" or ".join(variant_conditions)}) and {where}
+        order by rank, r.report_year desc, r.url
+        limit ?
+    """
+    hits = _rows(db, sql, [*count_params, *params, *filter_params, limit])
+    for hit in hits:
+        text = hit.pop("text") or ""
+        in_text = any(term.casefold() in text.casefold() for term in plan.terms)
+        hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
+        hit["match"] = "like"
+    return hits
+
+
+def _occurrences(column: str) -> str:
+    """SQL for how often a term (two parameters: the term, its length) occurs in ``column``."""
+    return f"((length(coalesce({column}, '')) - length(replace(coalesce({column}, ''), ?, ''))) / ?)"
+
+
+def _decompress(body: bytes | None, compression: str | None) -> bytes:
+    import zlib
+
+    if body is None:
+        return b""
+    if compression in (None, "", "identity"):
+        return bytes(body)
+    if compression == "zlib":
+        return zlib.decompress(body)
+    raise CorpusError(f"stored page compressed as {compression!r}: not known to this govreports")
+
+
+def iter_pages(db: sqlite_utils.Database, urls: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The raw captures of ``urls`` that are stored (in the order asked), body decompressed and headers
+    decoded to a list of (name, value) pairs."""
+    wanted = list(dict.fromkeys(urls))
+    for start in range(0, len(wanted), PAGE_BATCH):
+        batch = wanted[start : start + PAGE_BATCH]
+        placeholders = ",".join("?" for _ in batch)
+        sql = f"select * from pages where url in ({placeholders})"
+        rows = {row["url"]: row for row in _rows(db, sql, batch)}
+        for url in batch:
+            if (row := rows.get(url)) is not None:
+                row["body"] = _decompress(row["body"], row["compression"])
+                row["headers"] = _header_pairs(row["headers"])
+                yield row
+
+
+def _header_pairs(stored: str | None) -> list[tuple[str, str]]:
+    """Stored headers (a JSON object, or a list of pairs) as (name, value) pairs."""
+    headers = json.loads(stored) if stored else {}
+    items = headers.items() if isinstance(headers, dict) else headers
+    return [(str(name), str(value)) for name, value in items]
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Move the write-ahead log into the database file, so a reader that ignores the log (datasette's
+    ``--immutable``) sees every stored row."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -22,6 +22,7 @@ class ReportItem:
     referer: str | None = None
     anchor_text: str | None = None
     fetched_at: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
     # The report page an attachment was linked from: the attachment is a file of that report.
     parent_url: str | None = None
     rendered: bool = False

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from crawler import db as corpus
 from crawler import pagekind
 from crawler.config import CrawlConfig
 from crawler.fingerprint import canonical_url
@@ -55,6 +58,81 @@ class CanonicalRequestFingerprinter:
         digest.update(canonical_url(request.url).encode("utf-8"))
         digest.update(request.body or b"")
         return digest.digest()
+
+
+class AlreadyStored(IgnoreRequest):
+    """A report page stored before, from a server that offers no validators: not fetched again."""
+
+
+class NotModified(IgnoreRequest):
+    """The server answered 304 to a conditional request: the stored copy is current."""
+
+
+class RunDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, kept in memory for one run even with a JOBDIR (see settings)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunDupeFilter:
+        return cls(
+            None,
+            debug=crawler.settings.getbool("DUPEFILTER_DEBUG"),
+            fingerprinter=crawler.request_fingerprinter,
+        )
+
+
+class IncrementalMiddleware:
+    """Scheduled re-runs fetch listings again but only new or changed reports: a stored report page is
+    requested with ``If-None-Match``/``If-Modified-Since`` (a 304 ends it, counted), or skipped when its
+    server gave no validators. ``GOVREPORTS_FULL`` (``crawl --full``) turns this off."""
+
+    ROLES = ("report", "attachment")
+
+    def __init__(self, crawler: Any, config: CrawlConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.known: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
+        config = CrawlConfig.from_settings(crawler.settings)
+        if config.full:
+            raise NotConfigured
+        middleware = cls(crawler, config)
+        crawler.signals.connect(middleware.load_corpus, signal=signals.spider_opened)
+        return middleware
+
+    def load_corpus(self) -> None:
+        if not Path(self.config.db_path).exists():
+            return
+        database = corpus.open_db(self.config.db_path)
+        try:
+            self.validators = corpus.stored_validators(database)
+            self.known = corpus.known_urls(database)
+        finally:
+            database.close()
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("role") not in self.ROLES:
+            return
+        url = canonical_url(request.url)
+        if url not in self.known and url not in self.validators:
+            return
+        etag, modified = self.validators.get(url, (None, None))
+        if not (etag or modified):
+            self.crawler.stats.inc_value("govreports/incremental/skipped_stored")
+            raise AlreadyStored(f"stored before: {request.url}")
+        if etag:
+            request.headers["If-None-Match"] = etag
+        if modified:
+            request.headers["If-Modified-Since"] = modified
+        request.meta["govreports_conditional"] = True
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304 and request.meta.get("govreports_conditional"):
+            self.crawler.stats.inc_value("govreports/incremental/not_modified")
+            raise NotModified(f"not modified: {request.url}")
+        return response
 
 
 class ChallengeMiddleware:

@@ -51,8 +51,13 @@ LOG_LEVEL = "INFO"
 
 REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.IncrementalMiddleware": 580,
     "crawler.middlewares.ChallengeMiddleware": 590,
 }
+# A killed crawl resumes from the corpus itself (stored pages are skipped or asked for with conditional
+# requests), so the JOBDIR keeps the request queue but not the seen-set: a request whose item had not
+# been written yet when the process died is made again, not lost.
+DUPEFILTER_CLASS = "crawler.middlewares.RunDupeFilter"
 
 # JavaScript-rendered pages go through Debian's chromium via scrapy-playwright, only when a page needs
 # it (GOVREPORTS_RENDER). The browser starts at the first such page, never for a portal without JS.
@@ -90,6 +95,10 @@ ITEM_PIPELINES = {
 # --- govreports' own settings (alphabetical) ---
 # Where the corpus lives.
 GOVREPORTS_DB = "output/corpus.db"
+# Re-fetch every report page, even stored and unchanged ones (`govreports crawl --full`).
+GOVREPORTS_FULL = False
+# Hosts treated as official besides *.gov.cn (a test portal on 127.0.0.1 plays the official site).
+GOVREPORTS_OFFICIAL_HOSTS: list[str] = []
 # Links followed away from the seed before the spider gives up on a branch.
 GOVREPORTS_MAX_DEPTH = 6
 # When pages go through the browser: "auto" (a script-filled list, a challenge page), "never", "always".

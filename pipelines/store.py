@@ -4,7 +4,9 @@ sites whose pages carried spam)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import urllib.parse
+import zlib
 from collections import Counter
 from typing import Any
 
@@ -13,7 +15,7 @@ from scrapy import signals
 from crawler import db as corpus
 from crawler import provenance
 from crawler.config import CrawlConfig
-from crawler.fingerprint import content_hash
+from crawler.fingerprint import content_hash, text_signature
 from crawler.items import ReportItem
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
@@ -26,6 +28,7 @@ class StorePipeline:
         self.config = config
         self.pending: list[dict[str, Any]] = []
         self.pending_files: list[dict[str, Any]] = []
+        self.pending_pages: list[dict[str, Any]] = []
         self.stored_per_seed: Counter[str] = Counter()
         # Host → reports stored this run whose page had spam findings.
         self.compromised: Counter[str] = Counter()
@@ -41,6 +44,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = corpus.open_db(self.config.db_path)
+        corpus.mark_interrupted_runs(self.db)
         spider = self.crawler.spider
         seeds = [seed.url for seed in getattr(spider, "seeds", [])]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
@@ -48,6 +52,7 @@ class StorePipeline:
 
     def process_item(self, item: ReportItem) -> ReportItem:
         record = dict(item.record)
+        self.pending_pages.append(self._page_row(item, record["url"]))
         if record.get("kind", "html") != "html" or record.get("attachment_of"):
             self.pending_files.append(self._file_row(item, record))
         if not record.get("attachment_of"):
@@ -62,6 +67,7 @@ class StorePipeline:
                 rendered=item.rendered,
                 run_id=self.run_id,
             )
+            record["signature"] = text_signature(record.get("text") or "") if record.get("text") else None
             hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
             record = provenance.with_seed_hints(record, hints)
             if record.get("compromised"):
@@ -71,6 +77,24 @@ class StorePipeline:
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             self.flush()
         return item
+
+    def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
+        """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
+        headers = item.headers or {}
+        return {
+            "url": url,
+            "status": item.status,
+            "headers": json.dumps(headers, ensure_ascii=False),
+            "body": zlib.compress(item.body, 6),
+            "compression": "zlib",
+            "size": len(item.body),
+            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "content_type": item.content_type,
+            "etag": headers.get("ETag"),
+            "last_modified": headers.get("Last-Modified"),
+            "fetched_at": item.fetched_at,
+            "run_id": self.run_id,
+        }
 
     def _file_row(self, item: ReportItem, record: dict[str, Any]) -> dict[str, Any]:
         """A file of a report: its PDF/DOCX version, or the file that is the report itself."""
@@ -90,14 +114,23 @@ class StorePipeline:
         }
 
     def flush(self) -> None:
-        """Reports first, then their files (a file row needs its report's row)."""
-        stored = corpus.upsert_reports(self.db, self.pending)
-        self.crawler.stats.inc_value("govreports/stored", stored)
+        """Raw captures, then reports (each new, a new version, or a copy of a stored report), then their
+        files re-targeted to the report each copy joined (a file row needs its report's row)."""
+        corpus.save_pages(self.db, self.pending_pages)
+        result = corpus.store_reports(
+            self.db, self.pending, run_id=self.run_id, official_hosts=self.config.official_hosts
+        )
+        stats = self.crawler.stats
+        for name in ("new", "updated", "versions", "merged", "promoted"):
+            stats.inc_value(f"govreports/store/{name}", getattr(result, name))
+        stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
+        for row in self.pending_files:
+            row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
         files = corpus.upsert_attachments(self.db, self.pending_files)
         self.crawler.stats.inc_value("govreports/stored_files", files)
         if orphans := len(self.pending_files) - files:
             self.crawler.stats.inc_value("govreports/files_without_report", orphans)
-        self.pending, self.pending_files = [], []
+        self.pending, self.pending_files, self.pending_pages = [], [], []
 
     def close_spider(self) -> None:
         self.flush()

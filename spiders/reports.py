@@ -183,6 +183,10 @@ class ReportsSpider(scrapy.Spider):
             referer=_header(request_headers, "Referer"),
             anchor_text=meta.get("anchor"),
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            headers={
+                key.decode("latin-1"): b", ".join(values).decode("latin-1")
+                for key, values in response.headers.items()
+            },
             parent_url=meta.get("parent"),
             rendered=bool(meta.get("govreports_rendered")),
             seed_body=seed.body,
@@ -307,8 +311,11 @@ class ReportsSpider(scrapy.Spider):
         meta = request.meta if request is not None else {}
         reason = _failure_reason(failure)
         seed: Seed | None = meta.get("seed")
-        if isinstance(failure.value, IgnoreRequest) and "robots.txt" in str(failure.value):
-            self._inc("pages/robots_forbidden")
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided
+            if "robots.txt" in str(failure.value):
+                self._inc("pages/robots_forbidden")
+            self.logger.debug("not fetched: %s", failure.value)
             return
         if seed is not None:
             self._count(seed, "errors")

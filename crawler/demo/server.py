@@ -4,11 +4,13 @@ Requests go through a route table: exact-path handlers added with :meth:`DemoSer
 tried first, then the site's own pages, then a 301 to ``path/`` for a directory asked without its
 slash, else a 404 page. A handler gets the request path (with its query string) and returns a
 :class:`Page`, so redirects (``status=301`` plus a ``Location`` header), error codes or slow pages
-(a handler that sleeps) need no change to the server itself.
+(a handler that sleeps) need no change to the server itself. Pages carry an ``ETag`` and a request with
+a matching ``If-None-Match`` gets a 304, as real portals answer scheduled re-crawls.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +54,7 @@ class DemoServer:
         self.port = port
         self.base_url = ""
         self.requests: list[str] = []
+        self.log: list[tuple[str, int]] = []
         self.routes: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -90,6 +93,11 @@ class DemoServer:
     def record(self, path: str) -> None:
         with self._lock:
             self.requests.append(path)
+
+    def record_status(self, path: str, status: int) -> None:
+        """The server log: every answer's path and status (tests count 304s)."""
+        with self._lock:
+            self.log.append((path, status))
 
     # ------------------------------------------------------------ lifecycle
 
@@ -138,9 +146,19 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
         def _respond(self, *, with_body: bool) -> None:
             server.record(self.path)
             page = server.resolve(self.path, self.headers.get("Cookie", ""))
+            etag = f'"{hashlib.sha1(page.body, usedforsecurity=False).hexdigest()[:16]}"'
+            if page.status == 200 and self.headers.get("If-None-Match") == etag:
+                server.record_status(self.path, 304)
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            server.record_status(self.path, page.status)
             self.send_response(page.status)
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(page.body)))
+            if page.status == 200:
+                self.send_header("ETag", etag)
             for name, value in page.headers:
                 self.send_header(name, value)
             self.end_headers()
