@@ -7,6 +7,7 @@ batched writes and the read queries the CLI needs. Everything else passes plain 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -640,12 +641,6 @@ def stored_validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, 
     return {url: (etag, modified) for url, etag, modified in db.execute(sql).fetchall()}
 
 
-def known_urls(db: sqlite_utils.Database) -> set[str]:
-    """Every URL a stored report or file was fetched from (reports, their sources and files)."""
-    sql = "select url from sources union select url from attachments union select url from reports"
-    return {url for (url,) in db.execute(sql).fetchall()}
-
-
 def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
     """Runs left ``running`` by a killed process: say so, before a new run starts."""
     with db.conn:
@@ -856,3 +851,18 @@ def checkpoint(db: sqlite_utils.Database) -> None:
     """Move the write-ahead log into the database file, so a reader that ignores the log (datasette's
     ``--immutable``) sees every stored row."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def stored_body_years(db: sqlite_utils.Database) -> list[tuple[str | None, int | None, str]]:
+    """(body, report year, url) of every stored report, for the coverage ledger."""
+    sql = "select body, report_year, url from reports"
+    return [(body, year, url) for body, year, url in db.execute(sql).fetchall()]
+
+
+def stored_capture(db: sqlite_utils.Database, url: str) -> tuple[bytes, dict[str, str]] | None:
+    """The raw bytes and headers stored for ``url``, decompressed; None when none is stored."""
+    row = db.execute("select body, compression, headers from pages where url = ?", [url]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    body, compression, headers = row
+    return (zlib.decompress(body) if compression == "zlib" else bytes(body)), json.loads(headers or "{}")

@@ -9,7 +9,7 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 from crawler import db as corpus
 from crawler import pagekind
@@ -90,8 +90,8 @@ class IncrementalMiddleware:
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
         self.config = config
+        # URL → (ETag, Last-Modified) of every page captured before (the capture is written last)
         self.validators: dict[str, tuple[str | None, str | None]] = {}
-        self.known: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
@@ -108,17 +108,30 @@ class IncrementalMiddleware:
         database = corpus.open_db(self.config.db_path)
         try:
             self.validators = corpus.stored_validators(database)
-            self.known = corpus.known_urls(database)
         finally:
             database.close()
+
+    def stored_response(self, request: Request) -> Response | None:
+        """The stored capture of a report page, answered instead of the 304: the spider still sees the
+        page's files (a file whose fetch was lost in a killed run is asked for again)."""
+        database = corpus.open_db(self.config.db_path)
+        try:
+            capture = corpus.stored_capture(database, canonical_url(request.url))
+        finally:
+            database.close()
+        if capture is None:
+            return None
+        body, headers = capture
+        request.meta["govreports_not_modified"] = True
+        return HtmlResponse(request.url, status=200, headers=headers, body=body, request=request)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("role") not in self.ROLES:
             return
         url = canonical_url(request.url)
-        if url not in self.known and url not in self.validators:
+        if url not in self.validators:
             return
-        etag, modified = self.validators.get(url, (None, None))
+        etag, modified = self.validators[url]
         if not (etag or modified):
             self.crawler.stats.inc_value("govreports/incremental/skipped_stored")
             raise AlreadyStored(f"stored before: {request.url}")
@@ -131,6 +144,8 @@ class IncrementalMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status == 304 and request.meta.get("govreports_conditional"):
             self.crawler.stats.inc_value("govreports/incremental/not_modified")
+            if request.meta.get("role") == "report" and (stored := self.stored_response(request)):
+                return stored
             raise NotModified(f"not modified: {request.url}")
         return response
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from crawler import patterns
+from crawler.normalise import to_simplified
 from crawler.textutil import normalise_space
 
 
@@ -32,7 +33,7 @@ def is_report_title(title: str | None) -> bool:
     """
     if not title:
         return False
-    title = normalise_space(title).replace(" ", "")
+    title = to_simplified(normalise_space(title).replace(" ", ""))  # mirrors and HK-style portals
     if patterns.NOT_REPORT_TITLE.search(title):
         return False
     return bool(

@@ -81,6 +81,7 @@ class StorePipeline:
     def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
         """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
         headers = item.headers or {}
+        lower = {name.lower(): value for name, value in headers.items()}
         return {
             "url": url,
             "status": item.status,
@@ -90,8 +91,8 @@ class StorePipeline:
             "size": len(item.body),
             "sha256": hashlib.sha256(item.body).hexdigest(),
             "content_type": item.content_type,
-            "etag": headers.get("ETag"),
-            "last_modified": headers.get("Last-Modified"),
+            "etag": lower.get("etag"),
+            "last_modified": lower.get("last-modified"),
             "fetched_at": item.fetched_at,
             "run_id": self.run_id,
         }
@@ -114,9 +115,10 @@ class StorePipeline:
         }
 
     def flush(self) -> None:
-        """Raw captures, then reports (each new, a new version, or a copy of a stored report), then their
-        files re-targeted to the report each copy joined (a file row needs its report's row)."""
-        corpus.save_pages(self.db, self.pending_pages)
+        """Reports (each new, a new version, or a copy of a stored report), then their files re-targeted
+        to the report each copy joined, and the raw captures last: a capture is what lets the next run
+        skip a page, so a process killed mid-batch leaves pages that are fetched again, never half-stored
+        ones that are skipped."""
         result = corpus.store_reports(
             self.db, self.pending, run_id=self.run_id, official_hosts=self.config.official_hosts
         )
@@ -130,6 +132,7 @@ class StorePipeline:
         self.crawler.stats.inc_value("govreports/stored_files", files)
         if orphans := len(self.pending_files) - files:
             self.crawler.stats.inc_value("govreports/files_without_report", orphans)
+        corpus.save_pages(self.db, self.pending_pages)
         self.pending, self.pending_files, self.pending_pages = [], [], []
 
     def close_spider(self) -> None:

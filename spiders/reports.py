@@ -147,7 +147,8 @@ class ReportsSpider(scrapy.Spider):
         page = _selector(response)
         title = _page_title(page)
         if meta["role"] == "report" or (meta["role"] != "attachment" and pagekind.is_report_title(title)):
-            yield self._item(response, seed)
+            if not meta.get("govreports_not_modified"):  # an unchanged page: stored already
+                yield self._item(response, seed)
             yield from self._attachments_of(response, page, seed)
             return
         if meta["role"] == "seed" and _moved_to_home(response):

@@ -1,0 +1,226 @@
+"""The corpus over time: incremental re-runs, report identity across copies, resume after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import opencc
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler import db as corpus
+from crawler.demo import DemoServer, DemoSite, Page, build_site
+from crawler.fingerprint import canonical_url, text_signature
+from crawler.identity import Copy, find_match, same_report
+from spiders.reports import ReportsSpider
+
+CHANGED = "/zwgk/xxgknb/202201/t20220125_18764.html"
+COLUMN = "/zwgk/bm/jyj/xxgknb/"
+ADDED = "/zwgk/bm/jyj/xxgknb/202501/t20250110_30001.html"
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[DemoServer]:
+    server = DemoServer(build_site()).start()
+    yield server
+    server.stop()
+
+
+async def crawl(settings: dict, **spider_args) -> dict:
+    crawler = get_crawler(ReportsSpider, settings)
+    await crawler.crawl_async(**spider_args)
+    assert crawler.stats is not None
+    return crawler.stats.get_stats()
+
+
+def change_one_report_and_add_one(server: DemoServer) -> None:
+    site = server.site
+    changed = site.pages[CHANGED]
+    server.add_page(
+        replace(changed, body=changed.body.replace("。</p>".encode(), "（已更正）。</p>".encode(), 1))
+    )
+    template = site.pages["/zwgk/bm/jyj/xxgknb/202301/t20230118_20877.html"]
+    server.add_page(replace(template, path=ADDED, body=template.body.replace(b"2022", b"2024")))
+    listing = site.pages[COLUMN + "index.html"]
+    title = "2024年青岚县教育局政府信息公开工作年度报告"
+    item = f'<li><a href="./202501/t20250110_30001.html" title="{title}">x</a></li>'
+    body = listing.body.replace(b'<ul class="list">', b'<ul class="list">' + item.encode(), 1)
+    server.add_page(replace(listing, path=COLUMN, body=body))
+    server.add_page(replace(listing, body=body))
+
+
+@deferred_f_from_coro_f
+async def test_a_rerun_fetches_only_new_or_changed_reports(portal, fast_settings, tmp_path):
+    settings = fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never")
+    first = await crawl(settings, seeds=portal.url("/"))
+    stored_first = first["govreports/stored"]
+    change_one_report_and_add_one(portal)
+    mark = len(portal.log)
+    second = await crawl(settings, seeds=portal.url("/"))
+    assert second["govreports/store/new"] == 1 and second["govreports/store/versions"] == 1
+    answers = dict(portal.log[mark:])
+    assert answers[CHANGED] == 200 and answers[ADDED] == 200
+    not_modified = [path for path, status in answers.items() if status == 304]
+    # every other stored report and file answered 304 (the unchanged pages' files were asked again)
+    assert len(not_modified) == stored_first - 1 + first.get("govreports/extract/attachment", 0)
+    database = corpus.open_db(tmp_path / "c.db")
+    (version,) = corpus.versions_of(database, canonical_url(portal.url(CHANGED)))
+    assert "（已更正）" not in version["text"]
+    assert corpus.count_reports(database) == stored_first + 1
+    runs = corpus.list_runs(database)
+    assert [run["status"] for run in runs] == ["finished", "finished"]
+
+
+@deferred_f_from_coro_f
+async def test_full_refetches_everything(portal, fast_settings, tmp_path):
+    settings = fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never")
+    await crawl(settings, seeds=portal.url(COLUMN))
+    mark = len(portal.log)
+    stats = await crawl(settings | {"GOVREPORTS_FULL": True}, seeds=portal.url(COLUMN))
+    assert 304 not in {status for _, status in portal.log[mark:]}
+    assert stats["govreports/store/updated"] >= 3 and stats.get("govreports/store/new", 0) == 0
+
+
+# --- identity: mirrors, copies, years -------------------------------------------------------------
+
+
+def mirror_of(page: Page, path: str) -> Page:
+    """A spam mirror: traditional script with pinyin glosses, a gambling title, on a non-gov host."""
+    text = opencc.OpenCC("s2t").convert(page.body.decode("utf-8"))
+    text = text.replace("數", "數(shù)").replace("<title>", "<title>澳门新葡京娱乐城-", 1)
+    return Page(path, text.encode("utf-8"), "text/html; charset=utf-8")
+
+
+@deferred_f_from_coro_f
+async def test_a_traditional_mirror_joins_the_official_report_which_stays_canonical(fast_settings, tmp_path):
+    site = build_site()
+    official = DemoServer(site).start()
+    mirror = DemoServer(DemoSite(pages={}), host="127.0.0.2").start()
+    path = "/zwgk/xxgknb/202003/t20200331_12877.html"
+    mirror.add_page(mirror_of(site.pages[path], "/copy/2019.html"))
+    settings = fast_settings(
+        tmp_path / "c.db", GOVREPORTS_RENDER="never", GOVREPORTS_OFFICIAL_HOSTS=["127.0.0.1"]
+    )
+    try:
+        await crawl(settings, seeds=mirror.url("/copy/2019.html"))  # the mirror is found first
+        await crawl(settings, seeds=official.url(path))
+    finally:
+        official.stop()
+        mirror.stop()
+    database = corpus.open_db(tmp_path / "c.db")
+    (report,) = corpus.iter_reports(database)
+    assert report["url"] == canonical_url(official.url(path))
+    sources = {source["url"]: source for source in corpus.sources_of(database, report["url"])}
+    assert set(sources) == {report["url"], canonical_url(mirror.url("/copy/2019.html"))}
+    assert sources[report["url"]]["is_canonical"] == 1 and sources[report["url"]]["is_gov"] == 1
+    mirrored = sources[canonical_url(mirror.url("/copy/2019.html"))]
+    assert mirrored["is_gov"] == 0 and mirrored["compromised"] == 1
+
+
+TEXT = "一、总体情况\n2021年，我县全年主动公开政府信息1234条，收到政府信息公开申请56件，全部按时答复。" * 4
+
+
+def copy(url: str, year: int, text: str = TEXT, **extra) -> Copy:
+    return Copy(url, year, "青岚县人民政府", "", None, text_signature(text), **extra)
+
+
+def test_different_years_are_never_one_report():
+    assert (
+        same_report(copy("http://a.gov.cn/2021.html", 2022), copy("http://a.gov.cn/2020.html", 2021)) is None
+    )
+
+
+def test_a_non_gov_copy_never_replaces_a_gov_one():
+    official = copy("http://a.gov.cn/1.html", 2021, is_gov=True)
+    match = find_match(copy("http://mirror.example/1.html", 2021), [official])
+    assert match is not None and match.reason == "near" and not match.promote
+
+
+def test_versions_of_one_title_on_one_site_are_one_report():
+    scan = Copy("http://a.gov.cn/1.pdf", 2022, None, "青岚县2022年报", None, None, kind="pdf", scanned=True)
+    page = Copy("http://a.gov.cn/1.html", 2022, None, "青岚县2022年报", "h", text_signature(TEXT))
+    match = find_match(page, [scan])
+    assert match is not None and match.reason == "version" and match.promote  # the page over the scan
+
+
+# --- resume after SIGKILL --------------------------------------------------------------------------
+
+
+def crawl_command(server: DemoServer, db_path, job_dir=None) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        server.url("/"),
+        "--db",
+        str(db_path),
+        "--render",
+        "never",
+    ]
+    command += [
+        "-s",
+        "GOVREPORTS_STORE_BATCH_SIZE=2",
+        "-s",
+        "DOWNLOAD_DELAY=0.05",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+    ]
+    return command + (["--job-dir", str(job_dir)] if job_dir else [])
+
+
+def corpus_state(db_path) -> tuple[set, set, set]:
+    database = corpus.open_db(db_path, create=False)
+    reports = {(r["url"], r["content_hash"]) for r in corpus.iter_reports(database)}
+    sources = {(row[0], row[1]) for row in database.execute("select url, report_url from sources")}
+    files = {(row[0], row[1]) for row in database.execute("select url, report_url from attachments")}
+    database.close()
+    return reports, sources, files
+
+
+def stored_count(db_path) -> int:
+    try:
+        with sqlite3.connect(db_path) as connection:
+            return int(connection.execute("select count(*) from reports").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def integrity(db_path) -> str:
+    with sqlite3.connect(db_path) as connection:
+        return str(connection.execute("pragma integrity_check").fetchone()[0])
+
+
+def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
+    server = DemoServer(build_site()).start()
+    try:
+        reference = tmp_path / "reference.db"
+        subprocess.run(crawl_command(server, reference), check=True, capture_output=True, timeout=300)
+        db_path, job_dir = tmp_path / "resumed.db", tmp_path / "job"
+        for kill_after in (2, 8, 16):  # reports stored when the process is killed
+            process = subprocess.Popen(crawl_command(server, db_path, job_dir), stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 120
+            while (
+                process.poll() is None and stored_count(db_path) < kill_after and time.monotonic() < deadline
+            ):
+                time.sleep(0.02)
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+            assert integrity(db_path) == "ok"
+        subprocess.run(crawl_command(server, db_path, job_dir), check=True, capture_output=True, timeout=300)
+    finally:
+        server.stop()
+    resumed, expected = corpus_state(db_path), corpus_state(reference)
+    for got, want in zip(resumed, expected, strict=True):
+        assert got == want, (sorted(got - want), sorted(want - got))
+    runs = corpus.list_runs(corpus.open_db(db_path))
+    assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
