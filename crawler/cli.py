@@ -116,6 +116,24 @@ def crawl(
     _print_summary(summary, db_path)
 
 
+@main.command()
+@db_option
+@user_errors
+def reextract(db_path: str) -> None:
+    """Run extraction again over the stored captures (after an upgrade), without crawling."""
+    from crawler.reextract import reextract_corpus
+
+    database = corpus.open_db(db_path, create=False)
+    try:
+        result = reextract_corpus(database)
+    finally:
+        database.close()
+    click.echo(
+        f"re-extracted {result.updated} reports ({result.versions} changed, kept as versions); "
+        f"{result.failed} failed, {result.missing} without a stored capture"
+    )
+
+
 def _parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
     parsed = {}
     for pair in pairs:
@@ -192,6 +210,7 @@ def demo(port: int, db_path: str, verbose: int) -> None:
     from crawler.runner import run_crawl
     from crawler.seeds import Seed
 
+    corpus.open_db(db_path).close()  # creates the folder (and its log file's) before the crawl starts
     site = build_site()
     try:
         server = DemoServer(site, port=port).start()

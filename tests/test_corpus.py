@@ -18,7 +18,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import db as corpus
 from crawler.demo import DemoServer, DemoSite, Page, build_site
-from crawler.fingerprint import canonical_url, text_signature
+from crawler.fingerprint import canonical_url, content_hash, text_signature
 from crawler.identity import Copy, find_match, same_report
 from spiders.reports import ReportsSpider
 
@@ -224,3 +224,45 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
         assert got == want, (sorted(got - want), sorted(want - got))
     runs = corpus.list_runs(corpus.open_db(db_path))
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
+
+
+# --- reextract, coverage, runs ---------------------------------------------------------------------
+
+
+@deferred_f_from_coro_f
+async def test_reextract_coverage_and_runs_on_a_crawled_corpus(portal, fast_settings, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    db_path = tmp_path / "c.db"
+    await crawl(fast_settings(db_path, GOVREPORTS_RENDER="never"), seeds=portal.url(COLUMN))
+    database = corpus.open_db(db_path)
+    (url, text), *_ = database.execute("select url, text from reports order by url").fetchall()
+    with database.conn:
+        database.execute(
+            "update reports set text = ?, content_hash = ? where url = ?",
+            ["an older extractor wrote this", content_hash("an older extractor wrote this"), url],
+        )
+    runner = CliRunner()
+
+    result = runner.invoke(main, ["reextract", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output
+    database = corpus.open_db(db_path)
+    assert database.execute("select text from reports where url = ?", [url]).fetchone()[0] == text
+    assert [v["text"] for v in corpus.versions_of(database, url)] == ["an older extractor wrote this"]
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(
+        f"url,body\n{portal.url(COLUMN)},青岚县教育局\nhttp://127.0.0.1:1/,青岚县水务局\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["coverage", "--db", str(db_path), "--seeds", str(seeds), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
+    stored_years = {int(year) for body, year, stored, *_ in rows if body == "青岚县教育局" and stored == "1"}
+    assert stored_years >= {2021, 2022, 2023}  # the DOC, the HTML page and the DOCX
+    assert all(stored == "0" for body, _, stored, *_ in rows if body == "青岚县水务局")  # a gap to chase
+
+    result = runner.invoke(main, ["runs", "--db", str(db_path)])
+    assert result.exit_code == 0 and "finished" in result.output
