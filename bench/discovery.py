@@ -71,7 +71,7 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
     spam = DemoServer(DemoSite(pages={}), host="127.0.0.2").start()
     site = build_site(spam_host=f"127.0.0.2:{spam.port}")
     server = DemoServer(site).start()
-    expected = {canonical_url(server.url(report.path)) for report in site.reports}
+    expected = {canonical_url(server.url(path)) for path in site.expected_report_paths()}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         db_path = str(Path(tmp) / "bench.db")
