@@ -514,6 +514,9 @@ def _print_summary(summary: Any, db_path: str) -> None:
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
         f"finish: {summary.finish_reason}"
     )
+    if summary.compromised_sites:
+        sites = ", ".join(f"{host} ({count} pages)" for host, count in summary.compromised_sites)
+        click.echo(f"compromised sites (spam found and removed): {sites}")
     click.echo(f"corpus {db_path}: {summary.reports_in_db} reports")
     if summary.per_year:
         click.echo("  year  reports")

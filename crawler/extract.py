@@ -47,6 +47,8 @@ RECORD_KEYS = (
 )
 # A container shorter than this is a teaser or an empty shell, not the report.
 MIN_CONTAINER_CHARS = 40
+# A report page says something: an error page or an empty shell under a report title is not one.
+MIN_REPORT_CHARS = 120
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -237,7 +239,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
         sources=_title_source(title_source) | page_sources | report_sources,
         encoding=encoding,
         container=container_xpath,
-        is_report=pagekind.is_report_title(title),
+        is_report=pagekind.is_report_title(title) and says_report(text, stats.tables),
         text_normalised=cleaned.normalised,
         compromised=bool(findings),
         chrome_lines=cleaned.chrome,
@@ -261,6 +263,11 @@ def statistics_fields(stats: tables.Statistics) -> dict[str, Any]:
     """The record's ``tables``, ``checks`` and ``template_version`` from the parsed statistics."""
     parsed = stats.as_json()
     return {key: parsed[key] for key in ("tables", "checks", "template_version")}
+
+
+def says_report(text: str, tables: Any) -> bool:
+    """The content side of "is this a report": enough text, or statistics tables."""
+    return len(text.strip()) >= MIN_REPORT_CHARS or bool(tables)
 
 
 def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class CrawlSummary:
     per_year: list[tuple[int | None, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     per_seed: dict[str, dict[str, int]] = field(default_factory=dict)
+    compromised_sites: list[tuple[str, int]] = field(default_factory=list)
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -65,5 +66,6 @@ def run_crawl(
     if runs := corpus.list_runs(database):
         summary.notes = json.loads(runs[-1].get("notes") or "[]")
         summary.per_seed = json.loads(runs[-1].get("per_seed") or "{}")
+        summary.compromised_sites = corpus.compromised_sites(database, runs[-1]["id"])
     database.close()
     return summary

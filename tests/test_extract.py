@@ -166,3 +166,11 @@ def test_real_report_text_keeps_its_tables(shared_dir):
     text = real(shared_dir, "23_pingtan-2024-annual-report-detail.html").text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) >= 20 and any("自然人" in row for row in rows)
+
+
+def test_a_report_title_over_an_empty_shell_is_not_a_report():
+    title = "<title>青岚县2023年政府信息公开工作年度报告</title>"
+    body = f"<html><head>{title}</head><body><p>页面维护中</p></body></html>"
+    extraction = extract_page(body.encode("utf-8"), "http://127.0.0.1/t.html")
+    assert extraction.title == "青岚县2023年政府信息公开工作年度报告"
+    assert not extraction.is_report
