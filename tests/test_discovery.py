@@ -135,3 +135,22 @@ async def test_seed_csv_columns_reach_the_records_and_runs_keep_per_seed_counts(
     assert all(
         "/zwgk/bm/jyj/" in url for url in stored(tmp_path / "c.db")
     )  # a column seed stays in its column
+
+
+@deferred_f_from_coro_f
+async def test_every_kind_of_seed_is_handled(portal, fast_settings, tmp_path):
+    """A listing page, a report page and a file URL as seeds: each is recognised for what it is."""
+    listing = "/zwgk/xxgknb/index_1.html"
+    report = portal.site.reports[0].path
+    pdf = next(f.path for f in portal.site.files if f.kind == "pdf" and f.twin_of is None)
+    seeds = [portal.url(listing), portal.url(report), portal.url(pdf)]
+    _, spider = await crawl(
+        fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never"), seeds=",".join(seeds)
+    )
+    rows = stored(tmp_path / "c.db")
+    assert {canonical_url(portal.url(report)), canonical_url(portal.url(pdf))} <= set(rows)
+    assert rows[canonical_url(portal.url(pdf))]["kind"] == "pdf"
+    listed = spider.per_seed[portal.url(listing)]
+    assert listed["listing_pages"] >= 1 and listed["reports"] >= 3  # the listing seed walked its column
+    assert all("/zwgk/xxgknb/" in url or url in {canonical_url(s) for s in seeds} for url in rows)
+    assert spider.seed_failures == []
