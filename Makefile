@@ -28,6 +28,11 @@ system-packages:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+		echo "installing Debian redis-server (tests/test_scale.py)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

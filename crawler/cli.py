@@ -84,6 +84,18 @@ def main() -> None:
     type=click.Path(file_okay=False),
     help="Keep the crawl's state here (Scrapy JOBDIR): a killed crawl started again resumes.",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="redis://HOST:PORT/DB",
+    help="Share one frontier in redis with other workers (scrapy-redis); each worker keeps its own --db.",
+)
+@click.option(
+    "--redis-key",
+    default="govreports",
+    show_default=True,
+    help="Name of the shared crawl in redis (its frontier and seen-set); a new crawl takes a new name.",
+)
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
 @user_errors
@@ -94,6 +106,8 @@ def crawl(
     render: str,
     full: bool,
     job_dir: str | None,
+    redis_url: str | None,
+    redis_key: str,
     settings: tuple[str, ...],
     verbose: int,
 ) -> None:
@@ -112,8 +126,33 @@ def crawl(
     overrides |= _parse_settings(settings)
     if job_dir:
         overrides["JOBDIR"] = job_dir
-    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides)
+    spider_cls = None
+    if redis_url:
+        from crawler.distributed import DistributedReportsSpider, redis_settings
+
+        overrides |= redis_settings(redis_url, redis_key)
+        spider_cls = DistributedReportsSpider
+    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
     _print_summary(summary, db_path)
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged corpus database."
+)
+@click.option("--official-host", "official_hosts", multiple=True, help="A host that counts as official.")
+@user_errors
+def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...]) -> None:
+    """Merge the SQLite shards of distributed workers into one corpus, with a single crawl's dedupe rules."""
+    from crawler.merge import merge_shards
+
+    result = merge_shards(list(shards), output, frozenset(host.lower() for host in official_hosts))
+    click.echo(
+        f"merged {result.shards} shards: {result.reports_read} reports read, {result.new} stored, "
+        f"{result.merged} joined another as a source; {result.files} files, {result.pages} pages; "
+        f"{output}: {result.reports_in_output} reports"
+    )
 
 
 @main.command()

@@ -29,6 +29,8 @@ class CrawlConfig:
     official_hosts: frozenset[str] = frozenset()
     # Recrawl every report page even if stored and unchanged (no conditional requests, no skips).
     full: bool = False
+    # Processes that extract pages off the reactor thread (GOVREPORTS_WORKERS; 0 = in this process).
+    workers: int = 0
 
     @classmethod
     def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
@@ -44,6 +46,7 @@ class CrawlConfig:
                 str(h).lower() for h in _as_list(settings.get("GOVREPORTS_OFFICIAL_HOSTS"))
             ),
             full=bool(settings.get("GOVREPORTS_FULL")),
+            workers=max(0, settings.getint("GOVREPORTS_WORKERS", cls.workers)),
         )
         if config.render not in RENDER_MODES:
             raise ValueError(

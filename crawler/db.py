@@ -266,6 +266,10 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return done
 
 
+# How long a write waits for a lock held by another connection before it fails (ms).
+BUSY_TIMEOUT_MS = 30_000
+
+
 def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
     """Open (and create and migrate) the corpus at ``path``, in WAL mode with foreign keys on."""
     path = Path(path)
@@ -277,6 +281,8 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite_utils.Database(path)
+        # a reader or another writer holding the lock: wait for it rather than fail the batch
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
         migrate(db)
@@ -888,3 +894,41 @@ def stored_capture(db: sqlite_utils.Database, url: str) -> tuple[bytes, dict[str
         return None
     body, compression, headers = row
     return (zlib.decompress(body) if compression == "zlib" else bytes(body)), json.loads(headers or "{}")
+
+
+# --- shards (``govreports merge``) ---------------------------------------------------------------
+def iter_report_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Every stored report as a record :func:`store_reports` takes again: JSON columns decoded and its
+    MinHash ``signature`` beside it (the official copies first, so they stay canonical)."""
+    for row in iter_reports(db):
+        found = db.execute("select signature from fingerprints where report_url = ?", [row["url"]]).fetchone()
+        row["signature"] = found[0] if found else None
+        yield row
+
+
+def iter_sources(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Every URL a report was seen at (the ``sources`` rows)."""
+    yield from _table(db, "sources").rows_where(order_by="url")
+
+
+def iter_attachments(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Every stored file of a report."""
+    yield from _table(db, "attachments").rows_where(order_by="url")
+
+
+def iter_page_rows(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Every raw capture as stored (still compressed), for copying into another corpus."""
+    yield from _table(db, "pages").rows_where(order_by="url")
+
+
+def add_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
+    """Add ``sources`` rows whose report is stored and whose URL is not known yet; returns how many."""
+    added = 0
+    with db.conn:
+        for row in rows:
+            known = db.execute("select 1 from sources where url = ?", [row["url"]]).fetchone()
+            owner = db.execute("select 1 from reports where url = ?", [row["report_url"]]).fetchone()
+            if known is None and owner is not None:
+                _write_row(db, "sources", row)
+                added += 1
+    return added

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import socket
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.dupefilters import RFPDupeFilter
@@ -179,3 +183,131 @@ class ChallengeMiddleware:
         stats.inc_value("govreports/challenge/detected")
         meta = request.meta | render_meta(self.config) | {"govreports_challenged": True}
         return request.replace(meta=meta, dont_filter=True)
+
+
+# --- reliability and security ------------------------------------------------------------------------
+
+
+def address_kind(
+    host: str, private_hosts: frozenset[str] = frozenset(), public_hosts: frozenset[str] = frozenset()
+) -> str | None:
+    """Why ``host`` is not a public address (``"loopback"``, ``"private"``, ``"link-local"``…), or None.
+
+    Only the host as written is classified (IP literals in any form the OS accepts, ``localhost``);
+    names are not resolved, so this never touches the network. ``public_hosts`` and ``private_hosts``
+    override the classification (tests declare loopback addresses public or private with them).
+    """
+    host = host.strip("[]").lower().rstrip(".")
+    if host in public_hosts:
+        return None
+    if host in private_hosts:
+        return "private"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    address = _ip_literal(host)
+    if address is None:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
+        if getattr(address, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if address.is_global else "non-global"
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``host`` as an IP address when it is one, including legacy IPv4 forms (``2130706433``, ``0x7f.1``)."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+class RefusedAddress(IgnoreRequest):
+    """A request to a loopback, private or link-local address that no seed named."""
+
+
+class AddressGuardMiddleware:
+    """Refuses every request (redirects included: they pass through here again) to a loopback, private,
+    link-local or otherwise non-public address, unless a seed of the run named that host. Counted in
+    ``govreports/security/refused``. ``GOVREPORTS_PRIVATE_HOSTS`` / ``GOVREPORTS_TEST_PUBLIC_HOSTS``
+    declare hosts private or public regardless of their address (for tests on 127.0.0.x)."""
+
+    def __init__(self, crawler: Any, private_hosts: frozenset[str], public_hosts: frozenset[str]) -> None:
+        self.crawler = crawler
+        self.private_hosts = private_hosts
+        self.public_hosts = public_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
+        settings = crawler.settings
+        private = frozenset(h.lower() for h in settings.getlist("GOVREPORTS_PRIVATE_HOSTS"))
+        public = frozenset(h.lower() for h in settings.getlist("GOVREPORTS_TEST_PUBLIC_HOSTS"))
+        return cls(crawler, private, public)
+
+    def seed_hosts(self) -> set[str] | None:
+        """Hosts the seeds named; None for a spider without ``seeds`` (not ours: nothing is checked)."""
+        seeds = getattr(self.crawler.spider, "seeds", None)
+        if seeds is None:
+            return None
+        return {(urlsplit(seed.url).hostname or "").lower() for seed in seeds}
+
+    def process_request(self, request: Request) -> None:
+        host = (urlsplit(request.url).hostname or "").lower()
+        kind = address_kind(host, self.private_hosts, self.public_hosts)
+        allowed = self.seed_hosts()
+        if kind is None or allowed is None or host in allowed:
+            return
+        self.crawler.stats.inc_value("govreports/security/refused")
+        raise RefusedAddress(f"refused {request.url}: {host} is a {kind} address that no seed named")
+
+
+class SiteBudgetExhausted(IgnoreRequest):
+    """A host failed ``GOVREPORTS_MAX_ERRORS_PER_SITE`` times: its remaining requests are dropped."""
+
+
+class SiteErrorBudgetMiddleware:
+    """Per-site failure budget: after ``GOVREPORTS_MAX_ERRORS_PER_SITE`` failed attempts on a host
+    (5xx answers, timeouts, refused or reset connections; retries included), the host's remaining
+    requests are dropped, counted in ``govreports/budget/site_errors`` and noted once in the run."""
+
+    def __init__(self, crawler: Any, limit: int) -> None:
+        self.crawler = crawler
+        self.limit = limit
+        self.errors: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SiteErrorBudgetMiddleware:
+        limit = crawler.settings.getint("GOVREPORTS_MAX_ERRORS_PER_SITE")
+        if limit <= 0:
+            raise NotConfigured
+        return cls(crawler, limit)
+
+    def process_request(self, request: Request) -> None:
+        netloc = urlsplit(request.url).netloc
+        if self.errors[netloc] < self.limit:
+            return
+        self.crawler.stats.inc_value("govreports/budget/site_errors")
+        raise SiteBudgetExhausted(f"dropped {request.url}: {netloc} failed {self.errors[netloc]} times")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status >= 500:
+            self._failed(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, IgnoreRequest):
+            self._failed(request)
+
+    def _failed(self, request: Request) -> None:
+        netloc = urlsplit(request.url).netloc
+        self.errors[netloc] += 1
+        if self.errors[netloc] == self.limit:
+            note = f"site {netloc}: {self.limit} failed requests, its remaining requests dropped"
+            notes = getattr(self.crawler.spider, "notes", None)
+            if isinstance(notes, list):
+                notes.append(note)

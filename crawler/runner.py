@@ -41,12 +41,14 @@ def run_crawl(
     *,
     seed_problems: list[str] | None = None,
     overrides: dict[str, Any] | None = None,
+    spider_cls: type | None = None,
 ) -> CrawlSummary:
-    """Crawl ``seeds`` into ``db_path`` and block until done (starts the reactor: once per process)."""
+    """Crawl ``seeds`` into ``db_path`` and block until done (starts the reactor: once per process);
+    ``spider_cls`` replaces the ``reports`` spider (the distributed worker's subclass)."""
     from spiders.reports import ReportsSpider
 
     process = CrawlerProcess(crawl_settings(db_path, overrides))
-    crawler = process.create_crawler(ReportsSpider)
+    crawler = process.create_crawler(spider_cls or ReportsSpider)
     process.crawl(
         crawler, seeds=[seed.url for seed in seeds], seed_objects=seeds, seed_problems=seed_problems
     )

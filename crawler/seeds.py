@@ -6,7 +6,9 @@ A bad line never stops a run: it becomes one message naming the line, and the re
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,14 +26,34 @@ class Seed:
     source: str = "argument"  # "argument" or "FILE:LINE"
 
 
+def normalise_url(url: str) -> str:
+    """``url`` with full-width characters before the path made ASCII (``https：//ａ.gov.cn``) and an
+    internationalised host in punycode (``中国.政务`` → ``xn--fiqs8s.xn--zfr164b``); the path is kept."""
+    url = url.strip()
+    scheme_end = url.find("//")
+    path_start = url.find("/", scheme_end + 2) if scheme_end >= 0 else -1
+    head, tail = (url, "") if path_start < 0 else (url[:path_start], url[path_start:])
+    head = unicodedata.normalize("NFKC", head)
+    parts = urlsplit(head)
+    host = parts.hostname or ""
+    if host and not host.isascii():
+        try:
+            head = head.replace(host, host.encode("idna").decode("ascii"), 1)
+        except UnicodeError:
+            return url
+    return head + tail
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be crawled, or None when it can."""
     if not url:
         return "empty URL"
     if any(ch.isspace() for ch in url):
-        return "URL contains spaces"
+        return "URL contains spaces (write them as %20)"
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
+        if not parts.scheme and url.startswith(("/", "./", "../")):
+            return "relative URL (a seed needs http:// or https:// and a host)"
         if not parts.scheme or "." in parts.scheme:
             return "not a URL (no http:// or https://)"
         return f"unsupported scheme {parts.scheme!r} (only http and https)"
@@ -50,11 +72,29 @@ def _read_text(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+class SeedFileError(ValueError):
+    """A seed file that cannot be read as seeds at all (one message for the whole file)."""
+
+
+def _check_header(path: Path, first: str, header: list[str]) -> None:
+    """A CSV (by suffix, or a first line of names) must have a ``url`` column: say which columns it has."""
+    looks_csv = path.suffix.lower() == ".csv" or ("," in first and "://" not in first)
+    if not looks_csv or "url" in header or "://" in first:
+        return
+    found = ", ".join(name for name in header if name) or "none"
+    close = difflib.get_close_matches("url", header, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise SeedFileError(f"{path}: CSV has no 'url' column (columns found: {found}{hint})")
+
+
 def _rows(path: Path, text: str) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs from a CSV with a ``url`` column or a plain one-URL-a-line file."""
     lines = text.splitlines()
     first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    if not first:
+        raise SeedFileError(f"{path}: seed file is empty (no URLs)")
     header = [name.strip().lower() for name in first.split(",")]
+    _check_header(path, first, header)
     if ("url" in header and path.suffix.lower() == ".csv") or header[:1] == ["url"]:
         reader = csv.DictReader(io.StringIO(text))
         return [
@@ -76,8 +116,14 @@ def read_seed_file(path: str | Path) -> tuple[list[Seed], list[str]]:
         return [], [f"{path}: seed file not found"]
     seeds: list[Seed] = []
     problems: list[str] = []
-    for number, row in _rows(path, _read_text(path)):
-        url = row.get("url", "")
+    try:
+        rows = _rows(path, _read_text(path))
+    except SeedFileError as error:
+        return [], [str(error)]
+    except OSError as error:
+        return [], [f"{path}: seed file unreadable ({error.strerror or error})"]
+    for number, row in rows:
+        url = normalise_url(row.get("url", ""))
         if problem := url_problem(url):
             problems.append(f"{path}:{number}: {problem}: {url!r}")
             continue
@@ -91,10 +137,10 @@ def collect_seeds(urls: list[str], seed_file: str | Path | None = None) -> tuple
     seeds: list[Seed] = []
     problems: list[str] = []
     for url in urls:
-        if problem := url_problem(url.strip()):
+        if problem := url_problem(normalise_url(url)):
             problems.append(f"seed {url!r}: {problem}")
         else:
-            seeds.append(Seed(url=url.strip()))
+            seeds.append(Seed(url=normalise_url(url)))
     if seed_file is not None:
         file_seeds, file_problems = read_seed_file(seed_file)
         seeds += file_seeds

@@ -6,6 +6,7 @@ Scrapy reads this module through ``scrapy.cfg``; the CLI and the tests start fro
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import Any
 
@@ -51,6 +52,10 @@ LOG_LEVEL = "INFO"
 
 REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
+    # first of all, so robots.txt and every redirect hop are checked too
+    "crawler.middlewares.AddressGuardMiddleware": 50,
+    # after RetryMiddleware (550) on the way out: every attempt's answer or exception is counted
+    "crawler.middlewares.SiteErrorBudgetMiddleware": 560,
     "crawler.middlewares.IncrementalMiddleware": 580,
     "crawler.middlewares.ChallengeMiddleware": 590,
 }
@@ -86,6 +91,13 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
+# Extraction runs in a process pool off the reactor thread (pipelines/extract.py), one process per core;
+# 0 extracts in the crawling process (debugging). Items in flight are bounded by CONCURRENT_ITEMS and by
+# Scrapy's scraper back-pressure (SCRAPER_SLOT_MAX_ACTIVE_SIZE: downloads pause while 5 MB of responses
+# wait for their callbacks and pipelines), so memory stays flat however fast pages arrive.
+GOVREPORTS_WORKERS = os.cpu_count() or 1
+CONCURRENT_ITEMS = 2 * GOVREPORTS_WORKERS
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dedupe.UrlDedupePipeline": 500,
@@ -113,6 +125,14 @@ GOVREPORTS_MAX_PAGES_PER_SITE = 400
 GOVREPORTS_MAX_LISTING_PAGES = 50
 # Items written to SQLite per transaction.
 GOVREPORTS_STORE_BATCH_SIZE = 50
+# Failed attempts (5xx, timeouts, refused/reset connections) on one host before its remaining requests
+# are dropped: a dead or erroring portal costs a bounded time. 0 turns the budget off.
+GOVREPORTS_MAX_ERRORS_PER_SITE = 10
+# Hosts refused as private whatever their address, and hosts treated as public although loopback:
+# the address guard's tests run on 127.0.0.x only. Real private, loopback and link-local addresses
+# (10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7, ::1 …) are refused unless a seed named the host.
+GOVREPORTS_PRIVATE_HOSTS: list[str] = []
+GOVREPORTS_TEST_PUBLIC_HOSTS: list[str] = []
 
 
 def as_dict() -> dict[str, Any]:

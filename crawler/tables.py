@@ -254,8 +254,15 @@ def key_text(label: str) -> str:
     return "".join(fold(label).split())
 
 
+# A cell holding only one of these means zero (〇 U+3007, ○ U+25CB typed for it, 零).
+ZERO_CHARACTERS = frozenset({"〇", "○", "零"})
+
+
 def parse_value(raw: str | None) -> Number | None:
-    """``"217"`` → 217, ``"4.651万元"`` → 4.651, ``"-2"`` → -2; blank, ``—``, ``/``, ``无`` → None."""
+    """``"217"`` → 217, ``"4.651万元"`` → 4.651, ``"-2"`` → -2, ``"〇"``/``"零"`` alone → 0;
+    blank, ``—``, ``/``, ``无`` → None."""
+    if raw is not None and fold(raw) in ZERO_CHARACTERS:
+        return 0
     if raw is None or not (match := tp.NUMBER.match(fold(raw))):
         return None
     digits = match.group(1).replace(",", "")

@@ -6,14 +6,15 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.fingerprint import canonical_url
+from crawler.fingerprint import canonical_url, url_key
 from crawler.items import ReportItem
 
 
 class UrlDedupePipeline:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.seen: set[str] = set()
+        # 64-bit keys of the canonical URLs, not the URLs: memory stays small as the crawl grows.
+        self.seen: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> UrlDedupePipeline:
@@ -21,10 +22,11 @@ class UrlDedupePipeline:
 
     def process_item(self, item: ReportItem) -> ReportItem:
         url = canonical_url(item.url)
-        if url in self.seen:
+        key = url_key(url)
+        if key in self.seen:
             self.crawler.stats.inc_value("govreports/dedupe/url")
             raise DropItem(f"duplicate URL: {item.url}")
-        self.seen.add(url)
+        self.seen.add(key)
         item.record["url"] = url
         if item.record.get("attachment_of"):
             item.record["attachment_of"] = canonical_url(item.record["attachment_of"])

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import sqlite3
 import urllib.parse
 import zlib
 from collections import Counter
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import db as corpus
 from crawler import provenance
@@ -19,6 +22,8 @@ from crawler.fingerprint import content_hash, text_signature
 from crawler.items import ReportItem
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
+logger = logging.getLogger(__name__)
+
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "GOVREPORTS_MAX_PAGES_PER_SITE")
 
 
@@ -34,6 +39,8 @@ class StorePipeline:
         self.compromised: Counter[str] = Counter()
         self.db: Any = None
         self.run_id: int | None = None
+        # Set when a write failed (disk full, lock never released): nothing more is written.
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -67,7 +74,8 @@ class StorePipeline:
                 rendered=item.rendered,
                 run_id=self.run_id,
             )
-            record["signature"] = text_signature(record.get("text") or "") if record.get("text") else None
+            if "signature" not in record:  # computed by the extraction worker when it ran there
+                record["signature"] = text_signature(record.get("text") or "") if record.get("text") else None
             hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
             record = provenance.with_seed_hints(record, hints)
             if record.get("compromised"):
@@ -115,6 +123,30 @@ class StorePipeline:
         }
 
     def flush(self) -> None:
+        """Writes the pending batch; a failed write (disk full, a lock never released) rolls the whole
+        batch back, stops the crawl with one clear message and writes nothing more."""
+        if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
+            return
+        try:
+            self._write_batch()
+        except sqlite3.OperationalError as error:
+            self._stop_on_write_error(error)
+
+    def _stop_on_write_error(self, error: sqlite3.OperationalError) -> None:
+        reports = len(self.pending)
+        self.write_error = (
+            f"corpus write failed ({error}): crawl stopped, a batch of {reports} reports not stored"
+        )
+        self.pending, self.pending_files, self.pending_pages = [], [], []
+        self.crawler.stats.inc_value("govreports/store/write_failed")
+        notes = getattr(self.crawler.spider, "notes", None)
+        if isinstance(notes, list):
+            notes.append(self.write_error)
+        logger.error("%s", self.write_error)
+        reason = "disk_full" if "full" in str(error) else "store_failed"
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+    def _write_batch(self) -> None:
         """Reports (each new, a new version, or a copy of a stored report), then their files re-targeted
         to the report each copy joined, and the raw captures last: a capture is what lets the next run
         skip a page, so a process killed mid-batch leaves pages that are fetched again, never half-stored
@@ -149,15 +181,18 @@ class StorePipeline:
         for seed, stored in self.stored_per_seed.items():
             per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
-        corpus.finish_run(
-            self.db,
-            self.run_id,
-            reason,
-            counts,
-            errors,
-            notes=notes,
-            per_seed=per_seed,
-            compromised=self.compromised,
-        )
+        try:
+            corpus.finish_run(
+                self.db,
+                self.run_id,
+                reason,
+                counts,
+                errors,
+                notes=notes,
+                per_seed=per_seed,
+                compromised=self.compromised,
+            )
+        except sqlite3.OperationalError as error:
+            logger.error("the run's record could not be written (%s)", error)
         self.db.close()
         self.db = None

@@ -27,8 +27,9 @@ from twisted.python.failure import Failure
 from crawler import pagekind, patterns
 from crawler.config import CrawlConfig
 from crawler.encoding import decode_html
+from crawler.fingerprint import url_key
 from crawler.items import ReportItem
-from crawler.middlewares import render_meta
+from crawler.middlewares import RefusedAddress, SiteBudgetExhausted, render_meta
 from crawler.seeds import Seed, collect_seeds
 from crawler.textutil import normalise_space
 
@@ -62,7 +63,8 @@ class ReportsSpider(scrapy.Spider):
         self.notes: list[str] = []
         self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
         self.pages_per_site: Counter[str] = Counter()
-        self.seen_reports: set[str] = set()
+        # 64-bit keys of the report URLs linked so far (crawler.fingerprint.url_key), not the URLs.
+        self.seen_reports: set[int] = set()
         self.rediscovered_hosts: set[str] = set()
         self.config = CrawlConfig()
 
@@ -223,9 +225,11 @@ class ReportsSpider(scrapy.Spider):
         in_column = role in LIST_ROLES or pagekind.is_report_column(_page_title(page))
         links = list(self._links(response, page, in_column))
         new_reports = [
-            url for url, _, link_role, _ in links if link_role == "report" and url not in self.seen_reports
+            url
+            for url, _, link_role, _ in links
+            if link_role == "report" and url_key(url) not in self.seen_reports
         ]
-        self.seen_reports.update(new_reports)
+        self.seen_reports.update(map(url_key, new_reports))
         if in_column and not any(link_role in ("report", "listing") for _, _, link_role, _ in links):
             yield from self._empty_list(response, seed)
         for url, text, link_role, score in links:
@@ -312,6 +316,13 @@ class ReportsSpider(scrapy.Spider):
         meta = request.meta if request is not None else {}
         reason = _failure_reason(failure)
         seed: Seed | None = meta.get("seed")
+        if isinstance(failure.value, RefusedAddress | SiteBudgetExhausted):
+            yield from self._dropped(seed, meta.get("role"), str(failure.value))
+            return
+        if limit := _limit_exceeded(failure):
+            self._inc(f"pages/{limit[0]}")
+            yield from self._dropped(seed, meta.get("role"), f"{limit[1]}: {request.url if request else '?'}")
+            return
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided
             if "robots.txt" in str(failure.value):
@@ -328,6 +339,15 @@ class ReportsSpider(scrapy.Spider):
         else:
             self._inc("pages/failed")
             self.logger.warning("failed: %s: %s", request.url if request is not None else "?", reason)
+
+    def _dropped(self, seed: Seed | None, role: str | None, reason: str) -> Iterator[scrapy.Request]:
+        """A request refused by the address guard or dropped by the per-site failure budget."""
+        self.logger.warning("not fetched: %s", reason)
+        if seed is not None:
+            self._count(seed, "errors")
+            if role == "seed":
+                self._seed_failed(seed, reason)
+        yield from ()
 
     def _rediscover(self, seed: Seed, url: str, reason: str) -> Iterator[scrapy.Request]:
         """A seed column that moved or vanished: start again from the site's home page, and say so."""
@@ -356,6 +376,17 @@ def _failure_reason(failure: Failure) -> str:
     name = failure.type.__name__ if failure.type else "error"
     message = failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else ""
     return f"{name}: {message}" if message else name
+
+
+def _limit_exceeded(failure: Failure) -> tuple[str, str] | None:
+    """(stat, message) when Scrapy dropped a response for a limit: too many redirects (a loop or a long
+    chain, ``REDIRECT_MAX_TIMES``), or a body over ``DOWNLOAD_MAXSIZE`` (sent, or once decompressed)."""
+    text = str(failure.value)
+    if isinstance(failure.value, IgnoreRequest) and "max redirections" in text:
+        return "redirect_loop", "too many redirects (a loop or a chain longer than REDIRECT_MAX_TIMES)"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too_large", "body larger than DOWNLOAD_MAXSIZE (a huge page or a decompression bomb)"
+    return None
 
 
 def _is_gone(failure: Failure) -> bool:
