@@ -685,8 +685,8 @@ def versions_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, An
 
 
 # --- search and export queries -------------------------------------------------------------------------
-# Imports stay local to this section's functions (zlib, crawler.search): the module head is the
-# migrations' and storage's.
+# crawler.search is imported inside this section's functions: the module head is the migrations' and
+# storage's.
 if TYPE_CHECKING:
     from crawler.search import SearchPlan
 
@@ -841,8 +841,6 @@ def _occurrences(column: str) -> str:
 
 
 def _decompress(body: bytes | None, compression: str | None) -> bytes:
-    import zlib
-
     if body is None:
         return b""
     if compression in (None, "", "identity"):
@@ -893,7 +891,7 @@ def stored_capture(db: sqlite_utils.Database, url: str) -> tuple[bytes, dict[str
     if row is None or row[0] is None:
         return None
     body, compression, headers = row
-    return (zlib.decompress(body) if compression == "zlib" else bytes(body)), json.loads(headers or "{}")
+    return _decompress(body, compression), json.loads(headers or "{}")
 
 
 # --- shards (``govreports merge``) ---------------------------------------------------------------

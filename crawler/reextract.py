@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler import db as corpus
-from crawler import pagekind
-from crawler.attachments import AttachmentError, extract_attachment
-from crawler.extract import ExtractionError, attachment_record, extract_page
-from crawler.fingerprint import content_hash, text_signature
+from crawler.extract_item import extract_item
+from crawler.fingerprint import content_hash
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
 SEED_FIELDS = ("body", "region", "level")
@@ -27,15 +25,6 @@ class ReextractResult:
     missing: int = 0
 
 
-def record_from_capture(
-    body: bytes, url: str, content_type: str | None, anchor: str | None
-) -> dict[str, Any]:
-    """The record a crawl would store for these bytes (raises ExtractionError/AttachmentError)."""
-    if pagekind.is_attachment_url(url) or (content_type and "html" not in content_type.lower()):
-        return attachment_record(extract_attachment(body, url, content_type), url, anchor)
-    return extract_page(body, url, content_type).record() | {"kind": "html"}
-
-
 def reextract_corpus(database: Any) -> ReextractResult:
     result = ReextractResult()
     stored = {row["url"]: row for row in corpus.iter_reports(database)}
@@ -46,11 +35,11 @@ def reextract_corpus(database: Any) -> ReextractResult:
         if page is None:
             result.missing += 1
             continue
-        try:
-            record = record_from_capture(page["body"], url, page["content_type"], row.get("anchor_text"))
-        except (ExtractionError, AttachmentError):
+        outcome = extract_item(page["body"], url, page["content_type"], row.get("anchor_text"), None)
+        if outcome.record is None:
             result.failed += 1
             continue
+        record = outcome.record
         sources = row.get("sources") or {}
         for name in SEED_FIELDS:
             if sources.get(name) == "seed":
@@ -68,7 +57,6 @@ def reextract_corpus(database: Any) -> ReextractResult:
         )
         record |= {name: row.get(name) for name in keep}
         record["content_hash"] = content_hash(record.get("text") or "")
-        record["signature"] = text_signature(record["text"]) if record.get("text") else None
         records.append(record)
     stored_result = corpus.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions

@@ -1,0 +1,82 @@
+"""One fetched page or file → the record to store, or why it is not one: the dispatch shared by the
+crawl's worker processes (:mod:`pipelines.extract`) and ``govreports reextract``.
+
+HTML pages go through :func:`crawler.extract.extract_page`, files (PDF/DOCX/DOC/WPS/XLS) through
+:func:`crawler.attachments.extract_attachment`; an HTML page behind a file URL is read as the page it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler import pagekind
+from crawler.attachments import AttachmentError, extract_attachment
+from crawler.extract import ExtractionError, attachment_record, extract_page
+from crawler.fingerprint import text_signature
+
+
+@dataclass
+class Outcome:
+    """What :func:`extract_item` made of a page: its record, or why it was dropped, and what to count."""
+
+    record: dict[str, Any] | None
+    counters: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def extract_item(
+    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+) -> Outcome:
+    """The CPU-heavy part of a page, as a pure function a worker process runs: extraction, spam rules,
+    tables, file text and the text's MinHash ``signature``."""
+    outcome = _extract(body, url, content_type, anchor, parent)
+    if outcome.record is not None and not outcome.record.get("attachment_of"):
+        text = outcome.record.get("text") or ""
+        outcome.record["signature"] = text_signature(text) if text else None
+    return outcome
+
+
+def _extract(
+    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+) -> Outcome:
+    if _is_document(url, content_type):
+        try:
+            return _document(body, url, content_type, anchor, parent)
+        except AttachmentError as error:
+            if parent is not None or not _looks_html(body):
+                return Outcome(None, ["attachment_failed"], f"unreadable attachment ({error}): {url}")
+            # an HTML page behind a file URL: read it as the page it is
+    return _page(body, url, content_type)
+
+
+def _page(body: bytes, url: str, content_type: str | None) -> Outcome:
+    try:
+        extraction = extract_page(body, url, content_type)
+    except ExtractionError as error:
+        return Outcome(None, ["failed"], f"unreadable page ({error}): {url}")
+    if not extraction.is_report:
+        return Outcome(None, ["not_report"], f"not a report ({extraction.title!r}): {url}")
+    return Outcome(extraction.record() | {"kind": "html"}, ["ok"])
+
+
+def _document(
+    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+) -> Outcome:
+    document = extract_attachment(body, url, content_type)
+    record = attachment_record(document, url, anchor)
+    if parent is not None:
+        return Outcome(record | {"attachment_of": parent}, ["attachment"])
+    if not pagekind.is_report_title(record["title"]):
+        return Outcome(None, ["not_report"], f"not a report ({record['title']!r}): {url}")
+    return Outcome(record, ["ok", "scanned"] if document.scanned else ["ok"])
+
+
+def _is_document(url: str, content_type: str | None) -> bool:
+    content_type = (content_type or "").lower()
+    return pagekind.is_attachment_url(url) or (bool(content_type) and "html" not in content_type)
+
+
+def _looks_html(body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p"))
