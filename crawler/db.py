@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 from sqlite_utils.db import Table
 
-from crawler.fingerprint import signature_bands, title_key
+from crawler.fingerprint import signature_bands, text_signature, title_key
 from crawler.identity import Copy, Match, find_match, is_official_host
 
 # Columns stored as JSON text and decoded again on the way out, with the value an absent one stands for.
@@ -237,12 +237,27 @@ def _add_corpus_tables(db: sqlite_utils.Database) -> None:
     _table(db, "reports").enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)
 
 
+def _recompute_signatures(db: sqlite_utils.Database) -> None:
+    """Signatures are now MinHash over numpy-hashed shingles (datasketch's affine32 scheme) instead of
+    SHA-1 per shingle: recompute every stored one, and its LSH bands, from the report's text, so old
+    and new copies of a report still meet."""
+    sql = "select f.report_url, r.text from fingerprints f join reports r on r.url = f.report_url"
+    rows = db.execute(sql)
+    for report_url, text in rows.fetchall():
+        signature = text_signature(text) if text else None
+        db.execute("update fingerprints set signature = ? where report_url = ?", [signature, report_url])
+        db.execute("delete from lsh_bands where report_url = ?", [report_url])
+        for band in signature_bands(signature) if signature else []:
+            db.execute("insert into lsh_bands (band_key, report_url) values (?, ?)", [band, report_url])
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
     ("0002_attachments_and_seed_fields", _add_attachments_and_seed_fields),
     ("0003_statistics_provenance_and_spam", _add_statistics_provenance_and_spam),
     ("0004_corpus_tables", _add_corpus_tables),
+    ("0005_numpy_shingle_signatures", _recompute_signatures),
 ]
 
 
@@ -266,6 +281,9 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return done
 
 
+# Page cache per connection (KiB): the FTS and LSH indexes of a large corpus stay in memory.
+CACHE_KIB = 65_536
+
 # How long a write waits for a lock held by another connection before it fails (ms).
 BUSY_TIMEOUT_MS = 30_000
 
@@ -285,6 +303,10 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
+        # WAL with synchronous=NORMAL: a killed crawl loses nothing committed (only an OS crash or power
+        # cut can drop the last batches, which the next run fetches again); no fsync per batch.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         migrate(db)
     except sqlite_utils.db.sqlite3.DatabaseError as error:
         raise CorpusError(f"{path}: not a usable SQLite database ({error})") from error

@@ -6,6 +6,7 @@ import pytest
 import sqlite_utils
 
 from crawler import db as corpus
+from crawler.fingerprint import signature_bands, text_signature
 
 
 def record(url: str, year: int = 2019, text: str = "正文") -> dict:
@@ -160,3 +161,33 @@ def test_a_run_keeps_its_compromised_sites_most_first(tmp_path):
     corpus.finish_run(database, run_id, "finished", {}, [], compromised={"b.gov.cn": 1, "a.gov.cn": 3})
     assert corpus.compromised_sites(database, run_id) == [("a.gov.cn", 3), ("b.gov.cn", 1)]
     assert corpus.compromised_sites(database, corpus.start_run(database, [], {})) == []
+
+
+# --- 0005: signatures over numpy-hashed shingles ----------------------------------------------------
+
+
+def test_0005_recomputes_old_signatures_and_their_bands(tmp_path):
+    """A corpus signed with the old per-shingle SHA-1 MinHash is re-signed from its stored text, so a
+    copy found by the new code still meets the report stored by the old one."""
+    path = tmp_path / "c.db"
+    old = sqlite_utils.Database(path)
+    old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    for name, step in corpus.MIGRATIONS[:4]:
+        step(old)
+        old.table("_migrations").insert({"name": name, "applied_at": "2024-01-01T00:00:00+00:00"})
+    text = "本行政机关2020年主动公开政府信息一千二百条，收到政府信息公开申请三十件，全部按期答复。" * 8
+    dates = {"first_seen_at": "2024-01-01", "updated_at": "2024-01-01"}
+    old.table("reports").insert(record("http://a/1") | {"text": text, "report_year": 2020} | dates)
+    stale = bytes(range(256)) * 4
+    old.table("fingerprints").insert({"report_url": "http://a/1", "signature": stale, "report_year": 2020})
+    for band in signature_bands(stale):
+        old.table("lsh_bands").insert({"band_key": band, "report_url": "http://a/1"})
+    old.close()
+
+    database = corpus.open_db(path)
+    (signature,) = database.execute("select signature from fingerprints").fetchone()
+    assert signature == text_signature(text) != stale
+    bands = {
+        row[0] for row in database.execute("select band_key from lsh_bands where report_url = 'http://a/1'")
+    }
+    assert bands == set(signature_bands(signature))
