@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 # --- Cell text ------------------------------------------------------------------------------------
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
 # Spaces that Word exports and line breaks leave between CJK characters: "本年度办 理结果".
@@ -18,12 +20,29 @@ CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 # Elements whose boundaries separate words inside a cell (inline runs such as <span> do not).
 CELL_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"})
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A table's rows (in a thead/tbody/tfoot or not, not a nested table's), a row's cells (its td/th
+# children), and whether a table holds another (then it is layout around the statistics).
+TABLE_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+CELL_TAGS = ("td", "th")
+HAS_NESTED_TABLE = etree.XPath("boolean(.//table)")
 
 # --- Cell values (matched on the NFKC-folded cell) ------------------------------------------------
 # A number, optionally with its unit: "217", "-2", "18651.06", "4.651万元", "1,234".
 NUMBER = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?)\s*(?:万元|元|件|条|个|人次|人|次|项|篇|份|家|期)?$")
 # Cells that say "nothing here" in one of many ways: blank, —, /, 无, "- -". Their value is None.
 PLACEHOLDER = re.compile(r"^[-—–/\\无空×xX*.·\s]*$")
+# A quantity the parser cannot read as a number: in words ("二十", "三十余件", "若干"), approximate
+# ("约30"), with spaced thousands ("1 234") or a range ("12~15", "12至15"). It stands in a number's
+# place, so it is no row label. Not "12-15": that is how dates are written ("2021-01-25"), and a date
+# cell is a label of a metadata row.
+_UNITS = r"(?:万元|元|件|条|个|人次|人|次|项|篇|份|家|期)?"
+QUANTITY_WORDS = re.compile(
+    rf"^[〇○零一二三四五六七八九十百千万亿两]+[余多]?{_UNITS}$"
+    rf"|^(?:约|近|逾|超过|共)\d[\d,.]*[余多]?{_UNITS}$"
+    rf"|^\d{{1,3}}(?: \d{{3}})+{_UNITS}$"
+    rf"|^\d[\d,]*\s*[~～至]\s*\d[\d,]*{_UNITS}$"
+    rf"|^若干{_UNITS}$"
+)
 # Unit cells of the 指标|单位|数量 tables.
 UNIT = re.compile(r"^(条|件|个|人|人次|次|篇|项|份|家|期|万元|元)$")
 # A table row flattened onto one line: cells joined by "|" (trafilatura, our own plain text).
@@ -48,6 +67,10 @@ OLD_TEMPLATE_HEADINGS = (
     re.compile(r"^[一二三四五六七八][、.].{0,8}收费及减免"),
     re.compile(r"^[一二三四五六七八][、.]因?政府信息公开(申请)?(提起)?行政复议"),
 )
+# Any of those headings: one test sets aside the many lines that are none.
+ANY_TEMPLATE_HEADING = re.compile(
+    "|".join(f"(?:{pattern.pattern})" for pattern in (*NEW_TEMPLATE_HEADINGS, *OLD_TEMPLATE_HEADINGS))
+)
 # The 2008-era indicator table: its header or its first indicator.
 OLD_TEMPLATE_TABLE = re.compile(r"指标.{0,3}单位.{0,3}数量|主动公开政府信息数")
 # The first year after which every report uses the 2019 or the 2021 template.
@@ -66,6 +89,8 @@ TABLE2_ROWS: dict[str, re.Pattern[str]] = {
     "fees": re.compile(r"行政事业性收费"),
     "procurement": re.compile(r"政府集中采购"),
 }
+# Any table 2 row label (fullmatch): one test rejects the many rows that are none.
+TABLE2_ANY_ROW = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in TABLE2_ROWS.values()))
 # Each template's rows and their columns, in page order (the templates fix both).
 TABLE2_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "2021": {
@@ -208,6 +233,8 @@ INDICATORS: dict[str, re.Pattern[str]] = {
     "training_sessions": re.compile(r"举办各类培训班数"),
     "trainees": re.compile(r"接受培训人员数"),
 }
+# Any indicator label (match): one test rejects the many rows that are none.
+ANY_INDICATOR = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in INDICATORS.values()))
 
 # --- Report fields (crawler.fields) -----------------------------------------------------------------
 _YEAR = r"(?:(?:19|20)\d\d|[一二][〇零○Ｏ一二三四五六七八九]{3})"

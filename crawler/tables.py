@@ -39,9 +39,10 @@ sides of the equation (:data:`RULES`).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypedDict
+from functools import lru_cache, wraps
+from typing import Any, TypedDict, TypeVar
 
 from lxml import html
 
@@ -50,10 +51,16 @@ from crawler import table_patterns as tp
 from crawler.textutil import normalise_space
 
 Grid = list[list[str]]
+T = TypeVar("T")
 Number = int | float
 # The HTML limit on colspan; rowspans are cut at the table's last row.
 MAX_COLSPAN = 1000
 TOLERANCE = 1e-6
+# Label and number tests are memoised: cells up to CELL_CHARS long (template labels and small numbers,
+# the same on every report) for good, longer text lines (each read two or three times while one page is
+# parsed) only for a while; longer texts are not kept.
+CELL_CHARS, CELL_CACHE_SIZE = 64, 8192
+LINE_CHARS, LINE_CACHE_SIZE = 2048, 512
 
 RULES = {
     "table3_balance": "per column: 一 new + 二 carried_over = 三（七）total + 四 carry_forward",
@@ -114,17 +121,19 @@ def parse_statistics(grids: Sequence[Grid], text: str = "") -> Statistics:
     Grids win; a table they lack is looked for in the text (a flattened or extracted copy).
     """
     version = template_version(text, grids)
-    grid_rows = [row for grid in grids for row in grid]
-    flat_rows = text_rows(text)
+    grid_rows = read_rows(row for grid in grids for row in grid)
+
+    @lru_cache(maxsize=1)
+    def flat_rows() -> list[Row]:
+        """The text's rows, read only when the grids lack a table (a full HTML table needs none)."""
+        return read_rows(text_rows(text))
+
     tables: dict[str, Any] = {}
     if version != "2008":
-        for name, parse in (("table2", parse_table2), ("table3", parse_table3), ("table4", parse_table4)):
-            table = parse(grid_rows, version) or parse(flat_rows, version)
-            if table:
+        for name, parse in (("table2", _table2), ("table3", _table3), ("table4", _table4)):
+            if table := parse(grid_rows, version) or parse(flat_rows(), version):
                 tables[name] = table
-    if version in ("2008", None) and (
-        indicators := parse_indicators(grid_rows) or parse_indicators(flat_rows)
-    ):
+    if version in ("2008", None) and (indicators := _indicators(grid_rows) or _indicators(flat_rows())):
         tables["indicators"] = indicators
     return Statistics(version, tables, consistency_checks(tables))
 
@@ -138,7 +147,7 @@ def container_grids(container: html.HtmlElement | None) -> list[Grid]:
     """Grids of the innermost tables of a container (layout tables around them are skipped)."""
     if container is None:
         return []
-    return [html_table_grid(table) for table in container.iter("table") if not table.xpath(".//table")]
+    return [html_table_grid(table) for table in container.iter("table") if not tp.HAS_NESTED_TABLE(table)]
 
 
 # ------------------------------------------------------------------------------------- HTML tables
@@ -146,12 +155,12 @@ def container_grids(container: html.HtmlElement | None) -> list[Grid]:
 
 def html_table_grid(table: html.HtmlElement) -> Grid:
     """The table as a full rectangle of cell texts: a rowspan/colspan cell fills every slot it covers."""
-    rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    rows = tp.TABLE_ROWS(table)
     slots: dict[tuple[int, int], str] = {}
     width = 0
     for r, row in enumerate(rows):
         c = 0
-        for cell in row.xpath("./td | ./th"):
+        for cell in row.iterchildren(*tp.CELL_TAGS):
             while (r, c) in slots:
                 c += 1
             rowspan = min(_span(cell.get("rowspan"), len(rows)), len(rows) - r)
@@ -166,6 +175,8 @@ def html_table_grid(table: html.HtmlElement) -> Grid:
 
 
 def _span(value: str | None, limit: int) -> int:
+    if value is None:
+        return 1
     try:
         return min(max(int(str(value).strip()), 1), max(limit, 1))
     except ValueError:
@@ -174,9 +185,13 @@ def _span(value: str | None, limit: int) -> int:
 
 def cell_text(cell: html.HtmlElement) -> str:
     """A cell's text, its ``<p>``/``<br>`` pieces joined: words apart, CJK characters together."""
-    parts: list[str] = []
-    _collect_text(cell, parts)
-    return tp.CJK_GAP.sub("", normalise_space(" ".join("".join(parts).split())))
+    if len(cell):
+        parts: list[str] = []
+        _collect_text(cell, parts)
+        text = normalise_space(" ".join("".join(parts).split()))
+    else:  # most cells hold one bare number or label
+        text = normalise_space(" ".join((cell.text or "").split()))
+    return tp.CJK_GAP.sub("", text) if " " in text else text
 
 
 def _collect_text(element: html.HtmlElement, parts: list[str]) -> None:
@@ -244,14 +259,37 @@ def _trailing_values(line: str) -> tuple[str, list[str]]:
 # ------------------------------------------------------------------------------------- cells and rows
 
 
+def _memo(function: Callable[[str], T]) -> Callable[[str], T]:
+    """Memoise a pure function of a cell's or a line's text (see CELL_CHARS): normalising the same
+    strings again and again was most of the parser's time."""
+    cells = lru_cache(maxsize=CELL_CACHE_SIZE)(function)
+    lines = lru_cache(maxsize=LINE_CACHE_SIZE)(function)
+
+    @wraps(function)
+    def call(text: str) -> T:
+        size = len(text)
+        return cells(text) if size <= CELL_CHARS else lines(text) if size <= LINE_CHARS else function(text)
+
+    return call
+
+
+@_memo
 def fold(text: str) -> str:
     """NFKC: full-width digits, brackets and colons become ASCII, for matching only."""
     return unicodedata.normalize("NFKC", text).strip()
 
 
+@_memo
 def key_text(label: str) -> str:
     """A label as patterns see it: folded, without any whitespace."""
     return "".join(fold(label).split())
+
+
+def lines_key_text(text: str) -> str:
+    """:func:`key_text` of a long text, line by line: the same string (a line break is a normalisation
+    boundary, and whitespace goes anyway), but NFKC's quick check passes most lines untouched, where
+    one full-width comma sends a whole page through the slow path."""
+    return "".join(key_text(line) for line in text.splitlines())
 
 
 # A cell holding only one of these means zero (〇 U+3007, ○ U+25CB typed for it, 零).
@@ -261,9 +299,15 @@ ZERO_CHARACTERS = frozenset({"〇", "○", "零"})
 def parse_value(raw: str | None) -> Number | None:
     """``"217"`` → 217, ``"4.651万元"`` → 4.651, ``"-2"`` → -2, ``"〇"``/``"零"`` alone → 0;
     blank, ``—``, ``/``, ``无`` → None."""
-    if raw is not None and fold(raw) in ZERO_CHARACTERS:
+    return None if raw is None else _number(raw)
+
+
+@_memo
+def _number(raw: str) -> Number | None:
+    folded = fold(raw)
+    if folded in ZERO_CHARACTERS:
         return 0
-    if raw is None or not (match := tp.NUMBER.match(fold(raw))):
+    if not (match := tp.NUMBER.match(folded)):
         return None
     digits = match.group(1).replace(",", "")
     return float(digits) if "." in digits else int(digits)
@@ -273,40 +317,67 @@ def make_cell(raw: str | None) -> Cell:
     return {"raw": raw, "value": parse_value(raw)}
 
 
-def _is_value(text: str) -> bool:
-    folded = fold(text)
-    return bool(tp.NUMBER.match(folded) or tp.PLACEHOLDER.match(folded))
-
-
+@_memo
 def _is_label(text: str) -> bool:
-    return bool(text.strip()) and not _is_value(text) and not tp.UNIT.match(fold(text))
+    """Neither blank, a number (〇 and 零 too), a placeholder, a unit nor a quantity in words: a cell
+    taken for a label in the numbers would end the row's labels there and shift its numbers."""
+    if not text.strip():
+        return False
+    folded = fold(text)
+    return not (
+        folded in ZERO_CHARACTERS
+        or tp.NUMBER.match(folded)
+        or tp.PLACEHOLDER.match(folded)
+        or tp.UNIT.match(folded)
+        or tp.QUANTITY_WORDS.match(folded)
+    )
 
 
 @dataclass(frozen=True)
 class Row:
-    """A table row read as its label cells (distinct, in page order) and the cells after the last one."""
+    """A table row read as its label cells (distinct, in page order) and the cells after the last one.
+
+    Every parser asks the same of a row's labels, so the answers are worked out once, here:
+    ``keys`` (each label's key text), ``label`` (the most specific one: the last, as a rowspan group
+    label comes first) and ``unnumbered`` (that one without its enumerator, as table 2 and the
+    indicators name rows).
+    """
 
     labels: tuple[str, ...]
     values: tuple[str, ...]
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    label: str = field(init=False, repr=False, compare=False)
+    unnumbered: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def label(self) -> str:
-        """The most specific label: the last one (a rowspan group label comes first)."""
-        return key_text(self.labels[-1]) if self.labels else ""
+    def __post_init__(self) -> None:
+        keys = tuple(key_text(text) for text in self.labels)
+        label = keys[-1] if keys else ""
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "unnumbered", _unnumbered(label))
 
 
 def read_row(cells: Sequence[str]) -> Row:
-    last = max((i for i, cell in enumerate(cells) if _is_label(cell)), default=-1)
-    labels = tuple(dict.fromkeys(cell for cell in cells[: last + 1] if _is_label(cell)))
+    is_label = [_is_label(cell) for cell in cells]
+    last = max((i for i, flag in enumerate(is_label) if flag), default=-1)
+    labels = tuple(dict.fromkeys(cell for cell, flag in zip(cells, is_label, strict=True) if flag))
     return Row(labels, tuple(cells[last + 1 :]))
+
+
+def read_rows(rows: Iterable[Sequence[str]]) -> list[Row]:
+    """Every row read once: the four table parsers share them."""
+    return [read_row(cells) for cells in rows]
 
 
 def _take(values: Sequence[str], count: int, *, from_end: bool = False) -> list[str | None]:
     """``count`` cells, missing ones as None. Blank cells beyond ``count`` at the end are padding of a
-    ragged row; with ``from_end`` the last cells are taken, as blanks before them are colspan padding."""
+    ragged row, and at the start an extra empty column; with ``from_end`` the last cells are taken, as
+    blanks before them are colspan padding."""
     kept: list[str] = list(values)
     while len(kept) > count and not kept[-1].strip():
         kept.pop()
+    while len(kept) > count and not kept[0].strip():
+        kept.pop(0)
     chosen: list[str | None] = list(kept[-count:] if from_end else kept[:count])
     return chosen + [None] * (count - len(chosen))
 
@@ -316,6 +387,7 @@ def _cells(columns: Sequence[str], values: Sequence[str], *, from_end: bool = Fa
     return {column: make_cell(raw) for column, raw in zip(columns, raws, strict=True)}
 
 
+@_memo
 def _unnumbered(label: str) -> str:
     return tp.ENUMERATOR_PREFIX.sub("", label, count=1)
 
@@ -331,14 +403,15 @@ def template_version(text: str, grids: Sequence[Grid] = ()) -> str | None:
     dated by its year; a report on a year before 2019 is free-form whatever its headings.
     """
     tables = "\n".join("|".join(row) for grid in grids for row in grid)
-    folded = key_text(tables + "\n" + text)
+    lines = [key_text(line) for line in text.splitlines()]
+    folded = lines_key_text(tables) + "".join(lines)  # key_text(tables + "\n" + text), line by line
     if tp.TEMPLATE_2021_MARKERS.search(folded):
         return "2021"
     if tp.TEMPLATE_2019_MARKERS.search(folded):
         return "2019"
-    lines = [key_text(line) for line in text.splitlines()]
-    new = sum(any(p.match(line) for line in lines) for p in tp.NEW_TEMPLATE_HEADINGS)
-    old = sum(any(p.match(line) for line in lines) for p in tp.OLD_TEMPLATE_HEADINGS)
+    headings = [line for line in lines if tp.ANY_TEMPLATE_HEADING.match(line)]
+    new = sum(any(p.match(line) for line in headings) for p in tp.NEW_TEMPLATE_HEADINGS)
+    old = sum(any(p.match(line) for line in headings) for p in tp.OLD_TEMPLATE_HEADINGS)
     year = fields.report_year(None, text)
     if new >= 2 and new > old:
         if year is None or year < tp.FIRST_NEW_TEMPLATE_YEAR:
@@ -356,15 +429,17 @@ def template_version(text: str, grids: Sequence[Grid] = ()) -> str | None:
 
 def parse_table2(rows: Sequence[Sequence[str]], version: str | None) -> dict[str, dict[str, Cell]] | None:
     """Table 2 (主动公开) of the 2019 or 2021 template: the row's numbers in the template's column order."""
+    return _table2(read_rows(rows), version)
+
+
+def _table2(rows: Sequence[Row], version: str | None) -> dict[str, dict[str, Cell]] | None:
     if version not in tp.TABLE2_COLUMNS:
         return None
     columns = tp.TABLE2_COLUMNS[version]
     found: dict[str, tuple[str, ...]] = {}
-    for cells in rows:
-        row = read_row(cells)
-        if not row.labels or not row.values:
+    for row in rows:
+        if not row.labels or not row.values or not tp.TABLE2_ANY_ROW.fullmatch(label := row.unnumbered):
             continue
-        label = _unnumbered(row.label)
         key = next((k for k, pattern in tp.TABLE2_ROWS.items() if pattern.fullmatch(label)), None)
         if key in columns and key not in found:
             found[key] = row.values
@@ -380,14 +455,25 @@ def parse_table3(
     rows: Sequence[Sequence[str]], version: str | None = None
 ) -> dict[str, dict[str, Cell]] | None:
     """Table 3 (依申请) from the 本年新收 row to the 结转下年度 row; group labels carry over sub-rows."""
+    return _table3(read_rows(rows), version)
+
+
+def _table3(rows: Sequence[Row], version: str | None = None) -> dict[str, dict[str, Cell]] | None:
+    # Nothing before the first 本年新收 row with numbers counts (and that row closes any group):
+    # most tables have none, and are passed over with one search a row.
+    new = tp.TABLE3_TOP_ROWS["new"]
+    start = next(
+        (i for i, row in enumerate(rows) if row.values and new.search(row.label) and not _prose(row)), None
+    )
+    if start is None:
+        return None
     found: dict[str, tuple[str, ...]] = {}
     group: str | None = None
-    for cells in rows:
-        row = read_row(cells)
+    for row in rows[start:]:
         if not row.labels:
             continue
         key, group = table3_row_key(row, group)
-        if not row.values or ("new" not in found and key != "new"):
+        if not row.values or _prose(row) or ("new" not in found and key != "new"):
             continue
         if key is not None and key not in found:
             found[key] = row.values
@@ -402,14 +488,21 @@ def parse_table3(
     }
 
 
+def _prose(row: Row) -> bool:
+    """A unit cell among the numbers ("本年新收申请 25 件"): a sentence with spaces, not a table row."""
+    return any(tp.UNIT.match(fold(value)) for value in row.values)
+
+
 def table3_row_key(row: Row, group: str | None) -> tuple[str | None, str | None]:
     """(row key or None, outcome group now open) for one row of table 3."""
     label = row.label
     for key, pattern in tp.TABLE3_TOP_ROWS.items():
         if pattern.search(label):
             return key, None
-    keys = [key_text(text) for text in row.labels]
-    group = next((g for text in keys for g, p in tp.TABLE3_GROUPS.items() if p.search(text)), group)
+    # The row's own group label is its last one: a group label before it is a rowspan run too far.
+    group = next(
+        (g for text in reversed(row.keys) for g, p in tp.TABLE3_GROUPS.items() if p.search(text)), group
+    )
     own = tp.TABLE3_GROUPS[group].search(label) if group else None
     sub_label = label[own.end() :] if own else label  # "(三)不予公开1.属于国家秘密" → "1.属于国家秘密"
     for key, pattern in tp.TABLE3_SUBROWS.items():
@@ -447,18 +540,21 @@ def parse_table4(
     rows: Sequence[Sequence[str]], version: str | None = None
 ) -> dict[str, dict[str, Cell]] | None:
     """Table 4 (复议/诉讼): fifteen cells in one row after the 行政复议 header, or one row per group."""
+    return _table4(read_rows(rows), version)
+
+
+def _table4(rows: Sequence[Row], version: str | None = None) -> dict[str, dict[str, Cell]] | None:
     width = len(tp.TABLE4_COLUMNS)
-    seen_header = False
+    header = next((i for i, row in enumerate(rows) if any(map(tp.TABLE4_HEADER.search, row.keys))), None)
+    if header is None:
+        return None
     by_group: dict[str, tuple[str, ...]] = {}
-    for cells in rows:
-        row = read_row(cells)
-        seen_header = seen_header or any(tp.TABLE4_HEADER.search(key_text(t)) for t in row.labels)
-        if not seen_header:
-            continue
-        values = _take(row.values, width * 3)
-        if all(v is not None for v in values) and any(v and v.strip() for v in values):
+    for row in rows[header:]:
+        taken = _take(row.values, width * 3)
+        values = [value for value in taken if value is not None]
+        if len(values) == len(taken) and any(value.strip() for value in values):
             return {
-                group: _cells(tp.TABLE4_COLUMNS, row.values[i * width : (i + 1) * width])
+                group: _cells(tp.TABLE4_COLUMNS, values[i * width : (i + 1) * width])
                 for i, group in enumerate(tp.TABLE4_GROUPS)
             }
         group = next(
@@ -476,12 +572,14 @@ def parse_table4(
 
 def parse_indicators(rows: Sequence[Sequence[str]]) -> dict[str, IndicatorCell] | None:
     """The 指标|单位|数量 list: each known indicator's first row with its unit and value."""
+    return _indicators(read_rows(rows))
+
+
+def _indicators(rows: Sequence[Row]) -> dict[str, IndicatorCell] | None:
     found: dict[str, IndicatorCell] = {}
-    for cells in rows:
-        row = read_row(cells)
-        if not row.labels or not row.values:
+    for row in rows:
+        if not row.labels or not row.values or not tp.ANY_INDICATOR.match(label := row.unnumbered):
             continue
-        label = _unnumbered(row.label)
         key = next((k for k, pattern in tp.INDICATORS.items() if pattern.match(label)), None)
         if key is not None and key not in found:
             found[key] = indicator_cell(row.values)

@@ -385,3 +385,21 @@ def test_table4_laid_out_one_group_per_row():
         "pending": 1,
         "total": 2,
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一、总体情况\n本年制发\n件数",
+        "ｅ\n\u0301（一）\r\n予以\u2028公开 　12\x0b件",
+        "\u1100\n\u1161ﬁ\x85①\n",
+    ],
+)
+def test_key_text_line_by_line_is_the_key_text_of_the_whole(text):
+    assert tables.lines_key_text(text) == "".join(tables.fold(text).split())
+
+
+def test_key_text_line_by_line_on_real_texts(shared_dir):
+    for name in (SEED_2019, SEED_INDICATORS, REAL_2024):
+        text = (shared_dir / name).read_text(encoding="utf-8")
+        assert tables.lines_key_text(text) == "".join(tables.fold(text).split()), name
