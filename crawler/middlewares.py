@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
+import logging
 import socket
+import weakref
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
+from twisted.internet.error import DNSLookupError
 
 from crawler import db as corpus
 from crawler import pagekind
@@ -45,7 +49,7 @@ BLOCKED_RESOURCE_TYPES = frozenset({"image", "stylesheet", "font", "media"})
 
 
 def abort_heavy_resources(request: Any) -> bool:
-    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, styles, fonts and media in rendered pages."""
+    """Images, styles, fonts and media in rendered pages are skipped (see :func:`abort_browser_request`)."""
     return bool(request.resource_type in BLOCKED_RESOURCE_TYPES)
 
 
@@ -194,10 +198,11 @@ def address_kind(
     """Why ``host`` is not a public address (``"loopback"``, ``"private"``, ``"link-local"``…), or None.
 
     Only the host as written is classified (IP literals in any form the OS accepts, ``localhost``);
-    names are not resolved, so this never touches the network. ``public_hosts`` and ``private_hosts``
-    override the classification (tests declare loopback addresses public or private with them).
+    names are not resolved, so this never touches the network (names are checked once resolved, at
+    connection time, by :class:`crawler.resolver.GuardedResolver`). ``public_hosts`` and
+    ``private_hosts`` override the classification (tests declare loopback addresses public or private).
     """
-    host = host.strip("[]").lower().rstrip(".")
+    host = normalise_host(host)
     if host in public_hosts:
         return None
     if host in private_hosts:
@@ -213,6 +218,11 @@ def address_kind(
         if getattr(address, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if address.is_global else "non-global"
+
+
+def normalise_host(host: str) -> str:
+    """A host as the guard compares it: no brackets, lower case, no trailing dot."""
+    return host.strip("[]").lower().rstrip(".")
 
 
 def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -231,11 +241,23 @@ class RefusedAddress(IgnoreRequest):
     """A request to a loopback, private or link-local address that no seed named."""
 
 
+class RefusedResolution(RefusedAddress):
+    """A request to a host name that resolved to a non-public address no seed named (never connected)."""
+
+
 class AddressGuardMiddleware:
     """Refuses every request (redirects included: they pass through here again) to a loopback, private,
     link-local or otherwise non-public address, unless a seed of the run named that host. Counted in
     ``govreports/security/refused``. ``GOVREPORTS_PRIVATE_HOSTS`` / ``GOVREPORTS_TEST_PUBLIC_HOSTS``
-    declare hosts private or public regardless of their address (for tests on 127.0.0.x)."""
+    declare hosts private or public regardless of their address (for tests on 127.0.0.x).
+
+    Hosts written as addresses are checked here; host names are checked by the DNS resolver
+    (:mod:`crawler.resolver`) and the browser's request filter (:func:`abort_browser_request`), which
+    are shared by the whole process and so ask every guard of a running crawl (:func:`open_guards`).
+    """
+
+    # the guards of the crawls running in this process (a CrawlerProcess may run several)
+    _open: ClassVar[weakref.WeakSet[AddressGuardMiddleware]] = weakref.WeakSet()
 
     def __init__(self, crawler: Any, private_hosts: frozenset[str], public_hosts: frozenset[str]) -> None:
         self.crawler = crawler
@@ -245,25 +267,129 @@ class AddressGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
         settings = crawler.settings
-        private = frozenset(h.lower() for h in settings.getlist("GOVREPORTS_PRIVATE_HOSTS"))
-        public = frozenset(h.lower() for h in settings.getlist("GOVREPORTS_TEST_PUBLIC_HOSTS"))
-        return cls(crawler, private, public)
+        private = frozenset(normalise_host(h) for h in settings.getlist("GOVREPORTS_PRIVATE_HOSTS"))
+        public = frozenset(normalise_host(h) for h in settings.getlist("GOVREPORTS_TEST_PUBLIC_HOSTS"))
+        guard = cls(crawler, private, public)
+        crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def spider_opened(self) -> None:
+        self._open.add(self)
+
+    def spider_closed(self) -> None:
+        self._open.discard(self)
 
     def seed_hosts(self) -> set[str] | None:
         """Hosts the seeds named; None for a spider without ``seeds`` (not ours: nothing is checked)."""
         seeds = getattr(self.crawler.spider, "seeds", None)
         if seeds is None:
             return None
-        return {(urlsplit(seed.url).hostname or "").lower() for seed in seeds}
+        return {normalise_host(urlsplit(seed.url).hostname or "") for seed in seeds}
+
+    def allows_host(self, host: str) -> bool:
+        """Whether ``host`` is exempt from the guard: a seed named it, or it is declared public."""
+        allowed = self.seed_hosts()
+        host = normalise_host(host)
+        return allowed is None or host in allowed or host in self.public_hosts
+
+    def refusal(self, host: str) -> str | None:
+        """The kind of non-public address ``host`` is written as, when no seed named it; else None."""
+        if self.allows_host(host):
+            return None
+        return address_kind(host, self.private_hosts, self.public_hosts)
+
+    def refused(self) -> None:
+        self.crawler.stats.inc_value("govreports/security/refused")
+
+    def name_refusal(self, host: str) -> str | None:
+        """Why the resolver refuses the name ``host`` (as in the URL), from its cached answer; else None."""
+        from crawler.resolver import cached_refusal  # the resolver module imports this one
+
+        return None if self.allows_host(host) else cached_refusal(host, self.private_hosts)
 
     def process_request(self, request: Request) -> None:
-        host = (urlsplit(request.url).hostname or "").lower()
-        kind = address_kind(host, self.private_hosts, self.public_hosts)
-        allowed = self.seed_hosts()
-        if kind is None or allowed is None or host in allowed:
-            return
-        self.crawler.stats.inc_value("govreports/security/refused")
-        raise RefusedAddress(f"refused {request.url}: {host} is a {kind} address that no seed named")
+        name = urlsplit(request.url).hostname or ""
+        host = normalise_host(name)
+        if kind := self.refusal(host):
+            self.refused()
+            raise RefusedAddress(f"refused {request.url}: {host} is a {kind} address that no seed named")
+        if message := self.name_refusal(name):  # a retry, or another URL on a refused name
+            self.refused()
+            raise RefusedResolution(message)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """A rendered page may come from elsewhere: the browser follows redirects itself, unseen by
+        Scrapy and by the browser's request filter. A page that ended on a refused host is dropped."""
+        landed = urlsplit(response.url).hostname or ""
+        if landed == (urlsplit(request.url).hostname or ""):
+            return response
+        if kind := self.refusal(landed):
+            self.refused()
+            host = normalise_host(landed)
+            raise RefusedAddress(
+                f"refused {response.url} (the browser was redirected there): "
+                f"{host} is a {kind} address that no seed named"
+            )
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A name the resolver refused fails as an unresolvable host (Twisted carries no reason): when its
+        cached answer is a refused one, the request is refused with the reason, and counted."""
+        failed = exception if isinstance(exception, DNSLookupError) else exception.__cause__
+        name = urlsplit(request.url).hostname or ""
+        if isinstance(failed, DNSLookupError) and (message := self.name_refusal(name)):
+            self.refused()
+            raise RefusedResolution(message) from exception
+
+
+def open_guards() -> list[AddressGuardMiddleware]:
+    """The address guards of the crawls running in this process."""
+    return list(AddressGuardMiddleware._open)
+
+
+async def abort_browser_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: the browser's own requests (scripts' XHR/fetch, frames, subresources)
+    bypass the downloader middlewares, so they are filtered here: heavy resources, and any request to a
+    loopback, private or link-local host that no seed of a running crawl named, written as an address
+    (or ``localhost``) or a name that resolves to one.
+
+    scrapy-playwright passes only the request, so the running crawls' guards are asked; a host is
+    refused when every one of them refuses it, and counted in each one's ``govreports/security/refused``.
+    A name is resolved here and again by Chromium, so unlike Scrapy's own requests (see
+    :mod:`crawler.resolver`) a DNS server that answers differently the second time is not caught.
+    """
+    if abort_heavy_resources(request):
+        return True
+    host = normalise_host(urlsplit(request.url).hostname or "")
+    guards = open_guards()
+    if not host or not guards or any(guard.allows_host(host) for guard in guards):
+        return False
+    kinds = [guard.refusal(host) for guard in guards]
+    if all(kinds):
+        reason = f"refused {request.url}: {host} is a {kinds[0]} address that no seed named"
+    elif _ip_literal(host) is None and (addresses := await _resolve(host)):
+        from crawler.resolver import refusal  # the resolver module imports this one
+
+        reasons = [refusal(host, addresses, guard.private_hosts) for guard in guards]
+        if not all(reasons):
+            return False
+        reason = f"{reasons[0]} ({request.url})"
+    else:
+        return False
+    for guard in guards:
+        guard.refused()
+    logging.getLogger(__name__).warning("not fetched by the browser: %s", reason)
+    return True
+
+
+async def _resolve(host: str) -> list[str]:
+    """Every address ``host`` resolves to (IPv4 and IPv6, as the browser may use either); [] if none."""
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    return [str(info[4][0]) for info in found]
 
 
 class SiteBudgetExhausted(IgnoreRequest):

@@ -59,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.IncrementalMiddleware": 580,
     "crawler.middlewares.ChallengeMiddleware": 590,
 }
+# Host names are checked once resolved, on the address the connection uses (crawler/resolver.py).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 # A killed crawl resumes from the corpus itself (stored pages are skipped or asked for with conditional
 # requests), so the JOBDIR keeps the request queue but not the seen-set: a request whose item had not
 # been written yet when the process died is made again, not lost.
@@ -86,7 +88,9 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-dev-shm-usage",
     ],
 }
-PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_heavy_resources"
+# The browser's own requests (XHR, fetch, frames) bypass the downloader middlewares: this filter skips
+# heavy resources and applies the address guard to them.
+PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
