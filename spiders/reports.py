@@ -202,8 +202,11 @@ class ReportsSpider(scrapy.Spider):
         if response.meta.get("parent") is not None:
             return
         for anchor in page.css("a[href]"):
-            url = response.urljoin((anchor.attrib.get("href") or "").strip()).split("#", 1)[0]
-            if not pagekind.is_attachment_url(url) or not pagekind.same_body_host(response.url, url):
+            href = (anchor.attrib.get("href") or "").strip().split("#", 1)[0]
+            if not pagekind.is_attachment_url(href):  # before urljoin: most links are not files
+                continue
+            url = response.urljoin(href)
+            if not pagekind.same_body_host(response.url, url):
                 continue
             if self._within_budget(url):
                 text = normalise_space(" ".join(anchor.css("::text").getall()))
