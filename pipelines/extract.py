@@ -54,14 +54,14 @@ class ExtractPipeline:
     async def process_item(self, item: ReportItem) -> ReportItem:
         arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
         if self.pool is None:
-            outcome = extract_item(*arguments)
+            outcome = extract_item(*arguments, capture=True)
         else:
-            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments))
+            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments, capture=True))
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
         if outcome.record is None:
             raise DropItem(outcome.reason)
-        item.record = outcome.record
+        item.record, item.capture = outcome.record, outcome.capture
         return item
 
 

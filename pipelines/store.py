@@ -23,7 +23,7 @@ from crawler import db as corpus
 from crawler import provenance
 from crawler.config import CrawlConfig
 from crawler.fingerprint import content_hash, text_signature
-from crawler.items import ReportItem
+from crawler.items import Capture, ReportItem
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
 logger = logging.getLogger(__name__)
@@ -104,8 +104,9 @@ class StorePipeline:
         if record.get("kind", "html") != "html" or record.get("attachment_of"):
             self.pending_files.append(self._file_row(item, record))
         if not record.get("attachment_of"):
+            if "content_hash" not in record:  # computed by the extraction worker when it ran there
+                record["content_hash"] = content_hash(record.get("text") or "")
             record.update(
-                content_hash=content_hash(record.get("text") or ""),
                 content_type=item.content_type,
                 status=item.status,
                 seed=item.seed,
@@ -131,14 +132,15 @@ class StorePipeline:
         """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
         headers = item.headers or {}
         lower = {name.lower(): value for name, value in headers.items()}
+        capture = item.capture or Capture(zlib.compress(item.body, 6), hashlib.sha256(item.body).hexdigest())
         return {
             "url": url,
             "status": item.status,
             "headers": json.dumps(headers, ensure_ascii=False),
-            "body": zlib.compress(item.body, 6),
+            "body": capture.body_zlib,
             "compression": "zlib",
             "size": len(item.body),
-            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "sha256": capture.sha256,
             "content_type": item.content_type,
             "etag": lower.get("etag"),
             "last_modified": lower.get("last-modified"),
@@ -157,7 +159,7 @@ class StorePipeline:
             "pages": record.get("pages"),
             "scanned": record.get("scanned"),
             "size": len(item.body),
-            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "sha256": item.capture.sha256 if item.capture else hashlib.sha256(item.body).hexdigest(),
             "content_type": item.content_type,
             "fetched_at": item.fetched_at,
             "run_id": self.run_id,
