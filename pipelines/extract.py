@@ -45,6 +45,9 @@ class ExtractPipeline:
                 initializer=_die_with_parent,
                 initargs=(os.getpid(),),
             )
+            # A fork-context pool forks all its workers at the first submit: do it now, before the store
+            # pipeline's writer thread exists, so no child starts with a copy of a lock another thread held.
+            self.pool.submit(int).result()
 
     def close_spider(self) -> None:
         if self.pool is not None:
