@@ -32,6 +32,8 @@ DEFAULT_DB = "output/corpus.db"
 FETCH_TIMEOUT = 20
 # The columns of `govreports checks`, in order.
 CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
+# Finish reasons of a crawl stopped because the corpus could not be written (pipelines/store.py).
+STORE_FAILURES = ("disk_full", "store_failed")
 # The report templates `export --template` picks from (free form, 国办公开办函〔2019〕60号, 〔2021〕30号).
 TEMPLATE_VERSIONS = ("2008", "2019", "2021")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,6 +136,9 @@ def crawl(
         spider_cls = DistributedReportsSpider
     summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
     _print_summary(summary, db_path)
+    if summary.finish_reason in STORE_FAILURES:
+        # the store's one line above says why; a script running the crawl must see that it stopped
+        raise click.exceptions.Exit(1)
 
 
 @main.command()

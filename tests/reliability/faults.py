@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from crawler.demo import DemoServer, DemoSite
 from crawler.demo.model import Page
+from crawler.demo.server import redirect
 
 HTML = "text/html; charset=utf-8"
 PLAIN_PAGE = "<html><head><title>首页</title></head><body><p>欢迎访问</p></body></html>".encode()
@@ -39,6 +40,17 @@ def failing(status: int) -> Callable[[str], Page]:
         return page(path, b"<html><body>error</body></html>", status=status)
 
     return handler
+
+
+def redirect_chain(prefix: str, hops: int, target: str) -> dict[str, Callable[[str], Page]]:
+    """Routes ``{prefix}0`` → ``{prefix}1`` → … → ``target``: ``hops`` redirects in all (relative
+    ``Location`` headers, so the routes need no host and port)."""
+    steps = [f"{prefix}{n}" for n in range(hops)] + [target]
+
+    def hop(location: str, status: int) -> Callable[[str], Page]:
+        return lambda path: redirect(path, location, status)
+
+    return {path: hop(steps[n + 1], 301 if n % 2 else 302) for n, path in enumerate(steps[:-1])}
 
 
 def serve(site: DemoSite, host: str, routes: dict[str, Callable[[str], Page]]) -> DemoServer:

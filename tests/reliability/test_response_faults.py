@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 import random
+import re
 import sqlite3
 import time
 
@@ -173,3 +175,33 @@ async def test_binary_bytes_labelled_html_are_no_report_and_no_crash(demo_site, 
     assert not crawler.stats.get_value("spider_exceptions")
     assert not crawler.stats.get_value("log_count/ERROR")
     assert report_count(db_path) == 0
+
+
+def stored_rows(db_path) -> list[dict]:
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute("SELECT * FROM reports")]
+
+
+@deferred_f_from_coro_f
+async def test_a_report_page_without_any_table_is_stored_with_no_statistics(
+    demo_site, fast_settings, tmp_path
+):
+    """Some portals publish the statistics as an image or leave them out: the text is still the report."""
+    path = "/zwgk/xxgknb/202403/t20240320_24518.html"
+    original = demo_site.pages[path]
+    assert original.body.count(b"<table") == 4  # as published: four tables, the statistics among them
+    body = re.sub(rb"<table\b.*?</table>", b"", original.body, flags=re.DOTALL | re.IGNORECASE)
+    server = serve(demo_site, "127.0.0.5", {path: lambda asked: Page(asked, body, original.content_type)})
+    db_path = tmp_path / "c.db"
+    try:
+        crawler = await crawl_one(fast_settings(db_path), server.url(path))
+    finally:
+        server.stop()
+    assert crawler.stats.get_value("finish_reason") == "finished"
+    assert not crawler.stats.get_value("spider_exceptions")
+    assert crawler.stats.get_value("govreports/extract/ok") == 1
+    [row] = stored_rows(db_path)
+    assert row["title"] == demo_site.report(path).title
+    assert len(row["text"]) > 500 and "|" not in row["text"]
+    assert [json.loads(row[column]) for column in ("tables", "raw_tables", "checks")] == [{}, [], []]

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
+import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler import db as corpus
+from crawler.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
+
+# Runs a command on a small tmpfs mounted at DIR/disk in a private mount namespace (unshare -rm: no
+# root needed), then copies what it left there to DIR/after for the test to open.
+ON_SMALL_DISK = (
+    'mount -t tmpfs -o size="$1" tmpfs "$2/disk" || exit 99; dir=$2; shift 2; "$@"; status=$?; '
+    'cp "$dir"/disk/* "$dir"/after/; exit $status'
+)
 
 
 def report_count(db_path) -> int:
@@ -82,3 +96,49 @@ async def test_a_full_disk_stops_the_crawl_and_keeps_earlier_batches(
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert report_count(db_path) > 0  # the batches before the failure are intact
+
+
+def small_disk_available(tmp_path: Path) -> bool:
+    """A real full disk needs a tmpfs in a user and mount namespace (Linux, ``unshare``)."""
+    if shutil.which("unshare") is None:
+        return False
+    (tmp_path / "probe").mkdir()
+    probe = ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=64k tmpfs "$0"', str(tmp_path / "probe")]
+    return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+
+
+def test_the_cli_exits_non_zero_with_one_line_when_the_disk_fills(demo_server, demo_site, tmp_path):
+    """The real command on a real full disk (a tmpfs with room for about three reports): ENOSPC, not a
+    simulated error."""
+    if not small_disk_available(tmp_path):
+        pytest.skip("no unshare, or user namespaces are not allowed here")
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "after").mkdir()
+    empty = tmp_path / "empty.db"
+    corpus.open_db(empty).close()
+    # the empty corpus, its WAL index, and 1 MB: the demo portal's reports need more
+    size_kb = (empty.stat().st_size + 32 * 1024) // 1024 + 1024
+    db_path = tmp_path / "disk" / "corpus.db"
+    crawl = [sys.executable, "-m", "crawler.cli", "crawl", demo_server.url("/"), "--db", str(db_path)]
+    crawl += ["--render", "never", "-s", "GOVREPORTS_STORE_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0"]
+    crawl += ["-s", "AUTOTHROTTLE_ENABLED=False"]
+    command = ["unshare", "-rm", "sh", "-c", ON_SMALL_DISK, "sh", f"{size_kb}k", str(tmp_path), *crawl]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"note: corpus write failed \(database or disk is full\): crawl stopped, "
+        r"a batch of \d+ reports not stored",
+        line,
+    )
+    assert "finish: disk_full" in done.stdout
+    kept = tmp_path / "after" / "corpus.db"
+    with sqlite3.connect(kept) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = {row[0] for row in conn.execute("SELECT url FROM reports")}
+        [(status, notes)] = conn.execute("SELECT status, notes FROM runs").fetchall()
+    # the batches written before the disk filled are all there, as the command reported them
+    assert f"corpus {db_path}: {len(stored)} reports" in done.stdout
+    manifest = {canonical_url(demo_server.url(path)) for path in demo_site.expected_report_paths()}
+    assert stored and stored < manifest
+    assert status == "disk_full" and "database or disk is full" in notes
