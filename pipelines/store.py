@@ -209,17 +209,17 @@ class StorePipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def _write_batch(self, batch: Batch) -> Written:
-        """(On the writer thread.) Reports (each new, a new version, or a copy of a stored report), then
-        their files re-targeted to the report each copy joined, and the raw captures last: a capture is
-        what lets the next run skip a page, so a process killed mid-batch leaves pages that are fetched
-        again, never half-stored ones that are skipped."""
-        result = corpus.store_reports(
-            self.db, batch.reports, run_id=self.run_id, official_hosts=self.config.official_hosts
+        """(On the writer thread.) Reports, their files and the raw captures in one transaction
+        (:func:`crawler.db.write_batch`): a process killed or a disk filled mid-batch leaves the corpus
+        as it was, and the batch's pages are fetched again next run."""
+        result, files = corpus.write_batch(
+            self.db,
+            batch.reports,
+            batch.files,
+            batch.pages,
+            run_id=self.run_id,
+            official_hosts=self.config.official_hosts,
         )
-        for row in batch.files:
-            row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
-        files = corpus.upsert_attachments(self.db, batch.files)
-        corpus.save_pages(self.db, batch.pages)
         return Written(result, files, len(batch.files))
 
     async def close_spider(self) -> None:
@@ -237,7 +237,8 @@ class StorePipeline:
         for seed, stored in self.stored_per_seed.items():
             per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
-        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed)
+        failed = list(getattr(spider, "failed_pages", []))
+        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed, failed)
         assert self.writer is not None
         self.writer.shutdown(wait=True)
         self.writer = None
@@ -249,6 +250,7 @@ class StorePipeline:
         errors: list[Any],
         notes: list[str],
         per_seed: dict[str, dict[str, Any]],
+        failed_pages: list[str],
     ) -> None:
         assert self.run_id is not None
         try:
@@ -261,6 +263,7 @@ class StorePipeline:
                 notes=notes,
                 per_seed=per_seed,
                 compromised=self.compromised,
+                failed_pages=failed_pages,
             )
         except sqlite3.OperationalError as error:
             logger.error("the run's record could not be written (%s)", error)
