@@ -34,6 +34,8 @@ FETCH_TIMEOUT = 20
 CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
 # Finish reasons of a crawl stopped because the corpus could not be written (pipelines/store.py).
 STORE_FAILURES = ("disk_full", "store_failed")
+# Failed pages the crawl summary names one line each; the run keeps more (`runs --format json`).
+FAILED_PAGES_SHOWN = 20
 # The report templates `export --template` picks from (free form, 国办公开办函〔2019〕60号, 〔2021〕30号).
 TEMPLATE_VERSIONS = ("2008", "2019", "2021")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -549,6 +551,10 @@ def _print_summary(summary: Any, db_path: str) -> None:
         click.echo(f"error: {error}", err=True)
     for note in summary.notes:
         click.echo(f"note: {note}", err=True)
+    for line in summary.failed_pages[:FAILED_PAGES_SHOWN]:
+        click.echo(f"failed: {line}", err=True)
+    if (more := summary.pages_failed - min(len(summary.failed_pages), FAILED_PAGES_SHOWN)) > 0:
+        click.echo(f"failed: {more} more pages (listed in `govreports runs --format json`)", err=True)
     if summary.per_seed:
         click.echo("  ".join(["seed".ljust(48), *(heading.rjust(8) for heading, _ in SEED_COLUMNS)]))
         for seed, counts in summary.per_seed.items():

@@ -251,6 +251,11 @@ def _recompute_signatures(db: sqlite_utils.Database) -> None:
             db.execute("insert into lsh_bands (band_key, report_url) values (?, ?)", [band, report_url])
 
 
+def _add_failed_pages(db: sqlite_utils.Database) -> None:
+    """Pages that failed in a run (``URL: reason``), beside the seed errors."""
+    _table(db, "runs").add_column("failed_pages", str)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -258,6 +263,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0003_statistics_provenance_and_spam", _add_statistics_provenance_and_spam),
     ("0004_corpus_tables", _add_corpus_tables),
     ("0005_numpy_shingle_signatures", _recompute_signatures),
+    ("0006_failed_pages", _add_failed_pages),
 ]
 
 
@@ -389,6 +395,12 @@ def count_reports(db: sqlite_utils.Database) -> int:
     return _table(db, "reports").count
 
 
+def count_reports_of_run(db: sqlite_utils.Database, run_id: int) -> int:
+    """Reports whose stored text a run wrote (new, changed or promoted): read from the corpus, so the
+    count holds even when a write failed after SQLite had committed it (a checkpoint on a full disk)."""
+    return int(db.execute("select count(*) from reports where run_id = ?", [run_id]).fetchone()[0])
+
+
 def reports_per_year(db: sqlite_utils.Database) -> list[tuple[int | None, int]]:
     sql = "select report_year, count(*) from reports group by report_year order by report_year"
     return [(year, count) for year, count in db.execute(sql).fetchall()]
@@ -418,8 +430,10 @@ def finish_run(
     notes: list[str] | None = None,
     per_seed: dict[str, dict[str, int]] | None = None,
     compromised: Mapping[str, int] | None = None,
+    failed_pages: list[str] | None = None,
 ) -> None:
-    """Close a run; ``compromised`` counts, per host, the stored reports whose page had spam."""
+    """Close a run; ``compromised`` counts, per host, the stored reports whose page had spam;
+    ``failed_pages`` are ``URL: reason`` lines of pages that could not be fetched."""
     sites = [
         {"host": host, "reports": count}
         for host, count in sorted((compromised or {}).items(), key=lambda item: (-item[1], item[0]))
@@ -435,6 +449,7 @@ def finish_run(
                 "notes": json.dumps(notes or [], ensure_ascii=False),
                 "per_seed": json.dumps(per_seed or {}, ensure_ascii=False),
                 "compromised_sites": json.dumps(sites, ensure_ascii=False),
+                "failed_pages": json.dumps(failed_pages or [], ensure_ascii=False),
             },
         )
 
@@ -611,13 +626,51 @@ def store_reports(
     """Store fetched reports in one transaction, each as a new report, a new version of itself, or a
     source of a report already stored (exact copy, near duplicate, 图片版/超链版 version); a copy that
     outranks the stored canonical one (the official gov.cn page over a mirror) takes its place."""
-    result = StoreResult()
-    reports = _table(db, "reports")
-    columns = set(reports.columns_dict)
     with db.conn:
-        for record in records:
-            _store_one(db, dict(record), columns, result, run_id, official_hosts)
+        return _store_reports(db, records, run_id, official_hosts)
+
+
+def _store_reports(
+    db: sqlite_utils.Database,
+    records: Iterable[dict[str, Any]],
+    run_id: int | None,
+    official_hosts: frozenset[str],
+) -> StoreResult:
+    result = StoreResult()
+    columns = set(_table(db, "reports").columns_dict)
+    for record in records:
+        _store_one(db, dict(record), columns, result, run_id, official_hosts)
     return result
+
+
+def write_batch(
+    db: sqlite_utils.Database,
+    reports: Iterable[dict[str, Any]],
+    files: list[dict[str, Any]],
+    pages: list[dict[str, Any]],
+    *,
+    run_id: int | None = None,
+    official_hosts: frozenset[str] = frozenset(),
+) -> tuple[StoreResult, int]:
+    """A crawl's batch in one transaction: reports (as :func:`store_reports`), their files re-targeted
+    to the report each copy joined (a file whose report is not stored is skipped) and the raw captures.
+    All or nothing: a failed write (disk full) leaves the corpus as it was before the batch. Returns
+    the reports' result and the number of files stored."""
+    with db.conn:
+        result = _store_reports(db, reports, run_id, official_hosts)
+        for row in files:
+            row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
+        columns = set(_table(db, "attachments").columns_dict)
+        rows = [{key: value for key, value in row.items() if key in columns} for row in files]
+        wanted = sorted({row["report_url"] for row in rows})
+        marks = ",".join("?" for _ in wanted)
+        known = {url for (url,) in db.execute(f"select url from reports where url in ({marks})", wanted)}
+        stored_files = [row for row in rows if row["report_url"] in known]
+        for row in stored_files:
+            _write_row(db, "attachments", row, pk="url")
+        for row in pages:
+            _write_row(db, "pages", row, pk="url")
+    return result, len(stored_files)
 
 
 def _store_one(

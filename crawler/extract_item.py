@@ -7,13 +7,16 @@ HTML pages go through :func:`crawler.extract.extract_page`, files (PDF/DOCX/DOC/
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from crawler import pagekind
 from crawler.attachments import AttachmentError, extract_attachment
 from crawler.extract import ExtractionError, attachment_record, extract_page
-from crawler.fingerprint import text_signature
+from crawler.fingerprint import content_hash, text_signature
+from crawler.items import Capture
 
 
 @dataclass
@@ -23,17 +26,28 @@ class Outcome:
     record: dict[str, Any] | None
     counters: list[str] = field(default_factory=list)
     reason: str = ""
+    capture: Capture | None = None
 
 
 def extract_item(
-    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    anchor: str | None,
+    parent: str | None,
+    *,
+    capture: bool = False,
 ) -> Outcome:
     """The CPU-heavy part of a page, as a pure function a worker process runs: extraction, spam rules,
-    tables, file text and the text's MinHash ``signature``."""
+    tables, file text, the text's ``content_hash`` and MinHash ``signature`` and, with ``capture``, the
+    compressed bytes the corpus keeps."""
     outcome = _extract(body, url, content_type, anchor, parent)
     if outcome.record is not None and not outcome.record.get("attachment_of"):
         text = outcome.record.get("text") or ""
+        outcome.record["content_hash"] = content_hash(text)
         outcome.record["signature"] = text_signature(text) if text else None
+    if capture and outcome.record is not None:
+        outcome.capture = Capture(zlib.compress(body, 6), hashlib.sha256(body).hexdigest())
     return outcome
 
 

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+@dataclass
+class Capture:
+    """A page's bytes as the corpus keeps them (zlib) and their SHA-256: made by the extraction worker,
+    so the reactor thread does not compress pages."""
+
+    body_zlib: bytes
+    sha256: str
+
+
 @dataclass(repr=False)
 class ReportItem:
     """A page the spider believes is a report.
@@ -31,6 +40,7 @@ class ReportItem:
     seed_region: str | None = None
     seed_level: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
+    capture: Capture | None = None
 
     def __repr__(self) -> str:
         """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""

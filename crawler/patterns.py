@@ -211,6 +211,8 @@ CHROME_LINE = re.compile(
     r"|\[?\s*打印\s*\]?\s*\[?\s*关闭|\[?\s*打印本页\s*\]?|关闭窗口|^分享到|^分享\s*[:：]|ICP\s*备\s*\d|ICP备案|公网安备"
     r"|公網安備|网站标识码|網站標識碼|版权所有|版權所有|主办单位\s*[:：]|承办单位\s*[:：]|当前位置\s*[:：]|技术支持\s*[:：]"
     r"|建议使用.{0,20}分辨率|^相关链接$|^朗读$|^上一篇|^下一篇|扫一扫在手机打开|联系我们$"
+    r"|^[（(]?\s*责任编辑\s*[:：]|^(?:pdf|word|wps)\s*下载(?:\s+(?:pdf|word|wps)\s*下载)*$|^(?:\[\d+\]\s*)+$",
+    re.IGNORECASE,
 )
 MAX_CHROME_LINE_CHARS = 100
 # A sentence of some length ending in a full stop is prose, whatever chrome word it mentions.

@@ -11,7 +11,6 @@ from typing import Any
 
 from crawler import db as corpus
 from crawler.extract_item import extract_item
-from crawler.fingerprint import content_hash
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
 SEED_FIELDS = ("body", "region", "level")
@@ -56,7 +55,6 @@ def reextract_corpus(database: Any) -> ReextractResult:
             "rendered",
         )
         record |= {name: row.get(name) for name in keep}
-        record["content_hash"] = content_hash(record.get("text") or "")
         records.append(record)
     stored_result = corpus.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions

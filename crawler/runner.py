@@ -25,6 +25,9 @@ class CrawlSummary:
     notes: list[str] = field(default_factory=list)
     per_seed: dict[str, dict[str, int]] = field(default_factory=dict)
     compromised_sites: list[tuple[str, int]] = field(default_factory=list)
+    # pages (not seeds) that could not be fetched: "URL: reason", the first ones; and how many in all
+    failed_pages: list[str] = field(default_factory=list)
+    pages_failed: int = 0
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -61,6 +64,8 @@ def run_crawl(
         items_dropped=int(stats.get("item_dropped_count", 0)),
         finish_reason=str(stats.get("finish_reason", "")),
         seed_errors=list(getattr(spider, "seed_failures", [])),
+        failed_pages=list(getattr(spider, "failed_pages", [])),
+        pages_failed=int(stats.get("govreports/pages/failed", 0)),
     )
     database = corpus.open_db(db_path)
     summary.reports_in_db = corpus.count_reports(database)
@@ -69,5 +74,6 @@ def run_crawl(
         summary.notes = json.loads(runs[-1].get("notes") or "[]")
         summary.per_seed = json.loads(runs[-1].get("per_seed") or "{}")
         summary.compromised_sites = corpus.compromised_sites(database, runs[-1]["id"])
+        summary.reports_stored = corpus.count_reports_of_run(database, runs[-1]["id"])
     database.close()
     return summary

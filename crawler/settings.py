@@ -34,6 +34,10 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 2
+# Seconds before the first retry of a request, doubled for each next one (or the server's Retry-After),
+# at most GOVREPORTS_RETRY_BACKOFF_MAX (crawler/retry.py); 0 retries at once as Scrapy does.
+GOVREPORTS_RETRY_BACKOFF = 1.0
+GOVREPORTS_RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
 
 # Scrapy 2.19's RemoteControl extension runs code sent to it over HTTP; the telnet console is a
@@ -55,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     # first of all, so robots.txt and every redirect hop are checked too
     "crawler.middlewares.AddressGuardMiddleware": 50,
     # after RetryMiddleware (550) on the way out: every attempt's answer or exception is counted
+    # its process_response sees an answer before RetryMiddleware (550) copies the request to retry it
+    "crawler.retry.RetryBackoffMiddleware": 555,
     "crawler.middlewares.SiteErrorBudgetMiddleware": 560,
     "crawler.middlewares.IncrementalMiddleware": 580,
     "crawler.middlewares.ChallengeMiddleware": 590,

@@ -45,6 +45,9 @@ class ExtractPipeline:
                 initializer=_die_with_parent,
                 initargs=(os.getpid(),),
             )
+            # A fork-context pool forks all its workers at the first submit: do it now, before the store
+            # pipeline's writer thread exists, so no child starts with a copy of a lock another thread held.
+            self.pool.submit(int).result()
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -54,14 +57,14 @@ class ExtractPipeline:
     async def process_item(self, item: ReportItem) -> ReportItem:
         arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
         if self.pool is None:
-            outcome = extract_item(*arguments)
+            outcome = extract_item(*arguments, capture=True)
         else:
-            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments))
+            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments, capture=True))
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
         if outcome.record is None:
             raise DropItem(outcome.reason)
-        item.record = outcome.record
+        item.record, item.capture = outcome.record, outcome.capture
         return item
 
 

@@ -1,8 +1,9 @@
-"""Writes reports into the corpus in batches and records the run (seeds, counts, errors, and the
-sites whose pages carried spam)."""
+"""Writes reports into the corpus in batches, on a thread of its own, and records the run (seeds,
+counts, errors, and the sites whose pages carried spam)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -10,7 +11,10 @@ import sqlite3
 import urllib.parse
 import zlib
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
@@ -19,7 +23,7 @@ from crawler import db as corpus
 from crawler import provenance
 from crawler.config import CrawlConfig
 from crawler.fingerprint import content_hash, text_signature
-from crawler.items import ReportItem
+from crawler.items import Capture, ReportItem
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
 logger = logging.getLogger(__name__)
@@ -27,7 +31,33 @@ logger = logging.getLogger(__name__)
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "GOVREPORTS_MAX_PAGES_PER_SITE")
 
 
+T = TypeVar("T")
+
+
+@dataclass
+class Batch:
+    """What one transaction writes: reports, their files and the raw captures."""
+
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    """What a batch came to, counted on the reactor thread."""
+
+    result: corpus.StoreResult
+    files: int
+    file_rows: int
+
+
 class StorePipeline:
+    """The corpus writer. Every database call runs on one writer thread that owns the connection, so a
+    batch's SQLite work (the FTS and LSH indexes above all; SQLite releases the GIL) overlaps the crawl
+    instead of stalling the reactor. One batch is written at a time: the next waits for it, which keeps
+    memory bounded when the disk is slower than the crawl."""
+
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
         self.config = config
@@ -41,6 +71,8 @@ class StorePipeline:
         self.run_id: int | None = None
         # Set when a write failed (disk full, lock never released): nothing more is written.
         self.write_error: str | None = None
+        self.writer: ThreadPoolExecutor | None = None
+        self.in_flight: tuple[Future[Written], int] | None = None  # the batch being written, its reports
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -50,6 +82,15 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="govreports-store")
+        self._on_writer(self._open)
+
+    def _on_writer(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` on the writer thread and wait for it (opening and closing the corpus)."""
+        assert self.writer is not None
+        return self.writer.submit(function, *args).result()
+
+    def _open(self) -> None:
         self.db = corpus.open_db(self.config.db_path)
         corpus.mark_interrupted_runs(self.db)
         spider = self.crawler.spider
@@ -57,14 +98,15 @@ class StorePipeline:
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
-    def process_item(self, item: ReportItem) -> ReportItem:
+    async def process_item(self, item: ReportItem) -> ReportItem:
         record = dict(item.record)
         self.pending_pages.append(self._page_row(item, record["url"]))
         if record.get("kind", "html") != "html" or record.get("attachment_of"):
             self.pending_files.append(self._file_row(item, record))
         if not record.get("attachment_of"):
+            if "content_hash" not in record:  # computed by the extraction worker when it ran there
+                record["content_hash"] = content_hash(record.get("text") or "")
             record.update(
-                content_hash=content_hash(record.get("text") or ""),
                 content_type=item.content_type,
                 status=item.status,
                 seed=item.seed,
@@ -83,21 +125,22 @@ class StorePipeline:
             self.pending.append(record)
             self.stored_per_seed[item.seed or ""] += 1
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
-            self.flush()
+            await self.flush()
         return item
 
     def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
         """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
         headers = item.headers or {}
         lower = {name.lower(): value for name, value in headers.items()}
+        capture = item.capture or Capture(zlib.compress(item.body, 6), hashlib.sha256(item.body).hexdigest())
         return {
             "url": url,
             "status": item.status,
             "headers": json.dumps(headers, ensure_ascii=False),
-            "body": zlib.compress(item.body, 6),
+            "body": capture.body_zlib,
             "compression": "zlib",
             "size": len(item.body),
-            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "sha256": capture.sha256,
             "content_type": item.content_type,
             "etag": lower.get("etag"),
             "last_modified": lower.get("last-modified"),
@@ -116,24 +159,43 @@ class StorePipeline:
             "pages": record.get("pages"),
             "scanned": record.get("scanned"),
             "size": len(item.body),
-            "sha256": hashlib.sha256(item.body).hexdigest(),
+            "sha256": item.capture.sha256 if item.capture else hashlib.sha256(item.body).hexdigest(),
             "content_type": item.content_type,
             "fetched_at": item.fetched_at,
             "run_id": self.run_id,
         }
 
-    def flush(self) -> None:
-        """Writes the pending batch; a failed write (disk full, a lock never released) rolls the whole
-        batch back, stops the crawl with one clear message and writes nothing more."""
+    async def flush(self) -> None:
+        """Hand the pending batch to the writer thread, once the batch before it is written."""
+        await self.wait_for_writer()
         if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
             return
-        try:
-            self._write_batch()
-        except sqlite3.OperationalError as error:
-            self._stop_on_write_error(error)
+        batch = Batch(self.pending, self.pending_files, self.pending_pages)
+        self.pending, self.pending_files, self.pending_pages = [], [], []
+        assert self.writer is not None
+        self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
 
-    def _stop_on_write_error(self, error: sqlite3.OperationalError) -> None:
-        reports = len(self.pending)
+    async def wait_for_writer(self) -> None:
+        """Wait for the batch being written and count it; a failed write (disk full, a lock never
+        released) rolled that batch back: stop the crawl with one clear message and write nothing more."""
+        if self.in_flight is None:
+            return
+        (future, reports), self.in_flight = self.in_flight, None
+        try:
+            written = await asyncio.wrap_future(future)
+        except sqlite3.OperationalError as error:
+            self._stop_on_write_error(error, reports)
+            return
+        stats = self.crawler.stats
+        for name in ("new", "updated", "versions", "merged", "promoted"):
+            stats.inc_value(f"govreports/store/{name}", getattr(written.result, name))
+        result = written.result
+        stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
+        stats.inc_value("govreports/stored_files", written.files)
+        if orphans := written.file_rows - written.files:
+            stats.inc_value("govreports/files_without_report", orphans)
+
+    def _stop_on_write_error(self, error: sqlite3.OperationalError, reports: int) -> None:
         self.write_error = (
             f"corpus write failed ({error}): crawl stopped, a batch of {reports} reports not stored"
         )
@@ -146,29 +208,23 @@ class StorePipeline:
         reason = "disk_full" if "full" in str(error) else "store_failed"
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
-    def _write_batch(self) -> None:
-        """Reports (each new, a new version, or a copy of a stored report), then their files re-targeted
-        to the report each copy joined, and the raw captures last: a capture is what lets the next run
-        skip a page, so a process killed mid-batch leaves pages that are fetched again, never half-stored
-        ones that are skipped."""
-        result = corpus.store_reports(
-            self.db, self.pending, run_id=self.run_id, official_hosts=self.config.official_hosts
+    def _write_batch(self, batch: Batch) -> Written:
+        """(On the writer thread.) Reports, their files and the raw captures in one transaction
+        (:func:`crawler.db.write_batch`): a process killed or a disk filled mid-batch leaves the corpus
+        as it was, and the batch's pages are fetched again next run."""
+        result, files = corpus.write_batch(
+            self.db,
+            batch.reports,
+            batch.files,
+            batch.pages,
+            run_id=self.run_id,
+            official_hosts=self.config.official_hosts,
         )
-        stats = self.crawler.stats
-        for name in ("new", "updated", "versions", "merged", "promoted"):
-            stats.inc_value(f"govreports/store/{name}", getattr(result, name))
-        stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
-        for row in self.pending_files:
-            row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
-        files = corpus.upsert_attachments(self.db, self.pending_files)
-        self.crawler.stats.inc_value("govreports/stored_files", files)
-        if orphans := len(self.pending_files) - files:
-            self.crawler.stats.inc_value("govreports/files_without_report", orphans)
-        corpus.save_pages(self.db, self.pending_pages)
-        self.pending, self.pending_files, self.pending_pages = [], [], []
+        return Written(result, files, len(batch.files))
 
-    def close_spider(self) -> None:
-        self.flush()
+    async def close_spider(self) -> None:
+        await self.flush()
+        await self.wait_for_writer()
 
     def record_run_end(self, spider: Any, reason: str) -> None:
         """Close the run's row with its counts and every seed error, then the database."""
@@ -181,6 +237,22 @@ class StorePipeline:
         for seed, stored in self.stored_per_seed.items():
             per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
+        failed = list(getattr(spider, "failed_pages", []))
+        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed, failed)
+        assert self.writer is not None
+        self.writer.shutdown(wait=True)
+        self.writer = None
+
+    def _finish_run(
+        self,
+        reason: str,
+        counts: dict[str, Any],
+        errors: list[Any],
+        notes: list[str],
+        per_seed: dict[str, dict[str, Any]],
+        failed_pages: list[str],
+    ) -> None:
+        assert self.run_id is not None
         try:
             corpus.finish_run(
                 self.db,
@@ -191,6 +263,7 @@ class StorePipeline:
                 notes=notes,
                 per_seed=per_seed,
                 compromised=self.compromised,
+                failed_pages=failed_pages,
             )
         except sqlite3.OperationalError as error:
             logger.error("the run's record could not be written (%s)", error)

@@ -35,6 +35,8 @@ from crawler.textutil import normalise_space
 
 # Roles whose pages are lists of reports (their links may paginate).
 LIST_ROLES = ("column", "listing")
+# Failed pages a run keeps by URL (all are counted in govreports/pages/failed).
+MAX_FAILED_PAGES_KEPT = 1000
 # Per-seed counters kept for the run record.
 SEED_COUNTERS = ("pages", "listing_pages", "reports", "attachments", "rendered", "errors")
 
@@ -61,6 +63,8 @@ class ReportsSpider(scrapy.Spider):
             self.seeds, self.seed_problems = collect_seeds([u for u in urls if u.strip()], seeds_file)
         self.seed_failures: list[str] = []
         self.notes: list[str] = []
+        # "URL: reason" of pages (not seeds) that failed, the first MAX_FAILED_PAGES_KEPT of them
+        self.failed_pages: list[str] = []
         self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
         self.pages_per_site: Counter[str] = Counter()
         # 64-bit keys of the report URLs linked so far (crawler.fingerprint.url_key), not the URLs.
@@ -202,8 +206,11 @@ class ReportsSpider(scrapy.Spider):
         if response.meta.get("parent") is not None:
             return
         for anchor in page.css("a[href]"):
-            url = response.urljoin((anchor.attrib.get("href") or "").strip()).split("#", 1)[0]
-            if not pagekind.is_attachment_url(url) or not pagekind.same_body_host(response.url, url):
+            href = (anchor.attrib.get("href") or "").strip().split("#", 1)[0]
+            if not pagekind.is_attachment_url(href):  # before urljoin: most links are not files
+                continue
+            url = response.urljoin(href)
+            if not pagekind.same_body_host(response.url, url):
                 continue
             if self._within_budget(url):
                 text = normalise_space(" ".join(anchor.css("::text").getall()))
@@ -338,7 +345,10 @@ class ReportsSpider(scrapy.Spider):
                 self._seed_failed(seed, f"unreachable ({reason})")
         else:
             self._inc("pages/failed")
-            self.logger.warning("failed: %s: %s", request.url if request is not None else "?", reason)
+            line = f"{request.url if request is not None else '?'}: {reason}"
+            if len(self.failed_pages) < MAX_FAILED_PAGES_KEPT:
+                self.failed_pages.append(line)
+            self.logger.warning("failed: %s", line)
 
     def _dropped(self, seed: Seed | None, role: str | None, reason: str) -> Iterator[scrapy.Request]:
         """A request refused by the address guard or dropped by the per-site failure budget."""

@@ -50,7 +50,12 @@ def fast_settings() -> Callable[..., dict[str, Any]]:
     """Builds the project's settings for a fast crawl of a local server into a database path."""
 
     def build(db_path: Path, **overrides: Any) -> dict[str, Any]:
-        fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"}
+        fast = {
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "GOVREPORTS_RETRY_BACKOFF": 0.05,
+        }
         return crawl_settings(str(db_path), fast | overrides)
 
     return build

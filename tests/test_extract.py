@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from crawler.demo import build_site
-from crawler.extract import RECORD_KEYS, ExtractionError, extract_page
+from crawler.extract import RECORD_KEYS, ExtractionError, container_text, extract_page
 
 SITE = build_site()
 FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_no", "written_date")
@@ -174,3 +175,24 @@ def test_a_report_title_over_an_empty_shell_is_not_a_report():
     extraction = extract_page(body.encode("utf-8"), "http://127.0.0.1/t.html")
     assert extraction.title == "青岚县2023年政府信息公开工作年度报告"
     assert not extraction.is_report
+
+
+def test_table_rows_stay_aligned_under_row_and_column_spans():
+    """A statistics table's text keeps each number under its column: spanned positions are empty cells,
+    and a line break of the HTML source inside a cell is not a break in the text."""
+    container = lxml.html.fragment_fromstring(
+        """<div><table>
+        <tr><td rowspan="3">三、本年度办
+        理结果</td><td colspan="2">（一）予以公开</td><td>71</td></tr>
+        <tr><td rowspan="2">（三）不予公开</td><td>1.属于国家秘密</td><td>4</td></tr>
+        <tr><td>2.其他法律行政法规禁止公开</td><td>0</td></tr>
+        <tr><td></td><td> </td></tr>
+        <tr><td>四、结转下年度继续办理</td><td colspan="2"></td><td>3</td></tr>
+        </table></div>"""
+    )
+    assert container_text(container).splitlines() == [
+        "| 三、本年度办理结果 | （一）予以公开 | | 71 |",
+        "| | （三）不予公开 | 1.属于国家秘密 | 4 |",
+        "| | | 2.其他法律行政法规禁止公开 | 0 |",
+        "| 四、结转下年度继续办理 | | | 3 |",
+    ]

@@ -3,6 +3,8 @@ keeps, the seed's hints, and the statistics (tables, checks, template) of demo p
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -199,9 +201,15 @@ def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str,
     crawler.spider = Crawl()
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    for item in items:
-        pipeline.process_item(item)
-    pipeline.close_spider()
+
+    async def write_all() -> None:
+        for item in items:
+            await pipeline.process_item(item)
+        await pipeline.close_spider()
+
+    # a loop of its own on another thread: the test's reactor already runs the asyncio loop here
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, write_all()).result()
     run_id = pipeline.run_id
     pipeline.record_run_end(crawler.spider, "finished")
     database = corpus.open_db(tmp_path / "c.db")

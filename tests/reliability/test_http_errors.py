@@ -3,6 +3,7 @@ answers that cannot change (404, 410) are not asked again, and the rest of the c
 
 from __future__ import annotations
 
+import json
 import logging
 
 from faults import failing, redirect_chain, serve
@@ -81,6 +82,12 @@ async def test_error_answers_for_reports_and_listings(demo_site, fast_settings, 
         answers = sum(asked(server, path) for path, code in failing_paths.items() if code == status)
         assert stats[f"downloader/response_status_count/{status}"] == answers
     assert crawler.spider.seed_failures == []
+    # the run keeps every failed page as one "URL: reason" line (the CLI prints them)
+    database = corpus.open_db(db_path, create=False)
+    (run,) = corpus.list_runs(database)
+    database.close()
+    expected = {f"{server.url(path)}: HTTP {status}" for path, status in failing_paths.items()}
+    assert sorted(json.loads(run["failed_pages"])) == sorted(expected)
     missing = set(FAILING_REPORTS).union(*(listed_under(demo_site, path) for path in FAILING_LISTINGS))
     assert len(missing) == len(FAILING_REPORTS) + 8
     assert stored_urls(db_path) == manifest_urls(server, demo_site, missing)

@@ -139,6 +139,8 @@ def test_the_cli_exits_non_zero_with_one_line_when_the_disk_fills(demo_server, d
         [(status, notes)] = conn.execute("SELECT status, notes FROM runs").fetchall()
     # the batches written before the disk filled are all there, as the command reported them
     assert f"corpus {db_path}: {len(stored)} reports" in done.stdout
+    # what the run says it stored is what is there (counted in the corpus, not from the failed batch)
+    assert f"reports stored this run: {len(stored)} " in done.stdout
     manifest = {canonical_url(demo_server.url(path)) for path in demo_site.expected_report_paths()}
     assert stored and stored < manifest
     assert status == "disk_full" and "database or disk is full" in notes
