@@ -287,8 +287,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return done
 
 
-# Page cache per connection (KiB): the FTS and LSH indexes of a large corpus stay in memory.
-CACHE_KIB = 65_536
+# Page cache per connection (KiB): the hot FTS and LSH index pages stay in memory.
+CACHE_KIB = 16_384
 
 # How long a write waits for a lock held by another connection before it fails (ms).
 BUSY_TIMEOUT_MS = 30_000

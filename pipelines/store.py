@@ -73,6 +73,7 @@ class StorePipeline:
         self.write_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
         self.in_flight: tuple[Future[Written], int] | None = None  # the batch being written, its reports
+        self.flush_turn = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -166,14 +167,17 @@ class StorePipeline:
         }
 
     async def flush(self) -> None:
-        """Hand the pending batch to the writer thread, once the batch before it is written."""
-        await self.wait_for_writer()
-        if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
-            return
-        batch = Batch(self.pending, self.pending_files, self.pending_pages)
-        self.pending, self.pending_files, self.pending_pages = [], [], []
-        assert self.writer is not None
-        self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
+        """Hand the pending batch to the writer thread, once the batch before it is written. Items
+        that fill the next batch meanwhile wait here, in turn: so at most one batch is being written
+        and one gathered, and a slow disk slows the crawl instead of piling batches up in memory."""
+        async with self.flush_turn:
+            await self.wait_for_writer()
+            if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
+                return
+            batch = Batch(self.pending, self.pending_files, self.pending_pages)
+            self.pending, self.pending_files, self.pending_pages = [], [], []
+            assert self.writer is not None
+            self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
 
     async def wait_for_writer(self) -> None:
         """Wait for the batch being written and count it; a failed write (disk full, a lock never
