@@ -17,22 +17,14 @@ from lxml import html
 
 from crawler import table_patterns as tp
 from crawler import tables
+from crawler.demo.stats import REFUSED_LABELS, UNABLE_LABELS
 
 HEADINGS = (
     "青岚县2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n"
     "三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况"
 )
-REFUSED = (
-    "1.属于国家秘密",
-    "2.其他法律行政法规禁止公开",
-    "3.危及“三安全一稳定”",
-    "4.保护第三方合法权益",
-    "5.属于三类内部事务信息",
-    "6.属于四类过程性信息",
-    "7.属于行政执法案卷",
-    "8.属于行政查询事项",
-)
-UNABLE = ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")
+# the official row labels of table 3's groups (三)/(四), as the demo portal writes them
+REFUSED, UNABLE = REFUSED_LABELS, UNABLE_LABELS
 NOT_PROCESSED = (
     "1.信访举报投诉类申请",
     "2.重复申请",
