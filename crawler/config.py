@@ -31,6 +31,9 @@ class CrawlConfig:
     full: bool = False
     # Processes that extract pages off the reactor thread (GOVREPORTS_WORKERS; 0 = in this process).
     workers: int = 0
+    # Check every request of a rendered page, redirect hops included, with the address guard
+    # (GOVREPORTS_BROWSER_GUARD; off only to show, in a test, what it stops).
+    browser_guard: bool = True
 
     @classmethod
     def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
@@ -47,6 +50,8 @@ class CrawlConfig:
             ),
             full=bool(settings.get("GOVREPORTS_FULL")),
             workers=max(0, settings.getint("GOVREPORTS_WORKERS", cls.workers)),
+            browser_guard=str(settings.get("GOVREPORTS_BROWSER_GUARD", True)).lower()
+            not in ("0", "false", "no", "off"),
         )
         if config.render not in RENDER_MODES:
             raise ValueError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import ipaddress
 import logging
@@ -41,7 +42,7 @@ def render_meta(config: CrawlConfig) -> dict[str, Any]:
             ),
         ],
         "govreports_rendered": True,
-    }
+    } | ({"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {})
 
 
 # What the browser need not download to show a page's links: it saves time and requests.
@@ -361,26 +362,50 @@ async def abort_browser_request(request: Any) -> bool:
     """
     if abort_heavy_resources(request):
         return True
-    host = normalise_host(urlsplit(request.url).hostname or "")
+    return await _refuse_in_browser(request.url)
+
+
+async def _refuse_in_browser(url: str) -> bool:
+    """Whether the running crawls' guards refuse ``url``'s host; a refusal is counted and logged."""
+    host = normalise_host(urlsplit(url).hostname or "")
     guards = open_guards()
     if not host or not guards or any(guard.allows_host(host) for guard in guards):
         return False
     kinds = [guard.refusal(host) for guard in guards]
     if all(kinds):
-        reason = f"refused {request.url}: {host} is a {kinds[0]} address that no seed named"
+        reason = f"refused {url}: {host} is a {kinds[0]} address that no seed named"
     elif _ip_literal(host) is None and (addresses := await _resolve(host)):
         from crawler.resolver import refusal  # the resolver module imports this one
 
         reasons = [refusal(host, addresses, guard.private_hosts) for guard in guards]
         if not all(reasons):
             return False
-        reason = f"{reasons[0]} ({request.url})"
+        reason = f"{reasons[0]} ({url})"
     else:
         return False
     for guard in guards:
         guard.refused()
     logging.getLogger(__name__).warning("not fetched by the browser: %s", reason)
     return True
+
+
+async def guard_browser_redirects(page: Any, request: Request) -> None:
+    """``playwright_page_init_callback``: Playwright routes only the first request of a redirect chain,
+    so a redirect Chromium follows itself would reach a private address unchecked. Through the
+    DevTools ``Fetch`` domain every request of the page, redirect hops included, is paused before it
+    is sent and failed when :func:`abort_browser_request`'s rules refuse its host."""
+    session = await page.context.new_cdp_session(page)
+
+    async def decide(event: dict[str, Any]) -> None:
+        url, paused = event["request"]["url"], {"requestId": event["requestId"]}
+        with contextlib.suppress(Exception):  # the page may close while a request waits
+            if await _refuse_in_browser(url):
+                await session.send("Fetch.failRequest", paused | {"errorReason": "BlockedByClient"})
+            else:
+                await session.send("Fetch.continueRequest", paused)
+
+    session.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(decide(event)))
+    await session.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
 
 
 async def _resolve(host: str) -> list[str]:
