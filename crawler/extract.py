@@ -20,7 +20,7 @@ from lxml import etree, html
 from crawler import fields, metadata, pagekind, patterns, provenance, spam, tables
 from crawler.encoding import decode_html
 from crawler.normalise import normalise_text
-from crawler.textutil import compact_cell, normalise_lines, normalise_space
+from crawler.textutil import normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
 RECORD_KEYS = (
@@ -165,10 +165,10 @@ def container_text(container: html.HtmlElement) -> str:
 def plain_text(element: html.HtmlElement) -> str:
     """A line per block element and per ``<br>``; a table row as a line of ``|``-separated cells, with
     empty cells where a cell above or to the left spans (``rowspan``/``colspan``) so that columns stay
-    aligned; empty rows dropped."""
+    aligned (:func:`crawler.tables.html_table_text_rows`); empty rows dropped."""
     copy_ = copy.deepcopy(element)
     for table in list(copy_.iter("table")):
-        for row, cells in zip(*_table_rows(table), strict=True):
+        for row, cells in tables.html_table_text_rows(table):
             row.clear()
             row.text = "\n| " + " | ".join(cells) + " |\n" if any(cells) else "\n"
     for br in copy_.iter("br"):
@@ -177,45 +177,6 @@ def plain_text(element: html.HtmlElement) -> str:
         block.tail = "\n" + (block.tail or "")
         block.text = "\n" + (block.text or "")
     return normalise_lines(copy_.text_content())
-
-
-def _table_rows(table: html.HtmlElement) -> tuple[list[html.HtmlElement], list[list[str]]]:
-    """A table's own rows and their cell texts, spanned positions filled with ``""``."""
-    rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-    covered: dict[int, int] = {}  # column → rows a rowspan above still covers
-    return rows, [_row_cells(row, covered) for row in rows]
-
-
-def _row_cells(row: html.HtmlElement, covered: dict[int, int]) -> list[str]:
-    cells: list[str] = []
-    for cell in row:
-        if cell.tag not in ("td", "th"):
-            continue
-        _fill_covered(cells, covered)
-        columns, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
-        for column in range(len(cells), len(cells) + columns):
-            if down > 1:
-                covered[column] = down - 1
-        cells += [compact_cell(cell.text_content())] + [""] * (columns - 1)
-    if rest := [column for column, left in covered.items() if left > 0 and column >= len(cells)]:
-        _fill_covered(cells, covered, through=max(rest))
-    return cells
-
-
-def _fill_covered(cells: list[str], covered: dict[int, int], through: int = -1) -> None:
-    """Append an empty cell for each column a rowspan above covers (and up to ``through``)."""
-    while covered.get(len(cells), 0) > 0 or len(cells) <= through:
-        if covered.get(len(cells), 0) > 0:
-            covered[len(cells)] -= 1
-        cells.append("")
-
-
-def _span(value: str | None) -> int:
-    """A ``colspan``/``rowspan`` as a count: 1 when missing, broken or 0, at most 50."""
-    try:
-        return min(max(int((value or "1").strip()), 1), 50)
-    except ValueError:
-        return 1
 
 
 def page_text(root: html.HtmlElement) -> str:

@@ -155,9 +155,32 @@ def container_grids(container: html.HtmlElement | None) -> list[Grid]:
 
 def html_table_grid(table: html.HtmlElement) -> Grid:
     """The table as a full rectangle of cell texts: a rowspan/colspan cell fills every slot it covers."""
+    rows, slots = table_slots(table)
+    width = max((c for _, c in slots), default=-1) + 1
+    return [[slots[r, c][0] if (r, c) in slots else "" for c in range(width)] for r in range(len(rows))]
+
+
+def html_table_text_rows(table: html.HtmlElement) -> list[tuple[html.HtmlElement, list[str]]]:
+    """Each row of the table with its cells as text shows them: a spanning cell's text once, in its
+    first slot, and ``""`` in the slots its span covers, so columns stay aligned; a row ends at its
+    last slot (no padding to the table's width)."""
+    rows, slots = table_slots(table)
+    ends = [0] * len(rows)
+    for r, c in slots:
+        ends[r] = max(ends[r], c + 1)
+    return [
+        (row, [text if first else "" for text, first in (slots.get((r, c), ("", False)) for c in range(end))])
+        for r, (row, end) in enumerate(zip(rows, ends, strict=True))
+    ]
+
+
+def table_slots(
+    table: html.HtmlElement,
+) -> tuple[list[html.HtmlElement], dict[tuple[int, int], tuple[str, bool]]]:
+    """The table's own rows, and per (row, column) slot the text of the cell that covers it and whether
+    the slot is that cell's first: where every ``rowspan``/``colspan`` puts its cell."""
     rows = tp.TABLE_ROWS(table)
-    slots: dict[tuple[int, int], str] = {}
-    width = 0
+    slots: dict[tuple[int, int], tuple[str, bool]] = {}
     for r, row in enumerate(rows):
         c = 0
         for cell in row.iterchildren(*tp.CELL_TAGS):
@@ -168,10 +191,9 @@ def html_table_grid(table: html.HtmlElement) -> Grid:
             text = cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    slots.setdefault((r + dr, c + dc), text)
+                    slots.setdefault((r + dr, c + dc), (text, dr == 0 and dc == 0))
             c += colspan
-            width = max(width, c)
-    return [[slots.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return rows, slots
 
 
 def _span(value: str | None, limit: int) -> int:

@@ -6,9 +6,6 @@ import re
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
-# White space between two CJK characters or punctuation: a line break of the HTML source inside a cell.
-_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
-_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 
 
 def normalise_space(text: str) -> str:
@@ -24,8 +21,3 @@ def normalise_lines(text: str) -> str:
 
 def squeeze_blank_lines(text: str) -> str:
     return _BLANK_LINES.sub("\n", text).strip()
-
-
-def compact_cell(text: str) -> str:
-    """A table cell on one line: breaks between Chinese characters removed, other spaces collapsed."""
-    return normalise_space(_CJK_GAP.sub("", text).replace("\n", " "))
