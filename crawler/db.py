@@ -353,18 +353,22 @@ def spam_kinds(findings: Iterable[Mapping[str, Any]]) -> str:
 
 def upsert_attachments(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> int:
     """Store files of stored reports; a file whose report is not stored is skipped (returns stored count)."""
-    table = _table(db, "attachments")
-    columns = set(table.columns_dict)
-    rows = [{key: value for key, value in record.items() if key in columns} for record in records]
+    rows = _storable_files(db, records)
     if not rows:
         return 0
-    wanted = sorted({row["report_url"] for row in rows})
-    placeholders = ",".join("?" for _ in wanted)
-    known = {url for (url,) in db.execute(f"select url from reports where url in ({placeholders})", wanted)}
-    rows = [row for row in rows if row["report_url"] in known]
     with db.conn:
-        table.upsert_all(rows, pk="url", batch_size=200)
+        _table(db, "attachments").upsert_all(rows, pk="url", batch_size=200)
     return len(rows)
+
+
+def _storable_files(db: sqlite_utils.Database, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The file records whose report is stored, cut to the ``attachments`` columns."""
+    columns = set(_table(db, "attachments").columns_dict)
+    rows = [{key: value for key, value in record.items() if key in columns} for record in records]
+    wanted = sorted({row["report_url"] for row in rows})
+    marks = ",".join("?" for _ in wanted)
+    known = {url for (url,) in db.execute(f"select url from reports where url in ({marks})", wanted)}
+    return [row for row in rows if row["report_url"] in known]
 
 
 def attachments_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, Any]]:
@@ -660,12 +664,7 @@ def write_batch(
         result = _store_reports(db, reports, run_id, official_hosts)
         for row in files:
             row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
-        columns = set(_table(db, "attachments").columns_dict)
-        rows = [{key: value for key, value in row.items() if key in columns} for row in files]
-        wanted = sorted({row["report_url"] for row in rows})
-        marks = ",".join("?" for _ in wanted)
-        known = {url for (url,) in db.execute(f"select url from reports where url in ({marks})", wanted)}
-        stored_files = [row for row in rows if row["report_url"] in known]
+        stored_files = _storable_files(db, files)
         for row in stored_files:
             _write_row(db, "attachments", row, pk="url")
         for row in pages:
