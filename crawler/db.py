@@ -280,7 +280,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     for name, step in MIGRATIONS:
         if name in applied:
             continue
-        with db.conn:
+        with db.atomic():
             step(db)
             applied_table.insert({"name": name, "applied_at": utcnow()})
         done.append(name)
@@ -341,7 +341,7 @@ def upsert_reports(db: sqlite_utils.Database, records: Iterable[dict[str, Any]])
         for column, empty in JSON_COLUMNS.items():
             value = row.get(column)
             row[column] = json.dumps(empty() if value is None else value, ensure_ascii=False)
-    with db.conn:
+    with db.atomic():
         table.upsert_all(rows, pk="url", batch_size=200)
     return len(rows)
 
@@ -356,7 +356,7 @@ def upsert_attachments(db: sqlite_utils.Database, records: Iterable[dict[str, An
     rows = _storable_files(db, records)
     if not rows:
         return 0
-    with db.conn:
+    with db.atomic():
         _table(db, "attachments").upsert_all(rows, pk="url", batch_size=200)
     return len(rows)
 
@@ -411,7 +411,7 @@ def reports_per_year(db: sqlite_utils.Database) -> list[tuple[int | None, int]]:
 
 
 def start_run(db: sqlite_utils.Database, seeds: list[str], settings: dict[str, Any]) -> int:
-    with db.conn:
+    with db.atomic():
         table = _table(db, "runs").insert(
             {
                 "started_at": utcnow(),
@@ -442,7 +442,7 @@ def finish_run(
         {"host": host, "reports": count}
         for host, count in sorted((compromised or {}).items(), key=lambda item: (-item[1], item[0]))
     ]
-    with db.conn:
+    with db.atomic():
         _table(db, "runs").update(
             run_id,
             {
@@ -630,7 +630,7 @@ def store_reports(
     """Store fetched reports in one transaction, each as a new report, a new version of itself, or a
     source of a report already stored (exact copy, near duplicate, 图片版/超链版 version); a copy that
     outranks the stored canonical one (the official gov.cn page over a mirror) takes its place."""
-    with db.conn:
+    with db.atomic():
         return _store_reports(db, records, run_id, official_hosts)
 
 
@@ -660,7 +660,7 @@ def write_batch(
     to the report each copy joined (a file whose report is not stored is skipped) and the raw captures.
     All or nothing: a failed write (disk full) leaves the corpus as it was before the batch. Returns
     the reports' result and the number of files stored."""
-    with db.conn:
+    with db.atomic():
         result = _store_reports(db, reports, run_id, official_hosts)
         for row in files:
             row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
@@ -732,7 +732,7 @@ def save_pages(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int
     """Raw captures, compressed, so extraction can run again without crawling (``reextract``)."""
     rows = list(rows)
     if rows:
-        with db.conn:
+        with db.atomic():
             _table(db, "pages").upsert_all(rows, pk="url", batch_size=100)
     return len(rows)
 
@@ -745,7 +745,7 @@ def stored_validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, 
 
 def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
     """Runs left ``running`` by a killed process: say so, before a new run starts."""
-    with db.conn:
+    with db.atomic():
         cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
     return int(cursor.rowcount or 0)
 
@@ -996,7 +996,7 @@ def iter_page_rows(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
 def add_sources(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
     """Add ``sources`` rows whose report is stored and whose URL is not known yet; returns how many."""
     added = 0
-    with db.conn:
+    with db.atomic():
         for row in rows:
             known = db.execute("select 1 from sources where url = ?", [row["url"]]).fetchone()
             owner = db.execute("select 1 from reports where url = ?", [row["report_url"]]).fetchone()

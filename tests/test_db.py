@@ -191,3 +191,37 @@ def test_0005_recomputes_old_signatures_and_their_bands(tmp_path):
         row[0] for row in database.execute("select band_key from lsh_bands where report_url = 'http://a/1'")
     }
     assert bands == set(signature_bands(signature))
+
+
+def table_counts(database) -> dict[str, int]:
+    tables = ("reports", "sources", "fingerprints", "lsh_bands", "attachments", "pages", "reports_fts")
+    return {name: database.execute(f"select count(*) from [{name}]").fetchone()[0] for name in tables}
+
+
+def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
+    """write_batch is one transaction: its last row failing undoes the reports written before it."""
+    database = corpus.open_db(tmp_path / "c.db")
+    texts = [f"第{n}份报告的正文，与其他报告各不相同：{'甲乙丙丁戊己庚辛'[n] * 40}" for n in range(3)]
+    reports = [
+        record(f"http://a/{n}", text=text) | {"signature": text_signature(text)}
+        for n, text in enumerate(texts)
+    ]
+    good_page = {"url": "http://a/0", "status": 200, "body": b"x", "size": 1}
+    corpus.write_batch(database, [reports[0]], [], [good_page])
+    before = table_counts(database)
+    assert before["reports"] == 1 and before["lsh_bands"] > 0
+    bad_page = {"url": "http://a/2", "status": 200, "no_such_column": 1}
+    with pytest.raises(Exception, match="no_such_column"):
+        corpus.write_batch(database, [dict(r) for r in reports[1:]], [], [good_page, bad_page])
+    assert table_counts(database) == before
+
+
+def test_a_batch_commits_once(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    statements: list[str] = []
+    database.conn.set_trace_callback(statements.append)
+    reports = [record(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
+    corpus.write_batch(database, reports, [], [{"url": "http://a/0", "status": 200, "body": b"", "size": 0}])
+    database.conn.set_trace_callback(None)
+    assert sum(statement.strip().upper() == "COMMIT" for statement in statements) == 1
+    assert table_counts(database)["reports"] == 5
