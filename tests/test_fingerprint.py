@@ -1,9 +1,15 @@
 """Page and text identity: canonical URLs, content hashes, near-duplicate signatures."""
 
+import numpy as np
+import pytest
+
 from crawler.fingerprint import (
+    NUM_PERM,
     canonical_url,
     comparable_text,
     content_hash,
+    minhash_values,
+    shingle_hashes,
     signature_bands,
     signature_similarity,
     text_signature,
@@ -49,3 +55,23 @@ def test_title_key_folds_versions():
         "青岚县财政局2022年度政府信息公开工作年度报告(超链版)"
     )
     assert title_key("青岚县2022年报") != title_key("青岚县2023年报")
+
+
+@pytest.mark.parametrize("text", ["", "短", "本机关二〇二三年度收到政府信息公开申请", "依申请公开" * 400])
+def test_minhash_values_equal_datasketch_affine32(text):
+    """The vectorised permutations give exactly the values datasketch's own update_batch gives."""
+    from datasketch import MinHash
+
+    hashes = shingle_hashes(comparable_text(text))
+    reference = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int)
+    reference.update_batch([int(value) for value in hashes])
+    assert minhash_values(hashes).tolist() == reference.hashvalues.tolist()
+
+
+def test_a_long_text_spans_several_blocks_of_the_permutation_matrix():
+    from datasketch import MinHash
+
+    hashes = np.arange(1, 5000, dtype=np.uint64) * np.uint64(2654435761) % np.uint64(2**32)
+    reference = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int)
+    reference.update_batch(hashes.tolist())
+    assert minhash_values(hashes).tolist() == reference.hashvalues.tolist()
