@@ -66,6 +66,8 @@ SCRIPT_FILLED_LIST = re.compile(
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 # Report attachments whose text we extract.
 ATTACHMENT_URL = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)(\?|$)", re.IGNORECASE)
+# Anywhere in a page's text: a page without it links no attachment (its links need not be read).
+ATTACHMENT_LINK_HINT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)\b", re.IGNORECASE)
 NON_PAGE_URL = re.compile(
     r"\.(css|js|json|jpg|jpeg|png|gif|bmp|ico|svg|mp4|mp3|flv|swf|zip|rar|7z|exe|apk|txt|xml)(\?|$)",
     re.IGNORECASE,
@@ -134,6 +136,8 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
     "topic": re.compile(r"^主\s*题\s*分\s*类$"),
     "disclosure": re.compile(r"^公\s*开\s*方\s*式$"),
 }
+# The first character of every label above: a text without any of them names no field.
+METADATA_LABEL_START = re.compile(r"[信索发文成公主]")
 # "索 引 号：" written as one text with its value: "索引号：1133…/2014-32225".
 METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".

@@ -150,12 +150,12 @@ class ReportsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or not _is_html(response):
             yield from self._parse_document(response, seed)
             return
+        if meta["role"] == "report":  # linked as a report: the worker reads it, no parse here
+            yield from self._report(response, seed, None)
+            return
         page = _selector(response)
-        title = _page_title(page)
-        if meta["role"] == "report" or (meta["role"] != "attachment" and pagekind.is_report_title(title)):
-            if not meta.get("govreports_not_modified"):  # an unchanged page: stored already
-                yield self._item(response, seed)
-            yield from self._attachments_of(response, page, seed)
+        if meta["role"] != "attachment" and pagekind.is_report_title(_page_title(page)):
+            yield from self._report(response, seed, page)
             return
         if meta["role"] == "seed" and _moved_to_home(response):
             yield from self._rediscover(seed, response.url, "redirected to the home page")
@@ -164,6 +164,19 @@ class ReportsSpider(scrapy.Spider):
         if meta["role"] in LIST_ROLES:
             self._count(seed, "listing_pages")
         yield from self._follow(response, page, seed)
+
+    def _report(self, response: TextResponse, seed: Seed, page: Selector | None) -> Iterator[Any]:
+        """A report page: the item, and requests for the files it links. The page is parsed here only
+        when its text names a file type (most report pages link none): the extraction worker parses it
+        anyway, and a parse on the reactor thread costs every page's throughput."""
+        if not response.meta.get("govreports_not_modified"):  # an unchanged page: stored already
+            yield self._item(response, seed)
+        if page is None:
+            text, _ = decode_html(response.body, _header(response.headers, "Content-Type"))
+            if not patterns.ATTACHMENT_LINK_HINT.search(text):
+                return
+            page = Selector(text=text)
+        yield from self._attachments_of(response, page, seed)
 
     def _parse_document(self, response: Response, seed: Seed) -> Iterator[Any]:
         """A non-HTML answer: an attachment we asked for is an item; anything else is noted."""
