@@ -1,7 +1,8 @@
 """Throughput of govreports' full pipeline against a bare link-following spider and a naive pipeline.
 
-Generates a large portal (one report column: ``--pages`` report pages of ~30 KB, each with its own
-body, year, title and randomised text and statistics table, plus listing pages of 20 links), serves
+Generates a large portal (one report column: ``--pages`` report pages of ~30 KB in the demo portal's
+report layout — chrome, metadata block, the official statistics tables — each with its own body, year,
+title and text, plus listing pages of 20 links), serves
 it from nginx (Debian's ``nginx-light``, when installed) or else Python's threaded HTTP server, and
 crawls it three times, each crawl in its own subprocess so CPU and peak RSS are per crawl:
 
@@ -33,6 +34,7 @@ import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -55,45 +57,71 @@ FULL_SETTINGS: dict[str, Any] = {
     "GOVREPORTS_PROGRESS": False,
     "GOVREPORTS_STORE_BATCH_SIZE": 200,
 }
-TOWNS = "东西南北中上下前后新老大小长高平安和清河山水林石田桥湾塘岭坪溪沟口头"
-UNITS = ("人民政府", "教育局", "财政局", "卫生健康委员会", "自然资源局", "司法局", "交通运输局", "水利局")
+# Reporting bodies of the demo portal whose reports the bench's pages imitate.
+BODY_KEYS = ("county", "jyj", "czj", "smz", "wjw", "zrzyj")
 
 
 # --- the portal -------------------------------------------------------------------------------------
-def _random_text(rng: random.Random, chars: int) -> str:
-    """Text of random common CJK characters in sentences: no two pages share their shingles."""
-    out: list[str] = []
-    while sum(map(len, out)) < chars:
-        sentence = "".join(chr(rng.randint(0x4E00, 0x62FF)) for _ in range(rng.randint(12, 40)))
-        out.append(f"{sentence}{rng.randint(1, 999)}件。")
-    return "".join(out)
+class Vocabulary:
+    """Words of invented CJK text with Zipf frequencies, as in real prose: a report's text has real
+    reports' spread of characters (a few hundred distinct, its trigrams 55–75 % distinct), yet no two
+    pages share a run of words, so none is a near-duplicate of another."""
+
+    def __init__(self, seed: int = 11, characters: int = 3000, words: int = 8000) -> None:
+        rng = random.Random(seed)
+        pool = [chr(code) for code in range(0x4E00, 0x9FA5)]
+        rng.shuffle(pool)
+        pool = pool[:characters]
+        zipf_characters = list(accumulate(1 / rank for rank in range(1, characters + 1)))
+        lengths = (1, 2, 2, 2, 3, 4)
+        self.words = [
+            "".join(rng.choices(pool, cum_weights=zipf_characters, k=rng.choice(lengths)))
+            for _ in range(words)
+        ]
+        self.zipf_words = list(accumulate(1 / rank for rank in range(1, words + 1)))
+
+    def text(self, rng: random.Random, chars: int) -> str:
+        out: list[str] = []
+        length = 0
+        while length < chars:
+            words = "".join(rng.choices(self.words, cum_weights=self.zipf_words, k=rng.randint(5, 16)))
+            sentence = f"{words}{rng.randint(1, 999)}件。"
+            out.append(sentence)
+            length += len(sentence)
+        return "".join(out)
 
 
-def _report_page(number: int, rng: random.Random) -> tuple[str, str, str]:
-    """(path, title, html) of report ``number``."""
-    year = 2008 + number % 17
-    body = f"青岚县{rng.choice(TOWNS)}{rng.choice(TOWNS)}镇第{number}片区{rng.choice(UNITS)}"
-    title = f"{body}{year}年政府信息公开工作年度报告"
+def _report_page(number: int, rng: random.Random, vocabulary: Vocabulary) -> tuple[str, str, str]:
+    """(path, title, html) of report ``number``: a page of the demo portal's report layout (its chrome,
+    metadata block and official statistics tables, ~30 KB, like real report pages, whose text is 1–17 %
+    of their bytes), with its paragraphs rewritten in ``vocabulary`` so every report is distinct."""
+    from dataclasses import replace
+
+    from crawler.demo import reports
+    from crawler.demo.catalog import BODIES, ReportSpec
+
+    key = BODY_KEYS[number % len(BODY_KEYS)]
+    year = 2019 + number % 6
+    title = f"{BODIES[key].name}第{number}片区{year}年政府信息公开工作年度报告"
     path = f"/xxgknb/{year + 1}01/t{year + 1}0115_{number}.html"
-    paragraphs = "\n".join(f"<p>{_random_text(rng, 260)}</p>" for _ in range(22))
-    rows = "\n".join(
-        f"<tr><td>{_random_text(rng, 6)}</td><td>{rng.randint(0, 500)}</td>"
-        f"<td>{rng.randint(0, 500)}</td></tr>"
-        for _ in range(25)
+    spec = ReportSpec(
+        body=key,
+        year=year,
+        title=title,
+        path=path,
+        published=f"{year + 1}-01-15 09:00",
+        written=f"{year + 1}-01-10",
+        doc_no=None,
+        meta_style=("table", "ul", "dl")[number % 3],
+        container=("zoom", "trs", "article")[number % 3],
     )
-    chrome = "".join(f'<li><a href="/">{_random_text(rng, 4)}</a></li>' for _ in range(40))
-    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
-<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{year + 1}-01-15 09:00">
-</head><body><div class="nav"><ul>{chrome}</ul></div>
-<table class="xxgk"><tr><td>索引号：</td><td>11330000/{year}-{number:06d}</td>
-<td>发布机构：</td><td>{body}</td></tr>
-<tr><td>成文日期：</td><td>{year + 1}-01-10</td><td>发布日期：</td><td>{year + 1}-01-15</td></tr></table>
-<h1>{title}</h1><div class="TRS_Editor">
-<p>本报告根据《中华人民共和国政府信息公开条例》要求，由{body}编制。</p>
-{paragraphs}
-<table border="1"><tr><th>项目</th><th>本年新增</th><th>累计</th></tr>{rows}</table>
-</div><div class="footer">{_random_text(rng, 120)}</div></body></html>"""
-    return path, title, html
+    built = reports.build_report(spec, rng, None, number)
+    blocks = [
+        replace(block, text=vocabulary.text(rng, len(block.text))) if block.kind == "para" else block
+        for block in built.blocks
+    ]
+    page = reports.render_page(replace(built, blocks=blocks), number % 4)
+    return path, title, page.body.decode("utf-8")
 
 
 def _listing_page(index: int, last: int, links: list[tuple[str, str]]) -> str:
@@ -104,10 +132,12 @@ def _listing_page(index: int, last: int, links: list[tuple[str, str]]) -> str:
 <div class="page">{following}</div></body></html>"""
 
 
-def generate_portal(root: Path, pages: int, seed: int = 7) -> int:
-    """Write the portal under ``root``; return the number of files (pages a full crawl can fetch)."""
+def generate_portal(root: Path, pages: int, seed: int = 7) -> tuple[int, int]:
+    """Write the portal under ``root``; return the number of files (pages a full crawl can fetch) and
+    the median size of a report page in bytes."""
     rng = random.Random(seed)
-    reports = [_report_page(number, rng) for number in range(1, pages + 1)]
+    vocabulary = Vocabulary()
+    reports = [_report_page(number, rng, vocabulary) for number in range(1, pages + 1)]
     for path, _title, html in reports:
         target = root / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +152,8 @@ def generate_portal(root: Path, pages: int, seed: int = 7) -> int:
     (root / "index.html").write_text(home, encoding="utf-8")
     for directory in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
         directory.chmod(0o755)
-    return pages + len(chunks) + 1
+    median = sorted(len(html.encode("utf-8")) for _path, _title, html in reports)[pages // 2]
+    return pages + len(chunks) + 1, median
 
 
 # --- the server -------------------------------------------------------------------------------------
@@ -280,11 +311,15 @@ def bench(size: int) -> dict[str, dict[str, Any]]:
         root.mkdir()
         work.mkdir()
         Path(temp).chmod(0o755)
-        files = generate_portal(root, size)
+        files, median = generate_portal(root, size)
         server = Server(root, work).start()
         try:
             url = f"http://127.0.0.1:{server.port}/"
-            print(f"\n{size} report pages ({files} files, served by {server.kind}):", flush=True)
+            print(
+                f"\n{size} report pages (median {median / 1024:.0f} KB; {files} files,"
+                f" served by {server.kind}):",
+                flush=True,
+            )
             results = {mode: measure(mode, url, work) for mode in ("bare", "naive", "full")}
         finally:
             server.stop()
