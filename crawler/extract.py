@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
@@ -20,7 +20,7 @@ from lxml import etree, html
 from crawler import fields, metadata, pagekind, patterns, provenance, spam, tables
 from crawler.encoding import decode_html
 from crawler.normalise import normalise_text
-from crawler.textutil import normalise_lines, normalise_space
+from crawler.textutil import element_text, normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
 RECORD_KEYS = (
@@ -89,9 +89,33 @@ class Extraction:
     chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
 
     def record(self) -> dict[str, Any]:
-        """The contract's keys first, then the extras."""
-        data = asdict(self)
+        """The contract's keys first, then the extras. Shallow: every value is already plain JSON data
+        made for this page alone, so ``asdict``'s deep copy (~1 ms a page) bought nothing."""
+        data = dict(vars(self))
         return {key: data.pop(key) for key in RECORD_KEYS} | data
+
+
+def _html_parser() -> html.HTMLParser:
+    """lxml.html's parser, its element classes (``HtmlElement``, ``FormElement`` …) looked up in C:
+    ``lxml.html``'s own lookup is a Python method called for every element each walk of the tree
+    reaches, ~1 ms a page."""
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=html.HtmlElement,
+            comment=html.HtmlComment,
+            pi=html.HtmlProcessingInstruction,
+            entity=html.HtmlEntity,
+        )
+    )
+    tags = lookup.get_namespace(None)
+    for tag, element_class in html.HtmlElementClassLookup._default_element_classes.items():
+        tags[tag] = element_class
+    parser = html.HTMLParser()
+    parser.set_element_class_lookup(lookup)
+    return parser
+
+
+_HTML_PARSER = _html_parser()
 
 
 def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlElement, str]:
@@ -103,7 +127,7 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
     text, encoding = decode_html(body, content_type)
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
-        root = html.document_fromstring(text)
+        root = html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparsable HTML: {error}") from error
     return root, encoding
@@ -138,7 +162,7 @@ def find_container(root: html.HtmlElement) -> tuple[html.HtmlElement | None, str
         candidates = [
             element
             for element in root.xpath(xpath)
-            if len(normalise_space(element.text_content())) >= MIN_CONTAINER_CHARS
+            if len(normalise_space(element_text(element))) >= MIN_CONTAINER_CHARS
         ]
         if candidates:
             return candidates[-1], xpath
@@ -152,23 +176,28 @@ def drop_non_text(root: html.HtmlElement) -> None:
             element.drop_tree()
 
 
-def container_text(container: html.HtmlElement) -> str:
+def container_text(container: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
     """Text of a known content container, by our own walk (:func:`plain_text`).
 
     The container is already the report's body, so trafilatura's boilerplate search is not needed here
     (it still reads pages without a known container, :func:`page_text`). On the golden and real pages
     the walk keeps what trafilatura kept and more: trafilatura drops ``<br>``-separated bodies and
     short blocks now and then. It costs ~1 ms a page instead of trafilatura's ~15."""
-    return plain_text(container)
+    return plain_text(container, slots)
 
 
-def plain_text(element: html.HtmlElement) -> str:
+def plain_text(element: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
     """A line per block element and per ``<br>``; a table row as a line of ``|``-separated cells, with
     empty cells where a cell above or to the left spans (``rowspan``/``colspan``) so that columns stay
-    aligned (:func:`crawler.tables.html_table_text_rows`); empty rows dropped."""
+    aligned (:func:`crawler.tables.html_table_text_rows`); empty rows dropped. ``slots``: the element's
+    :func:`crawler.tables.container_slots`, when known."""
+    originals = list(element.iter("table")) if slots is not None else []
     copy_ = copy.deepcopy(element)
-    for table in list(copy_.iter("table")):
-        for row, cells in tables.html_table_text_rows(table):
+    # The copy's tables are the element's in the same order, each read (a nested one too) before
+    # any of its rows is cleared, so the element's slots are the copy's.
+    for index, table in enumerate(list(copy_.iter("table"))):
+        known = slots.get(originals[index]) if slots is not None else None
+        for row, cells in tables.html_table_text_rows(table, known):
             row.clear()
             row.text = "\n| " + " | ".join(cells) + " |\n" if any(cells) else "\n"
     for br in copy_.iter("br"):
@@ -194,7 +223,7 @@ def raw_tables(container: html.HtmlElement | None) -> list[dict[str, Any]]:
     tables = []
     for index, table in enumerate(container.iter("table")):
         rows = [
-            [normalise_space(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
+            [normalise_space(element_text(cell)) for cell in row if cell.tag in ("td", "th")]
             for row in table.iter("tr")
         ]
         rows = [row for row in rows if any(row)]
@@ -206,6 +235,9 @@ def raw_tables(container: html.HtmlElement | None) -> list[dict[str, Any]]:
 def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extraction:
     """Run every stage over one page's bytes."""
     root, encoding = parse_html(body, content_type)
+    # lxml makes a Python proxy (through a Python-level class lookup) each time a walk reaches an
+    # element no Python object holds; holding them all makes the dozen walks below reuse them.
+    _held = list(root.iter())
     meta = metadata.read_meta_tags(root)
     title, title_source = find_title_and_source(root, meta)
     findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
@@ -214,12 +246,13 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
-    text = container_text(container) if container is not None else page_text(root)
+    slots = tables.container_slots(container)
+    text = container_text(container, slots) if container is not None else page_text(root)
     cleaned = spam.postclean(text, url, spam.page_title(root))
     text, findings = cleaned.text, findings + cleaned.findings
     page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
     report_values, report_sources = provenance.report_fields(title, text, _site_names(root, meta))
-    stats = tables.parse_statistics_from_container(container, text)
+    stats = tables.parse_statistics_from_container(container, text, slots)
     return Extraction(
         url=url,
         title=title,
@@ -325,6 +358,6 @@ def _published_from_page(root: html.HtmlElement) -> str | None:
     body = root.find("body")
     if body is None:
         return None
-    if match := patterns.PUBLISHED_LABEL.search(normalise_space(body.text_content())):
+    if match := patterns.PUBLISHED_LABEL.search(normalise_space(element_text(body))):
         return metadata.iso_date(match.group(2))
     return None

@@ -182,12 +182,16 @@ def _unbullet(line: str) -> str:
 
 
 def _field_for(label: str) -> str | None:
+    if not patterns.METADATA_LABEL_START.match(label):  # most lines: spared the label patterns
+        return None
     label = label.strip().rstrip(":：").strip()
     return next((f for f, pattern in patterns.METADATA_LABELS.items() if pattern.match(label)), None)
 
 
 def _label_and_value(line: str) -> tuple[str | None, str]:
     """(field, value) of a label line; value "" when it stands on a later line."""
+    if not patterns.METADATA_LABEL_START.match(line):  # names no field, alone or inline
+        return None, ""
     if field := _field_for(line):
         return field, ""
     if match := patterns.METADATA_INLINE.match(line):

@@ -7,12 +7,13 @@ segment or the next — so one scan reads every form.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from lxml import html
 
 from crawler import patterns
-from crawler.textutil import normalise_space
+from crawler.textutil import element_text, normalise_space
 
 METADATA_FIELDS = tuple(patterns.METADATA_LABELS)
 # A metadata block is short; a longer element with labels in it is the page around the block.
@@ -30,14 +31,15 @@ def iso_date(text: str | None) -> str | None:
 
 
 def _segments(root: html.HtmlElement, skip: html.HtmlElement | None) -> Iterator[str]:
-    """Every non-blank text and tail of the tree in document order, outside ``skip``."""
+    """Every non-blank text and tail of the tree in document order, outside ``skip``, as written: a
+    caller normalises the few it reads (:func:`_label_field`)."""
     inside = set(skip.iter()) if skip is not None else set()
     for element in root.iter():
-        if element not in inside and isinstance(element.tag, str) and element.text and element.text.strip():
-            yield normalise_space(element.text)
-        tail_outside = element not in inside or element is skip
-        if tail_outside and element is not root and element.tail and element.tail.strip():
-            yield normalise_space(element.tail)
+        outside = element not in inside
+        if outside and isinstance(element.tag, str) and (text := element.text) and text.strip():
+            yield text
+        if (outside or element is skip) and element is not root and (tail := element.tail) and tail.strip():
+            yield tail
 
 
 def _field_for(label: str) -> str | None:
@@ -46,6 +48,17 @@ def _field_for(label: str) -> str | None:
         if pattern.match(label):
             return field
     return None
+
+
+def _may_name_field(text: str) -> bool:
+    """Whether a text (normalised or not) starts with a label's first character: the cheap test that
+    spares most of a page's few hundred texts the label patterns."""
+    return patterns.METADATA_LABEL_START.match(text) is not None
+
+
+def _label_field(text: str) -> str | None:
+    """The field a raw text names as a label standing alone (``索引号：``), else None."""
+    return _field_for(normalise_space(text)) if _may_name_field(text) else None
 
 
 def _clean_value(field: str, value: str) -> str | None:
@@ -61,12 +74,15 @@ def read_block(root: html.HtmlElement, content: html.HtmlElement | None = None) 
     """Fields of the metadata block found outside the content container; first occurrence wins."""
     found: dict[str, str] = {}
     segments = list(_segments(root, content))
-    for position, segment in enumerate(segments):
+    for position, raw in enumerate(segments):
+        if not _may_name_field(raw):
+            continue
+        segment = normalise_space(raw)
         field = _field_for(segment)
         value: str | None = None
         if field is not None:
             following = segments[position + 1] if position + 1 < len(segments) else ""
-            value = following if _field_for(following) is None else ""
+            value = normalise_space(following) if _label_field(following) is None else ""
         elif match := patterns.METADATA_INLINE.match(segment):
             field = _field_for(match.group(1))
             value = match.group(2)
@@ -83,16 +99,40 @@ def block_elements(root: html.HtmlElement) -> list[html.HtmlElement]:
     """The smallest tables/lists/divs holding at least two metadata labels: the block itself,
     to be read here and kept out of the report text."""
     found: list[html.HtmlElement] = []
+    named = _fields_within(root)
     for element in root.iter("table", "ul", "dl", "div"):
-        text = element.text_content()
-        if len(text) > MAX_BLOCK_CHARS:
+        if len(named.get(element, ())) < 2 or len(element_text(element)) > MAX_BLOCK_CHARS:
             continue
-        labels = {_field_for(segment) or _inline_field(segment) for segment in _segments(element, None)}
-        if len(labels - {None}) >= 2:
-            found = [kept for kept in found if not _contains(element, kept)]
-            if not any(_contains(kept, element) for kept in found):
-                found.append(element)
+        found = [kept for kept in found if not _contains(element, kept)]
+        if not any(_contains(kept, element) for kept in found):
+            found.append(element)
     return found
+
+
+def _fields_within(root: html.HtmlElement) -> dict[html.HtmlElement, set[str]]:
+    """Per element, the fields named (as a label alone or ``label：value``) by its :func:`_segments`,
+    in one walk: an element's text counts for it and the elements around it, a tail only for those
+    around it. (Reading each element's segments anew read the texts of a page many times over.)"""
+    within: dict[html.HtmlElement, set[str]] = defaultdict(set)
+    for element in root.iter():
+        if isinstance(element.tag, str) and (text := element.text) and (field := _names_field(text)):
+            for owner in (element, *element.iterancestors()):
+                within[owner].add(field)
+        if (tail := element.tail) and (field := _names_field(tail)):
+            for owner in element.iterancestors():
+                within[owner].add(field)
+    return within
+
+
+def _names_field(raw: str) -> str | None:
+    """The field a non-blank text names (see :func:`_segment_field`), else None."""
+    return _segment_field(raw) if raw.strip() and _may_name_field(raw) else None
+
+
+def _segment_field(raw: str) -> str | None:
+    """The field a text names, as a label alone or ``label：value``."""
+    segment = normalise_space(raw)
+    return _field_for(segment) or _inline_field(segment)
 
 
 def _inline_field(segment: str) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 # --- Report titles -------------------------------------------------------------------------------
 # A year, written in Arabic or Chinese numerals: "2013", "二〇一三", "二零一三".
 YEAR_ARABIC = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
@@ -136,8 +138,9 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
     "topic": re.compile(r"^主\s*题\s*分\s*类$"),
     "disclosure": re.compile(r"^公\s*开\s*方\s*式$"),
 }
-# The first character of every label above: a text without any of them names no field.
-METADATA_LABEL_START = re.compile(r"[信索发文成公主]")
+# The first character of every label above, after spaces (or other non-word characters, so any space
+# normalise_space strips): a text starting otherwise names no field, as a label or "label：value".
+METADATA_LABEL_START = re.compile(r"\W*[信索发文成公主]")
 # "索 引 号：" written as one text with its value: "索引号：1133…/2014-32225".
 METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".
@@ -157,6 +160,7 @@ SPAM_WEAK_WORDS = (
     "高清", "日韩", "影院", "博彩", "赌场", "色情", "裸聊", "一区二区",
 )  # fmt: skip
 SPAM_STRONG = re.compile("|".join(re.escape(word) for word in SPAM_STRONG_WORDS), re.IGNORECASE)
+SPAM_STRONG_LOWER = tuple(word.lower() for word in SPAM_STRONG_WORDS)  # spam.may_hold_strong_words
 SPAM_WEAK = re.compile("|".join(re.escape(word) for word in SPAM_WEAK_WORDS), re.IGNORECASE)
 # "Sub-site" channels that spam link farms mix into their place-name runs (seed 000: 手游| 军事| 星座).
 SPAM_FARM_FILLERS = frozenset(
@@ -182,6 +186,15 @@ STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:([#\w]+)")
 CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
 # Elements that hide or animate what they hold; judged like hidden ones.
 HIDING_TAGS = ("marquee", "noscript")
+# The elements that can be hidden at all, in document order (spam.hiding_reason is None for any other):
+# a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
+_HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
+HIDING_CANDIDATES = etree.XPath(f"descendant-or-self::*[{_HIDING} or @style or @id or @class]")
+# … and where only styles hide, those with one of the page's hiding styles ($style0, $style1 …).
+HIDING_CANDIDATES_STYLED = "descendant-or-self::*[" + _HIDING + "{styles}]"
+HIDING_STYLE_TEST = " or @style = $style{index}"
+# Every style attribute's value (plain strings: they are memoised, and smart ones hold their tree).
+STYLE_VALUES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
 # document.write(...) in a script, the string literals it writes, and JS escapes inside them.
 DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
 JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any, TypedDict, TypeVar
 
@@ -91,6 +91,16 @@ class Check:
     left: Number | None
     right: Number | None
 
+    def as_dict(self) -> dict[str, Any]:
+        """``asdict`` without its recursive deep copy (a report has some forty checks)."""
+        return {
+            "rule": self.rule,
+            "where": self.where,
+            "status": self.status,
+            "left": self.left,
+            "right": self.right,
+        }
+
 
 @dataclass
 class Statistics:
@@ -104,7 +114,7 @@ class Statistics:
         return {
             "template_version": self.template_version,
             "tables": self.tables,
-            "checks": [asdict(check) for check in self.checks],
+            "checks": [check.as_dict() for check in self.checks],
         }
 
     @property
@@ -138,33 +148,57 @@ def parse_statistics(grids: Sequence[Grid], text: str = "") -> Statistics:
     return Statistics(version, tables, consistency_checks(tables))
 
 
-def parse_statistics_from_container(container: html.HtmlElement | None, text: str = "") -> Statistics:
-    """:func:`parse_statistics` over the tables inside a page's content container."""
-    return parse_statistics(container_grids(container), text)
+def parse_statistics_from_container(
+    container: html.HtmlElement | None, text: str = "", slots: TableSlots | None = None
+) -> Statistics:
+    """:func:`parse_statistics` over the tables inside a page's content container (``slots``: their
+    :func:`container_slots`, when the caller has them already)."""
+    return parse_statistics(container_grids(container, slots), text)
 
 
-def container_grids(container: html.HtmlElement | None) -> list[Grid]:
+def container_grids(container: html.HtmlElement | None, slots: TableSlots | None = None) -> list[Grid]:
     """Grids of the innermost tables of a container (layout tables around them are skipped)."""
     if container is None:
         return []
-    return [html_table_grid(table) for table in container.iter("table") if not tp.HAS_NESTED_TABLE(table)]
+    return [
+        html_table_grid(table, slots.get(table) if slots is not None else None)
+        for table in container.iter("table")
+        if not tp.HAS_NESTED_TABLE(table)
+    ]
 
 
 # ------------------------------------------------------------------------------------- HTML tables
 
+# Per (row, column) slot of a table: the text of the cell covering it, and whether it is that cell's first.
+Slots = dict[tuple[int, int], tuple[str, bool]]
+# Each table of a container with its slots: reading the cells is the costly part of a table, and the
+# page's text and its statistics both need them.
+TableSlots = dict[html.HtmlElement, Slots]
 
-def html_table_grid(table: html.HtmlElement) -> Grid:
+
+def container_slots(container: html.HtmlElement | None) -> TableSlots:
+    """:func:`table_slots` of every table in a container, nested ones included."""
+    if container is None:
+        return {}
+    return {table: table_slots(table)[1] for table in container.iter("table")}
+
+
+def html_table_grid(table: html.HtmlElement, slots: Slots | None = None) -> Grid:
     """The table as a full rectangle of cell texts: a rowspan/colspan cell fills every slot it covers."""
-    rows, slots = table_slots(table)
+    rows = tp.TABLE_ROWS(table)
+    slots = row_slots(rows) if slots is None else slots
     width = max((c for _, c in slots), default=-1) + 1
     return [[slots[r, c][0] if (r, c) in slots else "" for c in range(width)] for r in range(len(rows))]
 
 
-def html_table_text_rows(table: html.HtmlElement) -> list[tuple[html.HtmlElement, list[str]]]:
+def html_table_text_rows(
+    table: html.HtmlElement, slots: Slots | None = None
+) -> list[tuple[html.HtmlElement, list[str]]]:
     """Each row of the table with its cells as text shows them: a spanning cell's text once, in its
     first slot, and ``""`` in the slots its span covers, so columns stay aligned; a row ends at its
-    last slot (no padding to the table's width)."""
-    rows, slots = table_slots(table)
+    last slot (no padding to the table's width). ``slots``: the table's (or an identical copy's)."""
+    rows = tp.TABLE_ROWS(table)
+    slots = row_slots(rows) if slots is None else slots
     ends = [0] * len(rows)
     for r, c in slots:
         ends[r] = max(ends[r], c + 1)
@@ -174,13 +208,16 @@ def html_table_text_rows(table: html.HtmlElement) -> list[tuple[html.HtmlElement
     ]
 
 
-def table_slots(
-    table: html.HtmlElement,
-) -> tuple[list[html.HtmlElement], dict[tuple[int, int], tuple[str, bool]]]:
+def table_slots(table: html.HtmlElement) -> tuple[list[html.HtmlElement], Slots]:
     """The table's own rows, and per (row, column) slot the text of the cell that covers it and whether
     the slot is that cell's first: where every ``rowspan``/``colspan`` puts its cell."""
     rows = tp.TABLE_ROWS(table)
-    slots: dict[tuple[int, int], tuple[str, bool]] = {}
+    return rows, row_slots(rows)
+
+
+def row_slots(rows: list[html.HtmlElement]) -> Slots:
+    """:func:`table_slots` of a table's rows."""
+    slots: Slots = {}
     for r, row in enumerate(rows):
         c = 0
         for cell in row.iterchildren(*tp.CELL_TAGS):
@@ -193,7 +230,7 @@ def table_slots(
                 for dc in range(colspan):
                     slots.setdefault((r + dr, c + dc), (text, dr == 0 and dc == 0))
             c += colspan
-    return rows, slots
+    return slots
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -217,16 +254,18 @@ def cell_text(cell: html.HtmlElement) -> str:
 
 
 def _collect_text(element: html.HtmlElement, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in ("script", "style") or not tag:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in ("script", "style"):
         return
     block = tag in tp.CELL_BLOCK_TAGS
     if block:
         parts.append(" ")
-    parts.append(element.text or "")
+    if text := element.text:
+        parts.append(text)
     for child in element:
         _collect_text(child, parts)
-        parts.append(child.tail or "")
+        if tail := child.tail:
+            parts.append(tail)
     if block:
         parts.append(" ")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -21,3 +23,9 @@ def normalise_lines(text: str) -> str:
 
 def squeeze_blank_lines(text: str) -> str:
     return _BLANK_LINES.sub("\n", text).strip()
+
+
+def element_text(element: etree._Element) -> str:
+    """All the text inside an element: what ``text_content()`` gives (libxml2's node content, the same
+    string XPath's ``string()`` reads), a few times faster without the XPath call around it."""
+    return str(etree.tostring(element, method="text", encoding=str, with_tail=False))
