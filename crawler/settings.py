@@ -101,13 +101,14 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
-# Extraction runs in a process pool off the reactor thread (pipelines/extract.py), one process per core
-# but one: the crawling process (reactor and corpus writer thread) keeps a core (measured on 2 cores:
-# 1 worker crawls 14% faster than 2, which starve the writer); 0 extracts in the crawling process.
+# Extraction runs in a process pool off the reactor thread (pipelines/extract.py), one process per core:
+# extraction is the largest share of a page's CPU, and the reactor and the corpus writer thread need
+# less than a core (bench/throughput.py on 2 cores: 61 pages/s with 2 workers, 55 with 1); 0 extracts
+# in the crawling process.
 # Items in flight are bounded by CONCURRENT_ITEMS and by Scrapy's scraper back-pressure
 # (SCRAPER_SLOT_MAX_ACTIVE_SIZE: downloads pause while 5 MB of responses wait for their callbacks and
 # pipelines) and the store writes one batch at a time, so memory stays flat however fast pages arrive.
-GOVREPORTS_WORKERS = max(1, (os.cpu_count() or 1) - 1)
+GOVREPORTS_WORKERS = os.cpu_count() or 1
 CONCURRENT_ITEMS = 4 * GOVREPORTS_WORKERS
 
 ITEM_PIPELINES = {

@@ -75,3 +75,23 @@ def test_a_long_text_spans_several_blocks_of_the_permutation_matrix():
     reference = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=int)
     reference.update_batch(hashes.tolist())
     assert minhash_values(hashes).tolist() == reference.hashvalues.tolist()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        REPORT,
+        " 第一行\n\n第二行\t｜\u3000全角空格\u00a0不换行\u200b零宽\ufeff字节序\u2002\u2003\u2009\r\n",
+        "\x1c\x1d\x1e\x1f\x85\u2028\u2029\u202f\u205f\u1680 分隔符",
+        "",
+    ],
+)
+def test_content_hash_removes_what_the_space_rules_remove(text):
+    """The hash of a text equals the hash of the text with every space rule of the extraction applied."""
+    import hashlib
+    import re
+
+    from crawler.textutil import normalise_space
+
+    expected = hashlib.sha256(re.sub(r"\s+", "", normalise_space(text)).encode("utf-8")).hexdigest()
+    assert content_hash(text) == expected
