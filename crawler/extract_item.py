@@ -42,13 +42,26 @@ def extract_item(
     tables, file text, the text's ``content_hash`` and MinHash ``signature`` and, with ``capture``, the
     compressed bytes the corpus keeps."""
     outcome = _extract(body, url, content_type, anchor, parent)
-    if outcome.record is not None and not outcome.record.get("attachment_of"):
-        text = outcome.record.get("text") or ""
-        outcome.record["content_hash"] = content_hash(text)
-        outcome.record["signature"] = text_signature(text) if text else None
-    if capture and outcome.record is not None:
-        outcome.capture = Capture(zlib.compress(body, 6), hashlib.sha256(body).hexdigest())
+    if outcome.record is not None:
+        with_identity(outcome.record)
+        if capture:
+            outcome.capture = capture_of(body)
     return outcome
+
+
+def with_identity(record: dict[str, Any]) -> dict[str, Any]:
+    """A report's record with its text's ``content_hash`` and MinHash ``signature`` (a file of a report,
+    ``attachment_of``, has none: it joins its report)."""
+    if not record.get("attachment_of"):
+        text = record.get("text") or ""
+        record["content_hash"] = content_hash(text)
+        record["signature"] = text_signature(text) if text else None
+    return record
+
+
+def capture_of(body: bytes) -> Capture:
+    """The bytes the corpus keeps of a fetched page or file: zlib-compressed, with their SHA-256."""
+    return Capture(zlib.compress(body, 6), hashlib.sha256(body).hexdigest())
 
 
 def _extract(

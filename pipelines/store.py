@@ -4,12 +4,10 @@ counts, errors, and the sites whose pages carried spam)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import sqlite3
 import urllib.parse
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +20,6 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler import db as corpus
 from crawler import provenance
 from crawler.config import CrawlConfig
-from crawler.fingerprint import content_hash, text_signature
 from crawler.items import Capture, ReportItem
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
@@ -105,8 +102,6 @@ class StorePipeline:
         if record.get("kind", "html") != "html" or record.get("attachment_of"):
             self.pending_files.append(self._file_row(item, record))
         if not record.get("attachment_of"):
-            if "content_hash" not in record:  # computed by the extraction worker when it ran there
-                record["content_hash"] = content_hash(record.get("text") or "")
             record.update(
                 content_type=item.content_type,
                 status=item.status,
@@ -117,8 +112,6 @@ class StorePipeline:
                 rendered=item.rendered,
                 run_id=self.run_id,
             )
-            if "signature" not in record:  # computed by the extraction worker when it ran there
-                record["signature"] = text_signature(record.get("text") or "") if record.get("text") else None
             hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
             record = provenance.with_seed_hints(record, hints)
             if record.get("compromised"):
@@ -133,7 +126,7 @@ class StorePipeline:
         """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
         headers = item.headers or {}
         lower = {name.lower(): value for name, value in headers.items()}
-        capture = item.capture or Capture(zlib.compress(item.body, 6), hashlib.sha256(item.body).hexdigest())
+        capture = _capture_of(item)
         return {
             "url": url,
             "status": item.status,
@@ -160,7 +153,7 @@ class StorePipeline:
             "pages": record.get("pages"),
             "scanned": record.get("scanned"),
             "size": len(item.body),
-            "sha256": item.capture.sha256 if item.capture else hashlib.sha256(item.body).hexdigest(),
+            "sha256": _capture_of(item).sha256,
             "content_type": item.content_type,
             "fetched_at": item.fetched_at,
             "run_id": self.run_id,
@@ -273,3 +266,11 @@ class StorePipeline:
             logger.error("the run's record could not be written (%s)", error)
         self.db.close()
         self.db = None
+
+
+def _capture_of(item: ReportItem) -> Capture:
+    """The compressed bytes and hash the extraction worker made (``extract_item(capture=True)``), with
+    the record's ``content_hash`` and ``signature``: the store only writes what extraction computed."""
+    if item.capture is None:
+        raise ValueError(f"{item.url}: no capture; items reach the store through ExtractPipeline")
+    return item.capture

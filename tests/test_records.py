@@ -19,6 +19,7 @@ from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
 from crawler.export import export_records
 from crawler.extract import RECORD_KEYS, attachment_record, extract_page
+from crawler.extract_item import capture_of, with_identity
 from crawler.items import ReportItem
 from crawler.runner import crawl_settings
 from pipelines.store import StorePipeline
@@ -218,7 +219,10 @@ def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str,
 
 
 def item(url: str, body: bytes, **seed: Any) -> ReportItem:
-    return ReportItem(url=url, body=body, record=extract_page(body, url).record() | {"kind": "html"}, **seed)
+    """An item as the extraction pipeline hands it on (record, content hash, signature, capture), for
+    any page: the report gate is not what these tests are about."""
+    record = with_identity(extract_page(body, url).record() | {"kind": "html"})
+    return ReportItem(url=url, body=body, record=record, capture=capture_of(body), **seed)
 
 
 def test_store_fills_body_level_region_from_the_title_unless_the_seed_gives_them(tmp_path):
