@@ -114,12 +114,10 @@ def _fields_within(root: html.HtmlElement) -> dict[html.HtmlElement, set[str]]:
     in one walk: an element's text counts for it and the elements around it, a tail only for those
     around it. (Reading each element's segments anew read the texts of a page many times over.)"""
     within: dict[html.HtmlElement, set[str]] = defaultdict(set)
-    for element in root.iter():
-        if isinstance(element.tag, str) and (text := element.text) and (field := _names_field(text)):
-            for owner in (element, *element.iterancestors()):
-                within[owner].add(field)
-        if (tail := element.tail) and (field := _names_field(tail)):
-            for owner in element.iterancestors():
+    for text in patterns.TEXT_NODES(root):  # libxml2's walk: a Python one was most of the time
+        if field := _names_field(text):
+            element = text.getparent()
+            for owner in element.iterancestors() if text.is_tail else (element, *element.iterancestors()):
                 within[owner].add(field)
     return within
 

@@ -141,6 +141,8 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
 # The first character of every label above, after spaces (or other non-word characters, so any space
 # normalise_space strips): a text starting otherwise names no field, as a label or "label：value".
 METADATA_LABEL_START = re.compile(r"\W*[信索发文成公主]")
+# Every text and tail of a tree, in document order, each knowing its element (getparent, is_tail).
+TEXT_NODES = etree.XPath("descendant-or-self::text()")
 # "索 引 号：" written as one text with its value: "索引号：1133…/2014-32225".
 METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".
@@ -190,11 +192,19 @@ HIDING_TAGS = ("marquee", "noscript")
 # a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
 _HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
 HIDING_CANDIDATES = etree.XPath(f"descendant-or-self::*[{_HIDING} or @style or @id or @class]")
-# … and where only styles hide, those with one of the page's hiding styles ($style0, $style1 …).
-HIDING_CANDIDATES_STYLED = "descendant-or-self::*[" + _HIDING + "{styles}]"
+# … and where only styles hide, those with one of the page's hiding styles ($style0, $style1 …); the
+# hiding tags in a union of their own, as libxml2 tests a name on every element a few times slower.
+HIDING_CANDIDATES_STYLED = "descendant-or-self::*[@hidden{styles}]" + "".join(
+    f" | descendant-or-self::{tag}" for tag in HIDING_TAGS
+)
 HIDING_STYLE_TEST = " or @style = $style{index}"
-# Every style attribute's value (plain strings: they are memoised, and smart ones hold their tree).
-STYLE_VALUES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+# Every style attribute's value, each knowing its element (getparent; memoise only plain copies, as
+# a smart string holds its tree).
+STYLE_ATTRIBUTES = etree.XPath("descendant-or-self::*/@style")
+# The elements a hiding tag or attribute makes candidates, whatever their style.
+HIDING_MARKED = etree.XPath(
+    "descendant-or-self::*[@hidden]" + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+)
 # document.write(...) in a script, the string literals it writes, and JS escapes inside them.
 DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
 JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
@@ -231,6 +241,9 @@ CHROME_LINE = re.compile(
     r"|^[（(]?\s*责任编辑\s*[:：]|^(?:pdf|word|wps)\s*下载(?:\s+(?:pdf|word|wps)\s*下载)*$|^(?:\[\d+\]\s*)+$",
     re.IGNORECASE,
 )
+# A character every CHROME_LINE alternative holds (none of them has a case): one scan for these spares
+# most lines the case-blind alternatives at every position. Keep it in step with CHROME_LINE.
+CHROME_LINE_HINT = re.compile(r"[您浏瀏我字打关分备公网網版主承当技建相朗上下扫联责\[]")
 MAX_CHROME_LINE_CHARS = 100
 # A sentence of some length ending in a full stop is prose, whatever chrome word it mentions.
 PROSE_LINE = re.compile(r"^.{20,}[。；]$")

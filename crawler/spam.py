@@ -324,7 +324,13 @@ def _hiding_candidates(root: html.HtmlElement, classes: set[str], ids: set[str])
     nearly every element, and judging each one was most of the pre-clean)."""
     if classes or ids:
         return list(patterns.HIDING_CANDIDATES(root))
-    styles = sorted({style for style in patterns.STYLE_VALUES(root) if style and _style_hides(style)})
+    attributes = patterns.STYLE_ATTRIBUTES(root)
+    hiding = {str(style) for style in set(attributes) if style and _style_hides(str(style))}
+    if not (marked := patterns.HIDING_MARKED(root)):  # the usual page: the hiding styles' elements alone
+        return [style.getparent() for style in attributes if style in hiding]
+    if not hiding:
+        return list(marked)
+    styles = sorted(hiding)  # both kinds: libxml2 merges them in document order
     tests = "".join(patterns.HIDING_STYLE_TEST.format(index=index) for index in range(len(styles)))
     variables = {f"style{index}": style for index, style in enumerate(styles)}
     return list(root.xpath(patterns.HIDING_CANDIDATES_STYLED.format(styles=tests), **variables))
@@ -517,7 +523,7 @@ def is_chrome_line(line: str) -> bool:
     """A line of page furniture: greeting, hit counter, font/print/share tools, ICP and site codes."""
     if len(line) > patterns.MAX_CHROME_LINE_CHARS or patterns.PROSE_LINE.search(line):
         return False
-    if patterns.CHROME_LINE.search(line):
+    if patterns.CHROME_LINE_HINT.search(line) and patterns.CHROME_LINE.search(line):
         return True
     words = [word for word in patterns.WORD_SPLIT.split(line) if word]
     return bool(words) and all(word in patterns.CHROME_WORDS for word in words)

@@ -48,7 +48,7 @@ from lxml import html
 
 from crawler import fields
 from crawler import table_patterns as tp
-from crawler.textutil import normalise_space
+from crawler.textutil import collapse_space, normalise_space
 
 Grid = list[list[str]]
 T = TypeVar("T")
@@ -201,11 +201,13 @@ def html_table_text_rows(
     slots = row_slots(rows) if slots is None else slots
     ends = [0] * len(rows)
     for r, c in slots:
-        ends[r] = max(ends[r], c + 1)
-    return [
-        (row, [text if first else "" for text, first in (slots.get((r, c), ("", False)) for c in range(end))])
-        for r, (row, end) in enumerate(zip(rows, ends, strict=True))
-    ]
+        if c >= ends[r]:
+            ends[r] = c + 1
+    cells = [[""] * end for end in ends]
+    for (r, c), (text, first) in slots.items():
+        if first:
+            cells[r][c] = text
+    return list(zip(rows, cells, strict=True))
 
 
 def table_slots(table: html.HtmlElement) -> tuple[list[html.HtmlElement], Slots]:
@@ -223,8 +225,13 @@ def row_slots(rows: list[html.HtmlElement]) -> Slots:
         for cell in row.iterchildren(*tp.CELL_TAGS):
             while (r, c) in slots:
                 c += 1
-            rowspan = min(_span(cell.get("rowspan"), len(rows)), len(rows) - r)
-            colspan = _span(cell.get("colspan"), MAX_COLSPAN)
+            rowspan_value, colspan_value = cell.get("rowspan"), cell.get("colspan")
+            if rowspan_value is None and colspan_value is None:
+                slots[r, c] = (cell_text(cell), True)  # a plain cell: one free slot
+                c += 1
+                continue
+            rowspan = min(_span(rowspan_value, len(rows)), len(rows) - r)
+            colspan = _span(colspan_value, MAX_COLSPAN)
             text = cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -244,13 +251,32 @@ def _span(value: str | None, limit: int) -> int:
 
 def cell_text(cell: html.HtmlElement) -> str:
     """A cell's text, its ``<p>``/``<br>`` pieces joined: words apart, CJK characters together."""
-    if len(cell):
+    if not len(cell):  # many cells hold one bare number or label
+        text = collapse_space(cell.text or "")
+    elif (lone := _lone_text(cell)) is not None:
+        text = collapse_space(lone)
+    else:
         parts: list[str] = []
         _collect_text(cell, parts)
-        text = normalise_space(" ".join("".join(parts).split()))
-    else:  # most cells hold one bare number or label
-        text = normalise_space(" ".join((cell.text or "").split()))
+        text = collapse_space("".join(parts))
     return tp.CJK_GAP.sub("", text) if " " in text else text
+
+
+def _lone_text(cell: html.HtmlElement) -> str | None:
+    """The text of a cell that is a chain of only children with text at its bottom alone
+    (``<td><p><span>8</span></p></td>``, most cells of word-processor tables), else None: its block
+    boundaries then all fall around that text, where the pieces :func:`_collect_text` would join
+    change nothing but blank space."""
+    element = cell
+    while len(element) == 1:
+        if (text := element.text) and not text.isspace():
+            return None
+        element = element[0]
+        if not isinstance(tag := element.tag, str) or tag in ("script", "style"):
+            return None
+        if (tail := element.tail) and not tail.isspace():
+            return None
+    return None if len(element) else element.text or ""
 
 
 def _collect_text(element: html.HtmlElement, parts: list[str]) -> None:

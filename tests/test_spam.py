@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from crawler import spam
+from crawler import patterns, spam
 from crawler.normalise import normalise_text
 
 GOV_URL = "http://www.yunshan.gov.cn/zwgk/xxgknb/t20240320_1.html"
@@ -139,3 +139,35 @@ def test_normalised_text_is_simplified_with_ascii_digits_beside_the_original():
     cleaned = spam.postclean("政府信息公開２０１９年度報告", GOV_URL)
     assert cleaned.text == "政府信息公開２０１９年度報告"
     assert cleaned.normalised == normalise_text(cleaned.text) == "政府信息公开2019年度报告"
+
+
+def _required_characters(items) -> set[str]:
+    """Characters every match of a parsed pattern holds (literals outside optional parts)."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    found: set[str] = set()
+    for op, value in items:
+        if op is sre.LITERAL:
+            found.add(chr(value))
+        elif op is sre.SUBPATTERN:
+            found |= _required_characters(value[-1])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1:
+            found |= _required_characters(value[2])
+        elif op is sre.BRANCH:
+            found |= set.intersection(*(_required_characters(branch) for branch in value[1]))
+    return found
+
+
+def test_every_chrome_line_alternative_holds_a_hint_character():
+    """CHROME_LINE_HINT lets a line skip CHROME_LINE: each alternative must need one of its characters
+    (without case, as CHROME_LINE is case-blind), or a chrome line would go unnoticed."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    [(op, (_, alternatives))] = list(_parser.parse(patterns.CHROME_LINE.pattern))
+    assert op is sre.BRANCH and len(alternatives) > 20
+    [(_, hint_class)] = list(_parser.parse(patterns.CHROME_LINE_HINT.pattern))
+    hints = {chr(value) for kind, value in hint_class if kind is sre.LITERAL}
+    for alternative in alternatives:
+        shared = _required_characters(alternative) & hints
+        assert shared and all(char.lower() == char.upper() for char in shared), alternative
