@@ -256,6 +256,11 @@ def _add_failed_pages(db: sqlite_utils.Database) -> None:
     _table(db, "runs").add_column("failed_pages", str)
 
 
+def _index_title_keys(db: sqlite_utils.Database) -> None:
+    """Near-duplicate candidates are looked up by title key too (:func:`_candidates`)."""
+    _table(db, "fingerprints").create_index(["title_key"], if_not_exists=True)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -264,6 +269,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0004_corpus_tables", _add_corpus_tables),
     ("0005_numpy_shingle_signatures", _recompute_signatures),
     ("0006_failed_pages", _add_failed_pages),
+    ("0007_title_key_index", _index_title_keys),
 ]
 
 
@@ -518,19 +524,27 @@ def _stored_copy(row: Mapping[str, Any]) -> Copy:
 
 
 def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[Copy]:
-    """Stored reports of the same year that share the exact text, a title key or an LSH band."""
+    """Stored reports of the same year that share the exact text, a title key or an LSH band. Each of
+    the three is an index lookup: one ``OR`` over them made SQLite scan every report of the year (their
+    long rows included), a cost that grew with the corpus (~20 ms a report at 10,000 reports). ``cross
+    join`` keeps the matches first: with many bands the planner otherwise scans the year again."""
     band_marks = ",".join("?" for _ in bands) or "''"
     sql = f"""
+        with matches(url) as (
+            select url from reports where content_hash = ?
+            union select report_url from fingerprints where title_key = ?
+            union select report_url from lsh_bands where band_key in ({band_marks})
+        )
         select r.url, r.report_year, r.body, f.title_key, r.content_hash, f.signature, r.kind, r.scanned,
                r.compromised, coalesce(s.is_gov, 0) as is_gov
-        from reports r
+        from matches m
+        cross join reports r on r.url = m.url
         left join fingerprints f on f.report_url = r.url
         left join sources s on s.url = r.url
-        where r.report_year = ? and r.url != ? and (
-            r.content_hash = ? or f.title_key = ?
-            or r.url in (select report_url from lsh_bands where band_key in ({band_marks})))
+        where r.report_year = ? and r.url != ?
+        order by r.rowid
     """
-    params = [new.report_year, new.url, new.content_hash or "", new.title_key or "\x00", *bands]
+    params = [new.content_hash or "", new.title_key or "\x00", *bands, new.report_year, new.url]
     cursor = db.execute(sql, params)
     names = [description[0] for description in cursor.description]
     return [_stored_copy(dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
