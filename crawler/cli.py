@@ -10,6 +10,7 @@ import contextlib
 import functools
 import io
 import json
+import logging
 import sys
 import urllib.parse
 import urllib.request
@@ -528,6 +529,9 @@ def _log_overrides(verbose: int, db_path: str) -> dict[str, Any]:
     ``-v``/``-vv`` send the log to stderr instead."""
     if verbose:
         return {"LOG_LEVEL": "INFO" if verbose == 1 else "DEBUG"}
+    # The log file sits beside the corpus: when that disk fills, a failed log write must not print
+    # logging's traceback over the one-line message that says so.
+    logging.raiseExceptions = False
     return {
         "LOG_LEVEL": "INFO",
         "LOG_FILE": f"{db_path}.log",

@@ -125,7 +125,9 @@ def test_the_cli_exits_non_zero_with_one_line_when_the_disk_fills(demo_server, d
     command = ["unshare", "-rm", "sh", "-c", ON_SMALL_DISK, "sh", f"{size_kb}k", str(tmp_path), *crawl]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
-    [line] = done.stderr.splitlines()
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    [line] = lines
     assert re.fullmatch(
         r"note: corpus write failed \(database or disk is full\): crawl stopped, "
         r"a batch of \d+ reports not stored",
