@@ -25,6 +25,8 @@ class CrawlConfig:
     store_batch_size: int = 50
     render: str = "auto"  # auto | never | always: when pages go through the browser
     render_timeout_ms: int = 15_000
+    # How long a rendered page is given to go quiet on the network before it is read anyway.
+    render_settle_ms: int = 5_000
     # Hosts that count as official (gov.cn) besides gov.cn itself: tests play portals on loopback.
     official_hosts: frozenset[str] = frozenset()
     # Recrawl every report page even if stored and unchanged (no conditional requests, no skips).
@@ -45,6 +47,7 @@ class CrawlConfig:
             store_batch_size=settings.getint("GOVREPORTS_STORE_BATCH_SIZE", cls.store_batch_size),
             render=str(settings.get("GOVREPORTS_RENDER") or cls.render).lower(),
             render_timeout_ms=settings.getint("GOVREPORTS_RENDER_TIMEOUT_MS", cls.render_timeout_ms),
+            render_settle_ms=settings.getint("GOVREPORTS_RENDER_SETTLE_MS", cls.render_settle_ms),
             official_hosts=frozenset(
                 str(h).lower() for h in _as_list(settings.get("GOVREPORTS_OFFICIAL_HOSTS"))
             ),

@@ -26,23 +26,44 @@ from crawler.config import CrawlConfig
 from crawler.fingerprint import canonical_url
 
 
-def render_meta(config: CrawlConfig) -> dict[str, Any]:
-    """``request.meta`` that sends a request through the browser (scrapy-playwright) and waits until
-    the page has settled and shows links (a script-filled list or a passed challenge)."""
+def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
+    """``request.meta`` that sends a request through the browser (scrapy-playwright): the page is given
+    a moment to go quiet on the network, then must show more links than ``links_before`` (the links of
+    the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none)."""
     from scrapy_playwright.page import PageMethod
 
     return {
         "playwright": True,
         "playwright_page_methods": [
-            PageMethod("wait_for_load_state", "networkidle"),
+            PageMethod(settle_network, config.render_settle_ms),
             PageMethod(
                 "wait_for_function",
-                "() => document.querySelectorAll('a[href]').length > 0",
+                "(before) => document.querySelectorAll('a[href]').length > before",
+                arg=links_before,
                 timeout=config.render_timeout_ms,
             ),
         ],
         "govreports_rendered": True,
     } | ({"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {})
+
+
+async def settle_network(page: Any, timeout_ms: int) -> bool:
+    """A page method: wait until the page has had no request in flight for 500 ms (Playwright's
+    ``networkidle``), at most ``timeout_ms``. A page that never goes quiet (a long-polling widget, a
+    slow visitor counter) is read anyway: False says so (counted as ``render/network_busy``)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def network_settled(meta: dict[str, Any]) -> bool:
+    """Whether a rendered response's page went quiet before it was read (see :func:`settle_network`)."""
+    methods = meta.get("playwright_page_methods") or []
+    return not methods or getattr(methods[0], "result", True) is not False
 
 
 # What the browser need not download to show a page's links: it saves time and requests.
@@ -395,16 +416,27 @@ async def guard_browser_redirects(page: Any, request: Request) -> None:
     DevTools ``Fetch`` domain every request of the page, redirect hops included, is paused before it
     is sent and failed when :func:`abort_browser_request`'s rules refuse its host."""
     session = await page.context.new_cdp_session(page)
+    pending: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly: keep each until it is done
 
     async def decide(event: dict[str, Any]) -> None:
         url, paused = event["request"]["url"], {"requestId": event["requestId"]}
+        try:
+            refuse = await _refuse_in_browser(url)
+        except Exception:  # a paused request must be answered: one the guard cannot judge is failed
+            logging.getLogger(__name__).exception("browser request guard failed on %s", url)
+            refuse = True
         with contextlib.suppress(Exception):  # the page may close while a request waits
-            if await _refuse_in_browser(url):
+            if refuse:
                 await session.send("Fetch.failRequest", paused | {"errorReason": "BlockedByClient"})
             else:
                 await session.send("Fetch.continueRequest", paused)
 
-    session.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(decide(event)))
+    def paused(event: dict[str, Any]) -> None:
+        task = asyncio.ensure_future(decide(event))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    session.on("Fetch.requestPaused", paused)
     await session.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]})
 
 

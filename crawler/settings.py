@@ -10,6 +10,8 @@ import os
 import shutil
 from typing import Any
 
+from scrapy.settings import default_settings
+
 from crawler import __version__
 
 BOT_NAME = "govreports"
@@ -34,6 +36,9 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 2
+# A render that timed out (the browser's page never showed its links) is tried again like a timed-out
+# download: a loaded machine or a slow script, not a missing page, is the usual cause.
+RETRY_EXCEPTIONS = [*default_settings.RETRY_EXCEPTIONS, "playwright.async_api.TimeoutError"]
 # Seconds before the first retry of a request, doubled for each next one (or the server's Retry-After),
 # at most GOVREPORTS_RETRY_BACKOFF_MAX (crawler/retry.py); 0 retries at once as Scrapy does.
 GOVREPORTS_RETRY_BACKOFF = 1.0
@@ -130,6 +135,9 @@ GOVREPORTS_MAX_DEPTH = 6
 GOVREPORTS_RENDER = "auto"
 # How long a rendered page may take to show its links (ms).
 GOVREPORTS_RENDER_TIMEOUT_MS = 15_000
+# How long a rendered page is given to go quiet on the network (no request for 500 ms) before its links
+# are read anyway (ms): a long-polling widget or a hung visitor counter must not fail the page.
+GOVREPORTS_RENDER_SETTLE_MS = 5_000
 # Show a one-line progress display on stderr (the CLI turns it on).
 GOVREPORTS_PROGRESS = False
 # Pages fetched per site at most: a focused crawl never walks a whole portal.

@@ -29,7 +29,7 @@ from crawler.config import CrawlConfig
 from crawler.encoding import decode_html
 from crawler.fingerprint import url_key
 from crawler.items import ReportItem
-from crawler.middlewares import RefusedAddress, SiteBudgetExhausted, render_meta
+from crawler.middlewares import RefusedAddress, SiteBudgetExhausted, network_settled, render_meta
 from crawler.seeds import Seed, collect_seeds
 from crawler.textutil import normalise_space
 
@@ -101,6 +101,7 @@ class ReportsSpider(scrapy.Spider):
         listing_pages: int = 0,
         parent: str | None = None,
         render: bool = False,
+        links_before: int = 0,
         column_only: bool = False,
     ) -> scrapy.Request:
         self.pages_per_site[urlsplit(url).netloc] += 1
@@ -115,7 +116,7 @@ class ReportsSpider(scrapy.Spider):
         }
         attachment = pagekind.is_attachment_url(url)
         if not attachment and (render or self.config.render == "always"):
-            meta |= render_meta(self.config)
+            meta |= render_meta(self.config, links_before)
         return scrapy.Request(
             url,
             callback=self.parse,
@@ -147,6 +148,8 @@ class ReportsSpider(scrapy.Spider):
         if meta.get("govreports_rendered"):
             self._count(seed, "rendered")
             self._inc("pages/rendered")
+            if not network_settled(meta):
+                self._inc("render/network_busy")
         if not isinstance(response, TextResponse) or not _is_html(response):
             yield from self._parse_document(response, seed)
             return
@@ -301,6 +304,7 @@ class ReportsSpider(scrapy.Spider):
                 score=pagekind.SCORE_LISTING,
                 listing_pages=meta["listing_pages"],
                 render=True,
+                links_before=len(_selector(response).css("a[href]")),
                 column_only=bool(meta.get("column_only")),
             )
         elif meta["role"] == "seed":

@@ -4,6 +4,7 @@ stored, and nothing requested that should not be (spam hosts, robots-disallowed 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler import db as corpus
 from crawler.demo import DemoServer, DemoSite, build_site
+from crawler.demo.model import Page
+from crawler.demo.portal import VISIT_COUNTER
 from crawler.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
@@ -89,6 +92,32 @@ async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_pa
     assert wjw and wjw <= set(stored(tmp_path / "c.db"))
     (per_seed,) = spider.per_seed.values()
     assert per_seed["rendered"] == stats["govreports/pages/rendered"]
+
+
+@deferred_f_from_coro_f
+async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(portal, fast_settings, tmp_path):
+    """The JS column's visitor counter hangs: the list is read once its links show, not failed when the
+    network never idles (the navigation timeout is shorter than the hang)."""
+    released = threading.Event()
+
+    def hung_counter(path: str) -> Page:
+        released.wait(20)
+        return Page(path, b"{}", "application/json")
+
+    js_column = "/zwgk/bm/wjw/xxgknb/"
+    portal.server.add_route(VISIT_COUNTER, hung_counter)
+    try:
+        settings = fast_settings(
+            tmp_path / "c.db", GOVREPORTS_RENDER_SETTLE_MS=1000, PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=6000
+        )
+        stats, spider = await crawl(settings, seeds=portal.url(js_column))
+    finally:
+        released.set()
+        del portal.server.routes[VISIT_COUNTER]
+    assert any(path.startswith(VISIT_COUNTER) for path in portal.server.requests)
+    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
+    assert wjw and set(stored(tmp_path / "c.db")) == wjw
+    assert stats["govreports/render/network_busy"] == 1 and spider.failed_pages == []
 
 
 @deferred_f_from_coro_f
