@@ -250,7 +250,8 @@ def _link_spider(naive_db: str | None) -> type:
                 self.db.execute("insert or replace into reports values (?, ?)", (response.url, text))
                 self.db.commit()
             for href in response.css("a::attr(href)").getall():
-                yield response.follow(href, callback=self.parse)
+                if not href.startswith(("javascript:", "mailto:", "#")):  # not a page: follow() refuses it
+                    yield response.follow(href, callback=self.parse)
 
     return LinkSpider
 
@@ -267,21 +268,25 @@ def run_child(mode: str, url: str, work: Path) -> dict[str, Any]:
 
         overrides = COMMON_SETTINGS | FULL_SETTINGS | {"GOVREPORTS_RENDER": "never"}
         summary = run_crawl([Seed(url)], str(work / "full.db"), overrides=overrides)
-        pages, stored = summary.pages_fetched, summary.reports_in_db
+        pages, stored, errors = summary.pages_fetched, summary.reports_in_db, summary.pages_failed
     else:
         process = CrawlerProcess(COMMON_SETTINGS)
         spider = _link_spider(str(work / "naive.db") if mode == "naive" else None)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, url=url)
         process.start()
-        pages = int(crawler.stats.get_value("response_received_count", 0)) if crawler.stats else 0
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages = int(stats.get("response_received_count", 0))
         stored = 0
+        # a callback that raised (a link follow() refuses) stopped reading its page: not a fair crawl
+        errors = sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/"))
     seconds = time.monotonic() - started
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "pages": pages,
         "stored": stored,
+        "errors": errors,
         "seconds": seconds,
         "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         # this process's high-water mark plus the largest child's (pool workers), in MB
@@ -301,7 +306,11 @@ def measure(mode: str, url: str, work: Path) -> dict[str, Any]:
     done = subprocess.run(command, capture_output=True, text=True, timeout=3600, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} crawl failed:\n{done.stderr[-3000:]}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    if result["errors"]:
+        failed = f"{mode} crawl had {result['errors']} failed pages or callbacks"
+        raise RuntimeError(f"{failed}:\n{done.stderr[-3000:]}")
+    return result
 
 
 # --- the table --------------------------------------------------------------------------------------
