@@ -62,8 +62,10 @@ async def settle_network(page: Any, timeout_ms: int) -> bool:
 
 def network_settled(meta: dict[str, Any]) -> bool:
     """Whether a rendered response's page went quiet before it was read (see :func:`settle_network`)."""
-    methods = meta.get("playwright_page_methods") or []
-    return not methods or getattr(methods[0], "result", True) is not False
+    for method in meta.get("playwright_page_methods") or []:
+        if getattr(method, "method", None) is settle_network:
+            return method.result is not False
+    return True
 
 
 # What the browser need not download to show a page's links: it saves time and requests.
