@@ -304,7 +304,8 @@ class ReportsSpider(scrapy.Spider):
                 score=pagekind.SCORE_LISTING,
                 listing_pages=meta["listing_pages"],
                 render=True,
-                links_before=len(_selector(response).css("a[href]")),
+                # a browser runs scripts, so it shows no links of <noscript>: count what it will see
+                links_before=len(_selector(response).xpath("//a[@href][not(ancestor::noscript)]")),
                 column_only=bool(meta.get("column_only")),
             )
         elif meta["role"] == "seed":
