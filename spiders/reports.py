@@ -254,7 +254,7 @@ class ReportsSpider(scrapy.Spider):
         ]
         self.seen_reports.update(map(url_key, new_reports))
         if in_column and not any(link_role in ("report", "listing") for _, _, link_role, _ in links):
-            yield from self._empty_list(response, seed)
+            yield from self._empty_list(response, page, seed)
         for url, text, link_role, score in links:
             if urlsplit(url).netloc != seed_host:
                 continue
@@ -286,7 +286,7 @@ class ReportsSpider(scrapy.Spider):
                 column_only=bool(meta.get("column_only")),
             )
 
-    def _empty_list(self, response: TextResponse, seed: Seed) -> Iterator[scrapy.Request]:
+    def _empty_list(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
         """A report list that shows nothing: render it if a script fills it, else the column is gone."""
         meta = response.meta
         if meta.get("govreports_rendered"):
@@ -305,7 +305,7 @@ class ReportsSpider(scrapy.Spider):
                 listing_pages=meta["listing_pages"],
                 render=True,
                 # a browser runs scripts, so it shows no links of <noscript>: count what it will see
-                links_before=len(_selector(response).xpath("//a[@href][not(ancestor::noscript)]")),
+                links_before=len(page.xpath("//a[@href][not(ancestor::noscript)]")),
                 column_only=bool(meta.get("column_only")),
             )
         elif meta["role"] == "seed":
