@@ -26,11 +26,11 @@ from twisted.internet import reactor  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler import db as corpus  # noqa: E402
-from crawler import pagekind  # noqa: E402
+from crawler.corpus import db as corpus  # noqa: E402
+from crawler.crawl.runner import crawl_settings  # noqa: E402
 from crawler.demo import DemoServer, DemoSite, build_site  # noqa: E402
-from crawler.fingerprint import canonical_url  # noqa: E402
-from crawler.runner import crawl_settings  # noqa: E402
+from crawler.extract import pagekind  # noqa: E402
+from crawler.extract.fingerprint import canonical_url  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
 

@@ -5,7 +5,7 @@ Run from the repository root: ``.venv/bin/python bench/quality.py``. One row per
 phrases left and chrome lines left, for ``extract_page`` and for
 ``trafilatura.extract(html, include_tables=True)``. The last line is the summary the quality gate
 reads: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``. Scoring lives in
-:mod:`crawler.quality`.
+:mod:`crawler.extract.quality`.
 
 Before that line, a metadata table: per record field, how many pages give the expected value — over the
 demo portal's manifest reports and the golden pages' ``fields`` — for ``extract_page`` and for
@@ -19,9 +19,9 @@ from typing import Any
 
 import trafilatura
 
-from crawler import quality
 from crawler.demo import build_site
-from crawler.extract import extract_page
+from crawler.extract import quality
+from crawler.extract.page import extract_page
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
 # The record fields trafilatura's metadata has, under our names.

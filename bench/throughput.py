@@ -263,8 +263,8 @@ def run_child(mode: str, url: str, work: Path) -> dict[str, Any]:
     started = time.monotonic()
     if mode == "full":
         sys.path.insert(0, str(ROOT))
-        from crawler.runner import run_crawl
-        from crawler.seeds import Seed
+        from crawler.crawl.runner import run_crawl
+        from crawler.crawl.seeds import Seed
 
         overrides = COMMON_SETTINGS | FULL_SETTINGS | {"GOVREPORTS_RENDER": "never"}
         summary = run_crawl([Seed(url)], str(work / "full.db"), overrides=overrides)

@@ -21,12 +21,12 @@ from typing import IO, Any, TypeVar
 import click
 
 from crawler import __version__
-from crawler import db as corpus
-from crawler.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
-from crawler.config import RENDER_MODES
-from crawler.export import FORMATS as EXPORT_FORMATS
-from crawler.extract import ExtractionError, extract_page
-from crawler.seeds import collect_seeds, read_seed_file, url_problem
+from crawler.corpus import db as corpus
+from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
+from crawler.corpus.export import FORMATS as EXPORT_FORMATS
+from crawler.crawl.config import RENDER_MODES
+from crawler.crawl.seeds import collect_seeds, read_seed_file, url_problem
+from crawler.extract.page import ExtractionError, extract_page
 
 DEFAULT_DB = "output/corpus.db"
 # Fetching one page for `extract URL`: a short timeout, our own identity.
@@ -119,7 +119,7 @@ def crawl(
     """Crawl seed URLs (portals, columns, report pages) into the corpus.
 
     Run again on the same database, it fetches the listings but only new or changed reports."""
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
 
     seeds, problems = collect_seeds(list(urls), seeds_file)
     for problem in problems:
@@ -133,7 +133,7 @@ def crawl(
         overrides["JOBDIR"] = job_dir
     spider_cls = None
     if redis_url:
-        from crawler.distributed import DistributedReportsSpider, redis_settings
+        from crawler.crawl.distributed import DistributedReportsSpider, redis_settings
 
         overrides |= redis_settings(redis_url, redis_key)
         spider_cls = DistributedReportsSpider
@@ -153,7 +153,7 @@ def crawl(
 @user_errors
 def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...]) -> None:
     """Merge the SQLite shards of distributed workers into one corpus, with a single crawl's dedupe rules."""
-    from crawler.merge import merge_shards
+    from crawler.corpus.merge import merge_shards
 
     result = merge_shards(list(shards), output, frozenset(host.lower() for host in official_hosts))
     click.echo(
@@ -168,7 +168,7 @@ def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...])
 @user_errors
 def reextract(db_path: str) -> None:
     """Run extraction again over the stored captures (after an upgrade), without crawling."""
-    from crawler.reextract import reextract_corpus
+    from crawler.corpus.reextract import reextract_corpus
 
     database = corpus.open_db(db_path, create=False)
     try:
@@ -231,7 +231,7 @@ def coverage(
     seeds_file: str | None, first_year: int | None, last_year: int | None, output_format: str, db_path: str
 ) -> None:
     """Which bodies have a stored report for which years: the gaps a researcher must chase."""
-    from crawler.coverage import coverage_rows, ledger_csv, ledger_text
+    from crawler.corpus.coverage import coverage_rows, ledger_csv, ledger_text
 
     database = corpus.open_db(db_path, create=False)
     stored = corpus.stored_body_years(database)
@@ -253,9 +253,9 @@ def coverage(
 @user_errors
 def demo(port: int, db_path: str, verbose: int) -> None:
     """Serve the bundled demo county portal on 127.0.0.1 and crawl it into the corpus."""
+    from crawler.crawl.runner import run_crawl
+    from crawler.crawl.seeds import Seed
     from crawler.demo import DemoServer, build_site
-    from crawler.runner import run_crawl
-    from crawler.seeds import Seed
 
     corpus.open_db(db_path).close()  # creates the folder (and its log file's) before the crawl starts
     site = build_site()
@@ -273,7 +273,7 @@ def demo(port: int, db_path: str, verbose: int) -> None:
     database = corpus.open_db(db_path)
     stored = {row["url"] for row in corpus.iter_reports(database)}
     database.close()
-    from crawler.fingerprint import canonical_url
+    from crawler.extract.fingerprint import canonical_url
 
     expected = {canonical_url(server.url(path)) for path in site.expected_report_paths()}
     decoys = {canonical_url(server.url(decoy.path)) for decoy in site.decoys}
@@ -365,7 +365,7 @@ def export(
 
 def _write_export(database: Any, output_format: str, output: str, filters: corpus.ReportFilters) -> str:
     """Write one export; return the line that says what was written."""
-    from crawler import export as formats
+    from crawler.corpus import export as formats
 
     try:
         if output_format == "txt":
@@ -434,7 +434,7 @@ def search(
     with LIKE. Traditional characters are also searched in simplified form. A query that starts with -
     goes after --: `govreports search -- -abc`.
     """
-    from crawler.search import SearchError
+    from crawler.corpus.search import SearchError
 
     database = corpus.open_db(db_path, create=False)
     try:
@@ -468,7 +468,7 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
 def browse(db_path: str, port: int) -> None:
     """Open the corpus in datasette, read-only and on 127.0.0.1 only, with full-text search; runs until
     Ctrl-C."""
-    from crawler import browse as datasette
+    from crawler.corpus import browse as datasette
 
     database = corpus.open_db(db_path, create=False)
     corpus.checkpoint(database)  # datasette's --immutable reads the file alone, not the write-ahead log

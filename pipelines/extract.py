@@ -1,4 +1,4 @@
-"""Adapts :func:`crawler.extract_item.extract_item` to Scrapy: runs it in a worker pool, counts, and
+"""Adapts :func:`crawler.extract.dispatch.extract_item` to Scrapy: runs it in a worker pool, counts, and
 drops what is not a report."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.config import CrawlConfig
-from crawler.extract_item import extract_item
-from crawler.items import ReportItem
+from crawler.crawl.config import CrawlConfig
+from crawler.crawl.items import ReportItem
+from crawler.extract.dispatch import extract_item
 
 # prctl(2): deliver a signal to this process when its parent dies.
 PR_SET_PDEATHSIG = 1

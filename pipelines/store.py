@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler import db as corpus
-from crawler import provenance
-from crawler.config import CrawlConfig
-from crawler.items import Capture, ReportItem
+from crawler.corpus import db as corpus
+from crawler.crawl.config import CrawlConfig
+from crawler.crawl.items import ReportItem
+from crawler.extract import provenance
+from crawler.extract.record import Capture
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data.
 logger = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ class StorePipeline:
 
     def _write_batch(self, batch: Batch) -> Written:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
-        (:func:`crawler.db.write_batch`): a process killed or a disk filled mid-batch leaves the corpus
+        (:func:`crawler.corpus.db.write_batch`): a process killed or a disk filled mid-batch leaves the corpus
         as it was, and the batch's pages are fetched again next run."""
         result, files = corpus.write_batch(
             self.db,

@@ -1,12 +1,12 @@
 """The ``reports`` spider: from each seed to its report columns, through the listings, to the reports.
 
-A focused crawl: every link is scored (:func:`crawler.pagekind.link_score`) by its anchor text,
+A focused crawl: every link is scored (:func:`crawler.extract.pagekind.link_score`) by its anchor text,
 ``title`` attribute and URL, and only what leads to reports is followed — section links (政务公开,
 信息公开, department and township pages), report columns (信息公开年报…), pagination (next links,
 ``index_N.html``, ``?page=N``, TRS ``createPageHTML``), report pages and attachments — never off the
 seed's host, within per-site page, depth and listing budgets. Script-filled lists go through the
 browser only when a page needs it (``GOVREPORTS_RENDER``); a seed column that has moved is found
-again from the site's home page. Deciding what a link or page is lives in :mod:`crawler.pagekind`.
+again from the site's home page. Deciding what a link or page is lives in :mod:`crawler.extract.pagekind`.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import pagekind, patterns
-from crawler.config import CrawlConfig
-from crawler.encoding import decode_html
-from crawler.fingerprint import url_key
-from crawler.items import ReportItem
-from crawler.middlewares import RefusedAddress, SiteBudgetExhausted, network_settled, render_meta
-from crawler.seeds import Seed, collect_seeds
-from crawler.textutil import normalise_space
+from crawler.crawl.config import CrawlConfig
+from crawler.crawl.items import ReportItem
+from crawler.crawl.middlewares import RefusedAddress, SiteBudgetExhausted, network_settled, render_meta
+from crawler.crawl.seeds import Seed, collect_seeds
+from crawler.extract import pagekind, patterns
+from crawler.extract.encoding import decode_html
+from crawler.extract.fingerprint import url_key
+from crawler.extract.textutil import normalise_space
 
 # Roles whose pages are lists of reports (their links may paginate).
 LIST_ROLES = ("column", "listing")
@@ -67,7 +67,7 @@ class ReportsSpider(scrapy.Spider):
         self.failed_pages: list[str] = []
         self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
         self.pages_per_site: Counter[str] = Counter()
-        # 64-bit keys of the report URLs linked so far (crawler.fingerprint.url_key), not the URLs.
+        # 64-bit keys of the report URLs linked so far (crawler.extract.fingerprint.url_key), not the URLs.
         self.seen_reports: set[int] = set()
         self.rediscovered_hosts: set[str] = set()
         self.config = CrawlConfig()

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoServer, DemoSite, build_site
-from crawler.runner import crawl_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GOVREPORTS_SHARED", REPO.parent / "shared"))

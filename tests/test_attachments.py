@@ -7,8 +7,6 @@ import zipfile
 
 import pytest
 
-from crawler import attachments
-from crawler.attachments import AttachmentError, detect_kind, extract_attachment
 from crawler.demo import DemoSite
 from crawler.demo.attachments import (
     BROKEN_HTML_PATH,
@@ -20,6 +18,8 @@ from crawler.demo.attachments import (
     read_file,
 )
 from crawler.demo.stats import TABLE3_LABELS
+from crawler.extract import files as attachments
+from crawler.extract.files import AttachmentError, detect_kind, extract_attachment
 
 FIXTURES = attachment_fixtures()
 GOOD = [f for f in FIXTURES if not f.broken]

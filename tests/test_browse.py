@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import browse
-from crawler import db as corpus
+from crawler.corpus import browse
+from crawler.corpus import db as corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing but the page asked for: no sync, updates or background requests.

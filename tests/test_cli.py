@@ -8,10 +8,10 @@ import sys
 
 from click.testing import CliRunner
 
-from crawler import db as corpus
 from crawler.cli import main
-from crawler.extract import RECORD_KEYS
-from crawler.fingerprint import canonical_url
+from crawler.corpus import db as corpus
+from crawler.extract.fingerprint import canonical_url
+from crawler.extract.page import RECORD_KEYS
 
 
 def run(*args: str):

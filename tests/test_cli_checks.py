@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crawler import db as corpus
 from crawler.cli import main
+from crawler.corpus import db as corpus
 
 FAIL = {"rule": "table3_balance", "where": "total", "status": "fail", "left": 57, "right": 56}
 PASS = {"rule": "table4_group_sum", "where": "review", "status": "pass", "left": 2, "right": 2}

@@ -16,10 +16,10 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
+from crawler.corpus.identity import Copy, find_match, same_report
 from crawler.demo import DemoServer, DemoSite, Page, build_site
-from crawler.fingerprint import canonical_url, content_hash, text_signature
-from crawler.identity import Copy, find_match, same_report
+from crawler.extract.fingerprint import canonical_url, content_hash, text_signature
 from spiders.reports import ReportsSpider
 
 CHANGED = "/zwgk/xxgknb/202201/t20220125_18764.html"

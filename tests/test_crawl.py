@@ -5,8 +5,8 @@ from __future__ import annotations
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
-from crawler.fingerprint import canonical_url
+from crawler.corpus import db as corpus
+from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 
@@ -90,7 +90,7 @@ async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_si
 
 @deferred_f_from_coro_f
 async def test_no_remote_control_or_telnet_port(demo_server, fast_settings, tmp_path):
-    from crawler import settings as project_settings
+    from crawler.crawl import settings as project_settings
 
     assert project_settings.REMOTE_CONTROL_ENABLED is False
     assert project_settings.TELNETCONSOLE_ENABLED is False

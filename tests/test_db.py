@@ -5,8 +5,8 @@ import json
 import pytest
 import sqlite_utils
 
-from crawler import db as corpus
-from crawler.fingerprint import signature_bands, text_signature
+from crawler.corpus import db as corpus
+from crawler.extract.fingerprint import signature_bands, text_signature
 
 
 def record(url: str, year: int = 2019, text: str = "正文") -> dict:

@@ -12,11 +12,11 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
 from crawler.demo import DemoServer, DemoSite, build_site
 from crawler.demo.model import Page
 from crawler.demo.portal import VISIT_COUNTER
-from crawler.fingerprint import canonical_url
+from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 

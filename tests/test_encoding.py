@@ -1,6 +1,6 @@
 """Decoding page bytes: labels lie, bytes don't."""
 
-from crawler.encoding import declared_charsets, decode_html
+from crawler.extract.encoding import declared_charsets, decode_html
 
 TEXT = "青岚县2019年政府信息公开工作年度报告"
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import db as corpus
 from crawler.cli import main
-from crawler.export import (
+from crawler.corpus import db as corpus
+from crawler.corpus.export import (
     MAX_NAME_BYTES,
     ORIGINAL_HEADER_PREFIX,
     TxtTree,
@@ -27,7 +27,7 @@ from crawler.export import (
     write_txt,
     write_warc,
 )
-from crawler.extract import RECORD_KEYS
+from crawler.extract.page import RECORD_KEYS
 
 HOSTILE_TITLES = [
     "../../etc/passwd",

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from crawler.demo import build_site
-from crawler.extract import RECORD_KEYS, ExtractionError, container_text, extract_page
+from crawler.extract.page import RECORD_KEYS, ExtractionError, container_text, extract_page
 
 SITE = build_site()
 FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_no", "written_date")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import fields
 from crawler.demo import DemoSite
+from crawler.extract import fields
 
 SEED_YEARS = {"000": 2013, "001": 2015, "002": 2019, "003": 2010, "004": 2012}
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from crawler.fingerprint import (
+from crawler.extract.fingerprint import (
     NUM_PERM,
     canonical_url,
     comparable_text,
@@ -91,7 +91,7 @@ def test_content_hash_removes_what_the_space_rules_remove(text):
     import hashlib
     import re
 
-    from crawler.textutil import normalise_space
+    from crawler.extract.textutil import normalise_space
 
     expected = hashlib.sha256(re.sub(r"\s+", "", normalise_space(text)).encode("utf-8")).hexdigest()
     assert content_hash(text) == expected

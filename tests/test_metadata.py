@@ -3,7 +3,7 @@
 import pytest
 from lxml import html
 
-from crawler import metadata
+from crawler.extract import metadata
 
 TABLE = """<html><body><table class="bd1">
 <tr><td><b>索 引 号：</b></td><td>11330725002583601X/2021-00123</td>

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from crawler import quality
 from crawler.demo import build_site
-from crawler.extract import extract_page
+from crawler.extract import quality
+from crawler.extract.page import extract_page
 
 GOLDEN = Path(__file__).parent / "golden"
 DEMO_CASES = quality.demo_field_cases(build_site())

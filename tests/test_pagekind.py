@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler import pagekind
+from crawler.extract import pagekind
 
 
 @pytest.mark.parametrize(

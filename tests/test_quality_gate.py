@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from crawler import quality
-from crawler.extract import Extraction, extract_page
+from crawler.extract import quality
+from crawler.extract.page import Extraction, extract_page
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = quality.load_cases(GOLDEN)

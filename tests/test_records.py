@@ -12,16 +12,16 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from test_tables import expected_tables, numbers
 
-from crawler import db as corpus
-from crawler import provenance, tables
-from crawler.attachments import AttachmentText, extract_attachment
+from crawler.corpus import db as corpus
+from crawler.corpus.export import export_records
+from crawler.crawl.items import ReportItem
+from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
-from crawler.export import export_records
-from crawler.extract import RECORD_KEYS, attachment_record, extract_page
-from crawler.extract_item import capture_of, with_identity
-from crawler.items import ReportItem
-from crawler.runner import crawl_settings
+from crawler.extract import provenance, tables
+from crawler.extract.dispatch import capture_of, with_identity
+from crawler.extract.files import AttachmentText, extract_attachment
+from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
 from pipelines.store import StorePipeline
 
 TITLE = "青岚县2023年政府信息公开工作年度报告"

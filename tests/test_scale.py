@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
+from crawler.corpus.merge import merge_shards
 from crawler.demo import DemoServer, build_site
-from crawler.merge import merge_shards
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")

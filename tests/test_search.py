@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from crawler import db as corpus
 from crawler.cli import main
-from crawler.search import (
+from crawler.corpus import db as corpus
+from crawler.corpus.search import (
     SearchError,
     centred_excerpt,
     fts_match_expression,

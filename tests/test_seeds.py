@@ -1,6 +1,6 @@
 """Seed lists: every bad line is one message with its line number; the good ones still run."""
 
-from crawler.seeds import collect_seeds, read_seed_file, url_problem
+from crawler.crawl.seeds import collect_seeds, read_seed_file, url_problem
 
 
 def test_url_problems():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import html
 
-from crawler import patterns, spam
-from crawler.normalise import normalise_text
+from crawler.extract import patterns, spam
+from crawler.extract.normalise import normalise_text
 
 GOV_URL = "http://www.yunshan.gov.cn/zwgk/xxgknb/t20240320_1.html"
 BODY = "<p>全年主动公开政府信息4127条，办理依申请公开27件。</p>"

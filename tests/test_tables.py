@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from lxml import html
 
-from crawler import table_patterns as tp
-from crawler import tables
 from crawler.demo import DemoSite, ManifestReport
 from crawler.demo import tables as demo_tables
-from crawler.extract import drop_non_text, extract_page, find_container, parse_html
+from crawler.extract import tables
+from crawler.extract.page import drop_non_text, extract_page, find_container, parse_html
+from crawler.extract.tables import patterns as tp
 
 SEED_2019 = "seeds/002_5e7b7750513ba6ef.txt"
 SEED_INDICATORS = "seeds/001_ada6bcccffd3deee.txt"

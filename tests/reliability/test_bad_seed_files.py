@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler.seeds import collect_seeds, read_seed_file
+from crawler.crawl.seeds import collect_seeds, read_seed_file
 from spiders.reports import ReportsSpider
 
 

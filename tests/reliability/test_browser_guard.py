@@ -94,7 +94,7 @@ async def test_without_the_filter_the_page_does_reach_it(demo_site, fast_setting
         fast_settings,
         tmp_path / "c.db",
         [*PRIVATE, (address, name)],
-        PLAYWRIGHT_ABORT_REQUEST="crawler.middlewares.abort_heavy_resources",
+        PLAYWRIGHT_ABORT_REQUEST="crawler.crawl.middlewares.abort_heavy_resources",
         GOVREPORTS_BROWSER_GUARD=False,
     )
     assert "/after" in public

@@ -10,9 +10,9 @@ from faults import failing, redirect_chain, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
 from crawler.demo import DemoServer, DemoSite
-from crawler.fingerprint import canonical_url
+from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 RETRY_TIMES = 2

@@ -12,8 +12,8 @@ from faults import page, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.retry import backoff_seconds, parse_retry_after
 from crawler.demo.model import Page
-from crawler.retry import backoff_seconds, parse_retry_after
 from spiders.reports import ReportsSpider
 
 

@@ -9,7 +9,7 @@ from faults import failing, page, refused_url, serve, sleeping
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
 from spiders.reports import ReportsSpider
 
 

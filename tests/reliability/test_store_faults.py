@@ -15,8 +15,8 @@ import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler import db as corpus
-from crawler.fingerprint import canonical_url
+from crawler.corpus import db as corpus
+from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 # Runs a command on a small tmpfs mounted at DIR/disk in a private mount namespace (unshare -rm: no

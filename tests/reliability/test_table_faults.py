@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from lxml import html
 
-from crawler import table_patterns as tp
-from crawler import tables
 from crawler.demo.stats import REFUSED_LABELS, UNABLE_LABELS
+from crawler.extract import tables
+from crawler.extract.tables import patterns as tp
 
 HEADINGS = (
     "青岚县2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n"

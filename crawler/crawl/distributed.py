@@ -39,8 +39,8 @@ def redis_settings(redis_url: str, key: str = "govreports") -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{key}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{key}:dupefilter",
-        "SCHEDULER_DUPEFILTER_CLASS": "crawler.distributed.CanonicalRedisDupeFilter",
-        "DUPEFILTER_CLASS": "crawler.distributed.CanonicalRedisDupeFilter",
+        "SCHEDULER_DUPEFILTER_CLASS": "crawler.crawl.distributed.CanonicalRedisDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.crawl.distributed.CanonicalRedisDupeFilter",
         "REDIS_URL": redis_url,
         "GOVREPORTS_REDIS_KEY": key,
     }

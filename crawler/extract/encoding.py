@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 
-from crawler import patterns
+from crawler.extract import patterns
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import sqlite_utils
 from sqlite_utils.db import Table
 
-from crawler.fingerprint import signature_bands, text_signature, title_key
-from crawler.identity import Copy, Match, find_match, is_official_host
+from crawler.corpus.identity import Copy, Match, find_match, is_official_host
+from crawler.extract.fingerprint import signature_bands, text_signature, title_key
 
 # Columns stored as JSON text and decoded again on the way out, with the value an absent one stands for.
 JSON_COLUMNS: dict[str, Callable[[], Any]] = {
@@ -773,10 +773,10 @@ def versions_of(db: sqlite_utils.Database, report_url: str) -> list[dict[str, An
 
 
 # --- search and export queries -------------------------------------------------------------------------
-# crawler.search is imported inside this section's functions: the module head is the migrations' and
+# crawler.corpus.search is imported inside this section's functions: the module head is the migrations' and
 # storage's.
 if TYPE_CHECKING:
-    from crawler.search import SearchPlan
+    from crawler.corpus.search import SearchPlan
 
 # Matches in a title count this many times a match in the text when hits are ranked.
 TITLE_WEIGHT = 10.0
@@ -812,7 +812,7 @@ class ReportFilters:
                 conditions.append(f"{alias}{column} = ?")
                 params.append(value)
         if self.region is not None:
-            from crawler.search import like_pattern
+            from crawler.corpus.search import like_pattern
 
             conditions.append(f"{alias}region like ? escape '\\'")
             params.append(like_pattern(self.region))
@@ -855,7 +855,7 @@ def search_reports(
     ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
     terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
     snippet, rank (lower is better) and match (``fts`` or ``like``)."""
-    from crawler.search import plan_query
+    from crawler.corpus.search import plan_query
 
     plan = plan_query(query)
     filters = ReportFilters(year=year, body=body, level=level)
@@ -875,7 +875,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[s
 def _search_fts(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
 ) -> list[dict]:
-    from crawler.search import ELLIPSIS, MARK_END, MARK_START, fts_match_expression, one_line
+    from crawler.corpus.search import ELLIPSIS, MARK_END, MARK_START, fts_match_expression, one_line
 
     where, params = filters.clause("r.")
     sql = f"""
@@ -897,7 +897,7 @@ def _search_fts(
 def _search_like(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
 ) -> list[dict]:
-    from crawler.search import centred_excerpt, like_pattern
+    from crawler.corpus.search import centred_excerpt, like_pattern
 
     variant_conditions, params = [], []
     for variant in plan.variants:

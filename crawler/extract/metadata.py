@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from lxml import html
 
-from crawler import patterns
-from crawler.textutil import element_text, normalise_space
+from crawler.extract import patterns
+from crawler.extract.textutil import element_text, normalise_space
 
 METADATA_FIELDS = tuple(patterns.METADATA_LABELS)
 # A metadata block is short; a longer element with labels in it is the page around the block.

@@ -1,6 +1,6 @@
 """Page bytes → one report record: clean text, title, dates and the metadata block.
 
-The stages, each a small function: decode the bytes ourselves (:mod:`crawler.encoding`), parse once
+The stages, each a small function: decode the bytes ourselves (:mod:`crawler.extract.encoding`), parse once
 with lxml, read the metadata block and ``<meta>`` tags, drop elements that never hold text, find
 the portal's content container (``#zoom``, ``.TRS_Editor`` … — faster and cleaner than a whole-page
 guess) and hand it to trafilatura, which falls back to the whole page when no container is known.
@@ -17,10 +17,10 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler import fields, metadata, pagekind, patterns, provenance, spam, tables
-from crawler.encoding import decode_html
-from crawler.normalise import normalise_text
-from crawler.textutil import element_text, normalise_lines, normalise_space
+from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam, tables
+from crawler.extract.encoding import decode_html
+from crawler.extract.normalise import normalise_text
+from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
 RECORD_KEYS = (
@@ -70,7 +70,7 @@ class Extraction:
     published_date: str | None = None
     report_year: int | None = None
     spam: list[dict[str, str]] = field(default_factory=list)
-    # The statistics by name (crawler.tables: table2/3/4 or indicators), raw cell strings kept.
+    # The statistics by name (crawler.extract.tables: table2/3/4 or indicators), raw cell strings kept.
     tables: dict[str, Any] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)  # the templates' rules: pass/fail/unknown
     template_version: str | None = None  # "2008" | "2019" | "2021"
@@ -84,7 +84,7 @@ class Extraction:
     encoding: str = "utf-8"
     container: str | None = None
     is_report: bool = False
-    text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.normalise)
+    text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.extract.normalise)
     compromised: bool = False  # spam was found (and removed) on the page
     chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
 
@@ -189,8 +189,8 @@ def container_text(container: html.HtmlElement, slots: tables.TableSlots | None 
 def plain_text(element: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
     """A line per block element and per ``<br>``; a table row as a line of ``|``-separated cells, with
     empty cells where a cell above or to the left spans (``rowspan``/``colspan``) so that columns stay
-    aligned (:func:`crawler.tables.html_table_text_rows`); empty rows dropped. ``slots``: the element's
-    :func:`crawler.tables.container_slots`, when known."""
+    aligned (:func:`crawler.extract.tables.html_table_text_rows`); empty rows dropped. ``slots``: the
+    element's :func:`crawler.extract.tables.container_slots`, when known."""
     originals = list(element.iter("table")) if slots is not None else []
     copy_ = copy.deepcopy(element)
     # The copy's tables are the element's in the same order, each read (a nested one too) before
@@ -275,7 +275,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
 def page_metadata(
     block: dict[str, str], meta: dict[str, str], text_fields: dict[str, str], url: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The metadata fields by :data:`crawler.provenance.PRECEDENCE`: block, ``<meta>``, text, URL."""
+    """The metadata fields by :data:`crawler.extract.provenance.PRECEDENCE`: block, ``<meta>``, text, URL."""
     candidates: dict[str, dict[str, Any]] = {
         provenance.BLOCK: block,
         provenance.META: {"published_date": _published_from_meta(meta)},
@@ -298,7 +298,7 @@ def says_report(text: str, tables: Any) -> bool:
 
 def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
     """The contract's record for a report published as a file (``document`` from
-    :func:`crawler.attachments.extract_attachment`): the link's text names it best, then the file."""
+    :func:`crawler.extract.files.extract_attachment`): the link's text names it best, then the file."""
     title, title_source = _attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)

@@ -54,7 +54,7 @@ _VARIANT_SUFFIX = re.compile(r"[（(](图片版|超链版|文字版|PDF版|pdf�
 def comparable_text(text: str) -> str:
     """The text as copies of one report share it: simplified script, ASCII digits, no pinyin glosses
     (mirror pages insert them), no spaces, punctuation or Latin case differences."""
-    from crawler.normalise import normalise_text
+    from crawler.extract.normalise import normalise_text
 
     return _NOT_CONTENT.sub("", normalise_text(_PINYIN_GLOSS.sub("", text)).lower())
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from crawler import patterns
-from crawler.normalise import to_simplified
-from crawler.textutil import normalise_space
+from crawler.extract import patterns
+from crawler.extract.normalise import to_simplified
+from crawler.extract.textutil import normalise_space
 
 
 def report_year(title: str) -> int | None:

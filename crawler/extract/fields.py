@@ -2,7 +2,7 @@
 block when a report reaches us as text (an attachment, a seed file) instead of a page.
 
 Pure functions over the title, the report text and the seed's hints; every regex is in
-:mod:`crawler.table_patterns` (metadata labels are reused from :mod:`crawler.patterns`).
+:mod:`crawler.extract.tables.patterns` (metadata labels are reused from :mod:`crawler.extract.patterns`).
 
 The body's normal form, as one research unit should be named whatever the report calls itself:
 
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from crawler import metadata, pagekind, patterns
-from crawler import table_patterns as tp
-from crawler.textutil import normalise_space
+from crawler.extract import metadata, pagekind, patterns
+from crawler.extract.tables import patterns as tp
+from crawler.extract.textutil import normalise_space
 
 LEVELS = ("国务院部门", "省", "市", "县", "乡", "部门")
 # The metadata block sits at the top of a text; lines further down are the report itself.
@@ -163,7 +163,7 @@ def region(title: str | None, seed_region: str | None = None) -> str | None:
 
 def read_block_text(text: str) -> dict[str, str]:
     """The metadata block of a text (``• 信息索引号:`` then the value on a later line, or ``label：value``
-    on one line) as :func:`crawler.metadata.read_block` fields; first occurrence wins."""
+    on one line) as :func:`crawler.extract.metadata.read_block` fields; first occurrence wins."""
     lines = [_unbullet(line) for line in text.splitlines()[:BLOCK_LINES]]
     lines = [line for line in lines if line]
     found: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """Scrapy settings for govreports, and the one place for our own ``GOVREPORTS_*`` defaults.
 
 Scrapy reads this module through ``scrapy.cfg``; the CLI and the tests start from it too
-(:func:`crawler.settings.as_dict`) so that every crawl runs with the same components.
+(:func:`crawler.crawl.settings.as_dict`) so that every crawl runs with the same components.
 """
 
 from __future__ import annotations
@@ -52,30 +52,30 @@ TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "crawler.extensions.ProgressLine": 500,
+    "crawler.crawl.extensions.ProgressLine": 500,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.middlewares.CanonicalRequestFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
     # first of all, so robots.txt and every redirect hop are checked too
-    "crawler.middlewares.AddressGuardMiddleware": 50,
+    "crawler.crawl.middlewares.AddressGuardMiddleware": 50,
     # after RetryMiddleware (550) on the way out: every attempt's answer or exception is counted
     # its process_response sees an answer before RetryMiddleware (550) copies the request to retry it
-    "crawler.retry.RetryBackoffMiddleware": 555,
-    "crawler.middlewares.SiteErrorBudgetMiddleware": 560,
-    "crawler.middlewares.IncrementalMiddleware": 580,
-    "crawler.middlewares.ChallengeMiddleware": 590,
+    "crawler.crawl.retry.RetryBackoffMiddleware": 555,
+    "crawler.crawl.middlewares.SiteErrorBudgetMiddleware": 560,
+    "crawler.crawl.middlewares.IncrementalMiddleware": 580,
+    "crawler.crawl.middlewares.ChallengeMiddleware": 590,
 }
 # Host names are checked once resolved, on the address the connection uses (crawler/resolver.py).
-TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.crawl.resolver.GuardedResolver"
 # A killed crawl resumes from the corpus itself (stored pages are skipped or asked for with conditional
 # requests), so the JOBDIR keeps the request queue but not the seen-set: a request whose item had not
 # been written yet when the process died is made again, not lost.
-DUPEFILTER_CLASS = "crawler.middlewares.RunDupeFilter"
+DUPEFILTER_CLASS = "crawler.crawl.middlewares.RunDupeFilter"
 
 # JavaScript-rendered pages go through Debian's chromium via scrapy-playwright, only when a page needs
 # it (GOVREPORTS_RENDER). The browser starts at the first such page, never for a portal without JS.
@@ -101,7 +101,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 # The browser's own requests (XHR, fetch, frames) bypass the downloader middlewares: this filter skips
 # heavy resources and applies the address guard to them.
-PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.crawl.middlewares.abort_browser_request"
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

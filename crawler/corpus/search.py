@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.normalise import normalise_text
+from crawler.extract.normalise import normalise_text
 
 # The trigram tokenizer matches nothing shorter than this.
 MIN_FTS_TERM_CHARS = 3

@@ -1,6 +1,6 @@
 """``govreports merge``: shards written by distributed workers joined into one corpus.
 
-Every report of every shard goes through :func:`crawler.db.store_reports` again, so the identity
+Every report of every shard goes through :func:`crawler.corpus.db.store_reports` again, so the identity
 rules of a single crawl hold across shards (an exact or near copy, or a 图片版/PDF version found by
 another worker becomes a source of one report, the official copy canonical); then the shard's other
 sources, its files and its raw captures follow, re-targeted to the report each copy joined.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler import db as corpus
+from crawler.corpus import db as corpus
 
 # Reports fed to store_reports per transaction.
 BATCH = 200

@@ -1,6 +1,6 @@
 """DNS resolution with the address guard's rules (``TWISTED_DNS_RESOLVER``).
 
-The address guard (:class:`crawler.middlewares.AddressGuardMiddleware`) sees URLs, so a host name whose
+The address guard (:class:`crawler.crawl.middlewares.AddressGuardMiddleware`) sees URLs, so a host name whose
 DNS answer is ``169.254.169.254`` or ``10.0.0.1`` would pass it. Here the name is checked after it is
 resolved and before the connection is made, on the very address the connection will use: there is no
 second lookup an attacker's DNS server could answer differently (no time-of-check/time-of-use gap).
@@ -20,7 +20,7 @@ from twisted.internet.interfaces import IAddress, IHostnameResolver
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from crawler.middlewares import address_kind, normalise_host, open_guards
+from crawler.crawl.middlewares import address_kind, normalise_host, open_guards
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class GuardedResolver(CachingThreadedResolver):
     (``GOVREPORTS_TEST_PUBLIC_HOSTS``). Cached answers are checked too.
 
     The resolver belongs to the reactor, not to one crawl, so it asks the address guards of the
-    running crawls (:func:`crawler.middlewares.open_guards`): a name is refused when every one of them
+    running crawls (:func:`crawler.crawl.middlewares.open_guards`): a name is refused when every one of them
     refuses it. Twisted's name resolution interface, which Scrapy's HTTP agent uses, carries no reason
     for a failure, so the request fails as an unresolvable host; the guard then finds the refused answer
     in the DNS cache, refuses the request with this module's message and counts it

@@ -2,7 +2,7 @@
 
 A report is one body's one year. Its copies — the page on the county and on the city portal, a spam
 mirror in traditional script, its 图片版/超链版/PDF versions — become one report with several sources.
-Pure decisions over small records; :mod:`crawler.db` fetches the candidates and applies the result.
+Pure decisions over small records; :mod:`crawler.corpus.db` fetches the candidates and applies the result.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler import pagekind
-from crawler.fingerprint import NEAR_DUPLICATE, signature_similarity
-from crawler.normalise import normalise_text
-from crawler.patterns import GOV_HOST
+from crawler.extract import pagekind
+from crawler.extract.fingerprint import NEAR_DUPLICATE, signature_similarity
+from crawler.extract.normalise import normalise_text
+from crawler.extract.patterns import GOV_HOST
 
 
 @dataclass(frozen=True)

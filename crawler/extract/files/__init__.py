@@ -17,8 +17,8 @@ Libraries, all well-kept and pure Python:
   line starts a paragraph); it ships the Adobe CJK CMaps, so reports set in non-embedded fonts
   (``STSong-Light``, ``UniGB-UCS2-H``) decode right, as do Word/WPS exports with ToUnicode maps.
 * **python-docx** for DOCX (paragraphs and ``w:tbl`` tables in body order).
-* **olefile** plus :mod:`crawler.msword` for ``.doc``/``.wps``: no maintained pure-Python reader of the
-  Word 97 binary format exists, and antiword/catdoc would be system packages.
+* **olefile** plus :mod:`crawler.extract.files.msword` for ``.doc``/``.wps``: no maintained pure-Python
+  reader of the Word 97 binary format exists, and antiword/catdoc would be system packages.
 * **xlrd** for ``.xls`` (its 2.x line reads only ``.xls``, which is all it is asked to) and **openpyxl**
   (read-only mode) for ``.xlsx``.
 
@@ -40,8 +40,9 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler import msword, pagekind
-from crawler.textutil import normalise_space
+from crawler.extract import pagekind
+from crawler.extract.files import msword
+from crawler.extract.textutil import normalise_space
 
 KINDS = ("pdf", "docx", "doc", "wps", "xls", "xlsx")
 MAX_BYTES = 64 * 1024 * 1024
@@ -469,7 +470,7 @@ def _check_unzipped_size(body: bytes) -> None:
 
 
 def read_doc(body: bytes) -> AttachmentText:
-    """Word 97-2003 binary (``.doc``, WPS Office ``.wps``) through :mod:`crawler.msword`."""
+    """Word 97-2003 binary (``.doc``, WPS Office ``.wps``) through :mod:`crawler.extract.files.msword`."""
     try:
         word = msword.read_word(body)
     except msword.WordError as error:

@@ -25,9 +25,9 @@ from functools import lru_cache
 
 from lxml import etree, html
 
-from crawler import patterns
-from crawler.normalise import normalise_text
-from crawler.textutil import normalise_space
+from crawler.extract import patterns
+from crawler.extract.normalise import normalise_text
+from crawler.extract.textutil import normalise_space
 
 HIDDEN_ELEMENT = "hidden_element"
 OFFSITE_LINK_FARM = "offsite_link_farm"

@@ -20,10 +20,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from twisted.internet.error import DNSLookupError
 
-from crawler import db as corpus
-from crawler import pagekind
-from crawler.config import CrawlConfig
-from crawler.fingerprint import canonical_url
+from crawler.corpus import db as corpus
+from crawler.crawl.config import CrawlConfig
+from crawler.extract import pagekind
+from crawler.extract.fingerprint import canonical_url
 
 
 def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
@@ -223,7 +223,7 @@ def address_kind(
 
     Only the host as written is classified (IP literals in any form the OS accepts, ``localhost``);
     names are not resolved, so this never touches the network (names are checked once resolved, at
-    connection time, by :class:`crawler.resolver.GuardedResolver`). ``public_hosts`` and
+    connection time, by :class:`crawler.crawl.resolver.GuardedResolver`). ``public_hosts`` and
     ``private_hosts`` override the classification (tests declare loopback addresses public or private).
     """
     host = normalise_host(host)
@@ -276,7 +276,7 @@ class AddressGuardMiddleware:
     declare hosts private or public regardless of their address (for tests on 127.0.0.x).
 
     Hosts written as addresses are checked here; host names are checked by the DNS resolver
-    (:mod:`crawler.resolver`) and the browser's request filter (:func:`abort_browser_request`), which
+    (:mod:`crawler.crawl.resolver`) and the browser's request filter (:func:`abort_browser_request`), which
     are shared by the whole process and so ask every guard of a running crawl (:func:`open_guards`).
     """
 
@@ -328,7 +328,7 @@ class AddressGuardMiddleware:
 
     def name_refusal(self, host: str) -> str | None:
         """Why the resolver refuses the name ``host`` (as in the URL), from its cached answer; else None."""
-        from crawler.resolver import cached_refusal  # the resolver module imports this one
+        from crawler.crawl.resolver import cached_refusal  # the resolver module imports this one
 
         return None if self.allows_host(host) else cached_refusal(host, self.private_hosts)
 
@@ -381,7 +381,7 @@ async def abort_browser_request(request: Any) -> bool:
     scrapy-playwright passes only the request, so the running crawls' guards are asked; a host is
     refused when every one of them refuses it, and counted in each one's ``govreports/security/refused``.
     A name is resolved here and again by Chromium, so unlike Scrapy's own requests (see
-    :mod:`crawler.resolver`) a DNS server that answers differently the second time is not caught.
+    :mod:`crawler.crawl.resolver`) a DNS server that answers differently the second time is not caught.
     """
     if abort_heavy_resources(request):
         return True
@@ -398,7 +398,7 @@ async def _refuse_in_browser(url: str) -> bool:
     if all(kinds):
         reason = f"refused {url}: {host} is a {kinds[0]} address that no seed named"
     elif _ip_literal(host) is None and (addresses := await _resolve(host)):
-        from crawler.resolver import refusal  # the resolver module imports this one
+        from crawler.crawl.resolver import refusal  # the resolver module imports this one
 
         reasons = [refusal(host, addresses, guard.private_hosts) for guard in guards]
         if not all(reasons):

@@ -1,8 +1,8 @@
 """One fetched page or file → the record to store, or why it is not one: the dispatch shared by the
 crawl's worker processes (:mod:`pipelines.extract`) and ``govreports reextract``.
 
-HTML pages go through :func:`crawler.extract.extract_page`, files (PDF/DOCX/DOC/WPS/XLS) through
-:func:`crawler.attachments.extract_attachment`; an HTML page behind a file URL is read as the page it is.
+HTML pages go through :func:`crawler.extract.page.extract_page`, files (PDF/DOCX/DOC/WPS/XLS) through
+:func:`crawler.extract.files.extract_attachment`; an HTML page behind a file URL is read as the page it is.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler import pagekind
-from crawler.attachments import AttachmentError, extract_attachment
-from crawler.extract import ExtractionError, attachment_record, extract_page
-from crawler.fingerprint import content_hash, text_signature
-from crawler.items import Capture
+from crawler.extract import pagekind
+from crawler.extract.files import AttachmentError, extract_attachment
+from crawler.extract.fingerprint import content_hash, text_signature
+from crawler.extract.page import ExtractionError, attachment_record, extract_page
+from crawler.extract.record import Capture
 
 
 @dataclass

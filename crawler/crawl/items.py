@@ -5,14 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass
-class Capture:
-    """A page's bytes as the corpus keeps them (zlib) and their SHA-256: made by the extraction worker,
-    so the reactor thread does not compress pages."""
-
-    body_zlib: bytes
-    sha256: str
+from crawler.extract.record import Capture
 
 
 @dataclass(repr=False)
@@ -20,7 +13,7 @@ class ReportItem:
     """A page the spider believes is a report.
 
     The spider fills the fetch fields; the extraction pipeline fills ``record`` with the
-    contract's keys (see :data:`crawler.extract.RECORD_KEYS`); the store pipeline writes it.
+    contract's keys (see :data:`crawler.extract.page.RECORD_KEYS`); the store pipeline writes it.
     """
 
     url: str

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler import db as corpus
-from crawler.extract_item import extract_item
+from crawler.corpus import db as corpus
+from crawler.extract.dispatch import extract_item
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
 SEED_FIELDS = ("body", "region", "level")

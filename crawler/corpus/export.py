@@ -8,7 +8,7 @@
   export directory.
 - ``warc``: the raw captures (``pages``) as WARC response records, for replay and archiving tools.
 
-The database is :mod:`crawler.db`'s: sqlite-utils is named here for type hints only.
+The database is :mod:`crawler.corpus.db`'s: sqlite-utils is named here for type hints only.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler import __version__
-from crawler import db as corpus
-from crawler.db import ReportFilters
-from crawler.extract import RECORD_KEYS
+from crawler.corpus import db as corpus
+from crawler.corpus.db import ReportFilters
+from crawler.extract.page import RECORD_KEYS
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -8,9 +8,9 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler import db as corpus
-from crawler import settings as project_settings
-from crawler.seeds import Seed
+from crawler.corpus import db as corpus
+from crawler.crawl import settings as project_settings
+from crawler.crawl.seeds import Seed
 
 
 @dataclass

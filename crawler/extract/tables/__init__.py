@@ -6,7 +6,7 @@ and whether the numbers add up (DOMAIN.md §1). The tables reach us as HTML with
 or flattened into text by trafilatura and PDF/DOCX readers: ``|``-separated rows, one cell per line,
 table 4's fifteen numbers in one row. Every form is first turned into rows of cell strings (an HTML
 table through :func:`html_table_grid`, a text through :func:`text_rows`); one row reader then matches
-row labels loosely (:mod:`crawler.table_patterns`) and takes the numbers after them.
+row labels loosely (:mod:`crawler.extract.tables.patterns`) and takes the numbers after them.
 
 Entry points::
 
@@ -19,7 +19,7 @@ Entry points::
                     "left": 7, "right": 7}, …],
     }
 
-Shapes (every key name is in :mod:`crawler.table_patterns`):
+Shapes (every key name is in :mod:`crawler.extract.tables.patterns`):
 
 * a cell is ``{"raw": "—", "value": None}``: ``raw`` is the text as shown (``None`` when the table has
   no such cell); ``value`` is the number in it, or ``None`` for blank, ``/``, ``—``, ``无``…, so a
@@ -46,9 +46,9 @@ from typing import Any, TypedDict, TypeVar
 
 from lxml import html
 
-from crawler import fields
-from crawler import table_patterns as tp
-from crawler.textutil import collapse_space, normalise_space
+from crawler.extract import fields
+from crawler.extract.tables import patterns as tp
+from crawler.extract.textutil import collapse_space, normalise_space
 
 Grid = list[list[str]]
 T = TypeVar("T")

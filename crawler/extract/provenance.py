@@ -9,8 +9,8 @@ order is fixed here, once: the **block** (what the portal states as the record's
 region) are read from the **title**, else the **text**; a seed list's hints (**seed**) win over both.
 
 Every record carries ``sources``, field → where its value came from, for the fields that have one.
-Pure functions over plain dicts; the readers of each source live in :mod:`crawler.metadata`,
-:mod:`crawler.fields` and :mod:`crawler.extract`.
+Pure functions over plain dicts; the readers of each source live in :mod:`crawler.extract.metadata`,
+:mod:`crawler.extract.fields` and :mod:`crawler.extract.page`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crawler import fields, metadata, pagekind, patterns
+from crawler.extract import fields, metadata, pagekind, patterns
 
 BLOCK, META, TEXT, URL = "block", "meta", "text", "url"
 TITLE, SEED = "title", "seed"
@@ -66,7 +66,7 @@ def url_fields(url: str) -> Values:
 
 
 def report_fields(title: str | None, text: str, site: str = "") -> tuple[Values, Sources]:
-    """Year, reporting body, level and region from the title, else the text (:mod:`crawler.fields`).
+    """Year, reporting body, level and region from the title, else the text (:mod:`crawler.extract.fields`).
 
     ``site`` is what the page says about its site (``<title>``, ``SiteName``): a township's county is
     looked for there too when the text does not name it (``…_云山县石门镇人民政府``).

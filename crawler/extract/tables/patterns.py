@@ -1,5 +1,5 @@
-"""Every label, regex and keyword the statistics parser (:mod:`crawler.tables`) and the report fields
-(:mod:`crawler.fields`) match: data, not logic, as :mod:`crawler.patterns` is for pages.
+"""Every label, regex and keyword the statistics parser (:mod:`crawler.extract.tables`) and the report fields
+(:mod:`crawler.extract.fields`) match: data, not logic, as :mod:`crawler.extract.patterns` is for pages.
 
 Labels are matched on a *key text*: NFKC-folded (full-width brackets, digits, colons and ``．`` become
 ASCII) with all whitespace removed, so the patterns here are written with ASCII ``()``, ``.`` and ``:``.
@@ -236,7 +236,7 @@ INDICATORS: dict[str, re.Pattern[str]] = {
 # Any indicator label (match): one test rejects the many rows that are none.
 ANY_INDICATOR = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in INDICATORS.values()))
 
-# --- Report fields (crawler.fields) -----------------------------------------------------------------
+# --- Report fields (crawler.extract.fields) -----------------------------------------------------------------
 _YEAR = r"(?:(?:19|20)\d\d|[一二][〇零○Ｏ一二三四五六七八九]{3})"
 # The disclosure subject that ends a body name in a title: "…县政府信息公开…", "…局政务公开…".
 TITLE_SUBJECT = re.compile(r"(政府)?(信息|政务|政務)公[开開]")

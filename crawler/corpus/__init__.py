@@ -1,0 +1,1 @@
+"""SQLite and everything over it: schema, writes, dedupe, queries, search, export."""

@@ -1,0 +1,1 @@
+"""The Scrapy side: settings, components, the spider's helpers, runner and distributed mode."""
