@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   create .venv, install, crawl the bundled demo portal into output/
+#   make demo   create .venv, install (Debian chromium too), crawl the bundled demo portal into output/
 #   make test   create .venv, install dev extras and system packages, run ruff, mypy and pytest
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install when the project's dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest system-packages clean
+.PHONY: demo test lint typecheck pytest system-packages chromium redis-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,21 +18,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) chromium
 	$(BIN)/govreports demo
 
-# Debian packages the tests use: chromium for JS-rendered portals.
-system-packages:
+# Debian packages: chromium for the demo's script-filled column and for JS-rendered portals (demo and
+# tests), redis-server for the distributed-crawl tests. Each is installed only when missing.
+APT_INSTALL = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
+chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "installing Debian chromium"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$(APT_INSTALL) chromium >/dev/null; \
 	fi
+
+redis-server:
 	@if ! command -v redis-server >/dev/null 2>&1; then \
 		echo "installing Debian redis-server (tests/test_scale.py)"; \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+		$(APT_INSTALL) redis-server >/dev/null; \
 	fi
+
+system-packages: chromium redis-server
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
