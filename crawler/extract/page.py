@@ -17,9 +17,11 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam, tables
+from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
 from crawler.extract.normalise import normalise_text
+from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
+from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
@@ -176,7 +178,7 @@ def drop_non_text(root: html.HtmlElement) -> None:
             element.drop_tree()
 
 
-def container_text(container: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
+def container_text(container: html.HtmlElement, slots: TableSlots | None = None) -> str:
     """Text of a known content container, by our own walk (:func:`plain_text`).
 
     The container is already the report's body, so trafilatura's boilerplate search is not needed here
@@ -186,18 +188,18 @@ def container_text(container: html.HtmlElement, slots: tables.TableSlots | None 
     return plain_text(container, slots)
 
 
-def plain_text(element: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
+def plain_text(element: html.HtmlElement, slots: TableSlots | None = None) -> str:
     """A line per block element and per ``<br>``; a table row as a line of ``|``-separated cells, with
     empty cells where a cell above or to the left spans (``rowspan``/``colspan``) so that columns stay
-    aligned (:func:`crawler.extract.tables.html_table_text_rows`); empty rows dropped. ``slots``: the
-    element's :func:`crawler.extract.tables.container_slots`, when known."""
+    aligned (:func:`crawler.extract.tables.grid.html_table_text_rows`); empty rows dropped. ``slots``: the
+    element's :func:`crawler.extract.tables.grid.container_slots`, when known."""
     originals = list(element.iter("table")) if slots is not None else []
     copy_ = copy.deepcopy(element)
     # The copy's tables are the element's in the same order, each read (a nested one too) before
     # any of its rows is cleared, so the element's slots are the copy's.
     for index, table in enumerate(list(copy_.iter("table"))):
         known = slots.get(originals[index]) if slots is not None else None
-        for row, cells in tables.html_table_text_rows(table, known):
+        for row, cells in html_table_text_rows(table, known):
             row.clear()
             row.text = "\n| " + " | ".join(cells) + " |\n" if any(cells) else "\n"
     for br in copy_.iter("br"):
@@ -246,13 +248,13 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
-    slots = tables.container_slots(container)
+    slots = container_slots(container)
     text = container_text(container, slots) if container is not None else page_text(root)
     cleaned = spam.postclean(text, url, spam.page_title(root))
     text, findings = cleaned.text, findings + cleaned.findings
     page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
     report_values, report_sources = provenance.report_fields(title, text, _site_names(root, meta))
-    stats = tables.parse_statistics_from_container(container, text, slots)
+    stats = parse_statistics_from_container(container, text, slots)
     return Extraction(
         url=url,
         title=title,
@@ -285,7 +287,7 @@ def page_metadata(
     return provenance.resolve(candidates, provenance.METADATA_FIELDS)
 
 
-def statistics_fields(stats: tables.Statistics) -> dict[str, Any]:
+def statistics_fields(stats: Statistics) -> dict[str, Any]:
     """The record's ``tables``, ``checks`` and ``template_version`` from the parsed statistics."""
     parsed = stats.as_json()
     return {key: parsed[key] for key in ("tables", "checks", "template_version")}
@@ -302,7 +304,7 @@ def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[
     title, title_source = _attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
-    stats = tables.parse_statistics(document.grids, document.text)
+    stats = parse_statistics(document.grids, document.text)
     record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
     record.update(url=url, title=title, text=document.text, spam=[], **page_values, **report_values)
     record.update(statistics_fields(stats))
