@@ -20,7 +20,8 @@ from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
 from crawler.extract import provenance
 from crawler.extract.dispatch import capture_of, with_identity
-from crawler.extract.files import AttachmentText, extract_attachment
+from crawler.extract.files.attachment import AttachmentText
+from crawler.extract.files.read import extract_attachment
 from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
 from crawler.extract.tables.statistics import Statistics
 from pipelines.store import StorePipeline

@@ -300,7 +300,7 @@ def says_report(text: str, tables: Any) -> bool:
 
 def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
     """The contract's record for a report published as a file (``document`` from
-    :func:`crawler.extract.files.extract_attachment`): the link's text names it best, then the file."""
+    :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file."""
     title, title_source = _attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
