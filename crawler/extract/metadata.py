@@ -15,7 +15,6 @@ from lxml import html
 from crawler.extract import patterns
 from crawler.extract.textutil import element_text, normalise_space
 
-METADATA_FIELDS = tuple(patterns.METADATA_LABELS)
 # A metadata block is short; a longer element with labels in it is the page around the block.
 MAX_BLOCK_CHARS = 1200
 

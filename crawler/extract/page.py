@@ -135,13 +135,9 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
     return root, encoding
 
 
-def find_title(root: html.HtmlElement, meta: dict[str, str]) -> str | None:
-    """The report's own title: a report-like ``<meta>``/heading first, then ``<title>`` without the site."""
-    return find_title_and_source(root, meta)[0]
-
-
 def find_title_and_source(root: html.HtmlElement, meta: dict[str, str]) -> tuple[str | None, str | None]:
-    """:func:`find_title` with where the title came from: ``meta``, ``heading`` or ``page_title``."""
+    """The report's own title: a report-like ``<meta>``/heading first, then ``<title>`` without the
+    site; with where it came from: ``meta``, ``heading`` or ``page_title``."""
     candidates = [(meta.get(name, ""), "meta") for name in patterns.META_TITLE_NAMES]
     candidates += [(normalise_space(h.text_content()), "heading") for h in root.iter("h1", "h2", "h3")]
     page_title = root.find(".//title")
