@@ -135,15 +135,19 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
     return root, encoding
 
 
-def find_title_and_source(root: html.HtmlElement, meta: dict[str, str]) -> tuple[str | None, str | None]:
-    """The report's own title: a report-like ``<meta>``/heading first, then ``<title>`` without the
-    site; with where it came from: ``meta``, ``heading`` or ``page_title``."""
+def find_title_and_source(
+    root: html.HtmlElement, meta: dict[str, str], page_title: str
+) -> tuple[str | None, str | None]:
+    """The report's own title: a report-like ``<meta>``/heading first, then the page's ``<title>``
+    (``page_title``, as :func:`crawler.extract.spam.page_title` reads it) without the site; with where
+    it came from: ``meta``, ``heading`` or ``page_title``."""
     candidates = [(meta.get(name, ""), "meta") for name in patterns.META_TITLE_NAMES]
     candidates += [(normalise_space(h.text_content()), "heading") for h in root.iter("h1", "h2", "h3")]
-    page_title = root.find(".//title")
-    if page_title is not None and page_title.text:
-        full = normalise_space(page_title.text)
-        candidates += [(patterns.TITLE_SITE_SUFFIX.sub("", full), "page_title"), (full, "page_title")]
+    if page_title:
+        candidates += [
+            (patterns.TITLE_SITE_SUFFIX.sub("", page_title), "page_title"),
+            (page_title, "page_title"),
+        ]
     candidates = [(text, source) for text, source in candidates if text and len(text) <= 120]
     for text, source in candidates:
         if pagekind.is_report_title(text):
@@ -237,7 +241,10 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     # element no Python object holds; holding them all makes the dozen walks below reuse them.
     _held = list(root.iter())
     meta = metadata.read_meta_tags(root)
-    title, title_source = find_title_and_source(root, meta)
+    # <title> is read once, here: the report's title, the mirror test and the site's names all use it.
+    # (libxml2 reads its content as text, so dropping scripts or spam later cannot change it.)
+    page_title = spam.page_title(root)
+    title, title_source = find_title_and_source(root, meta, page_title)
     findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
     drop_non_text(root)
     block = metadata.read_block(root)
@@ -246,10 +253,10 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     container, container_xpath = find_container(root)
     slots = container_slots(container)
     text = container_text(container, slots) if container is not None else page_text(root)
-    cleaned = spam.postclean(text, url, spam.page_title(root))
+    cleaned = spam.postclean(text, url, page_title)
     text, findings = cleaned.text, findings + cleaned.findings
     page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
-    report_values, report_sources = provenance.report_fields(title, text, _site_names(root, meta))
+    report_values, report_sources = provenance.report_fields(title, text, _site_names(page_title, meta))
     stats = parse_statistics_from_container(container, text, slots)
     return Extraction(
         url=url,
@@ -330,9 +337,9 @@ def _attachment_title(document: Any, anchor_text: str | None) -> tuple[str | Non
     return (document.title, "file") if document.title else (None, None)
 
 
-def _site_names(root: html.HtmlElement, meta: dict[str, str]) -> str:
+def _site_names(page_title: str, meta: dict[str, str]) -> str:
     """The site's names as the page gives them: ``<title>`` (``报告_云山县石门镇人民政府``), ``SiteName``."""
-    return "\n".join(name for name in (spam.page_title(root), meta.get("SiteName", "")) if name)
+    return "\n".join(name for name in (page_title, meta.get("SiteName", "")) if name)
 
 
 def _title_source(source: str | None) -> dict[str, str]:
