@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from lxml import etree, html
 
 from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
+from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
 from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
 from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
@@ -296,12 +298,12 @@ def statistics_fields(stats: Statistics) -> dict[str, Any]:
     return {key: parsed[key] for key in ("tables", "checks", "template_version")}
 
 
-def says_report(text: str, tables: Any) -> bool:
+def says_report(text: str, tables: Mapping[str, Any]) -> bool:
     """The content side of "is this a report": enough text, or statistics tables."""
     return len(text.strip()) >= MIN_REPORT_CHARS or bool(tables)
 
 
-def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
+def attachment_record(document: AttachmentText, url: str, anchor_text: str | None) -> dict[str, Any]:
     """The contract's record for a report published as a file (``document`` from
     :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file."""
     title, title_source = _attachment_title(document, anchor_text)
@@ -324,7 +326,7 @@ def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[
     }
 
 
-def _attachment_title(document: Any, anchor_text: str | None) -> tuple[str | None, str | None]:
+def _attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:
     """The first report-like title of the link's text (``anchor``), the file's own (``file``) and its
     first lines (``text``); else the link's text or the file's title."""
     candidates = [(anchor_text or "", "anchor"), (document.title or "", "file")]

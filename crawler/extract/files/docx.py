@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
-from typing import Any
+
+from lxml import etree
 
 from crawler.extract.files.attachment import (
     AttachmentError,
@@ -50,7 +51,7 @@ def read_docx(body: bytes) -> AttachmentText:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_paragraph_text(paragraph: Any) -> str:
+def _docx_paragraph_text(paragraph: etree._Element) -> str:
     """Text of a ``w:p``: runs' ``w:t``, tabs as spaces and breaks as newlines."""
     parts = []
     for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
@@ -59,7 +60,7 @@ def _docx_paragraph_text(paragraph: Any) -> str:
     return "".join(parts)
 
 
-def docx_grid(table: Any) -> list[list[str]]:
+def docx_grid(table: etree._Element) -> list[list[str]]:
     """Rows of a ``w:tbl`` as cell strings, one per ``w:tc`` like HTML's ``<td>``.
 
     A cell continuing a vertical merge is left out, as a rowspan'd ``<td>`` is absent from the HTML

@@ -15,9 +15,12 @@ import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crawler.extract.files.attachment import AttachmentError, AttachmentText, choose_title, one_line
+
+if TYPE_CHECKING:  # pdfminer is imported when first used
+    from pdfminer.pdfdocument import PDFDocument
 
 MAX_PAGES = 300
 # A PDF averaging fewer text characters than this per page is a scan (图片版): page numbers or a
@@ -65,7 +68,7 @@ def read_pdf(body: bytes) -> AttachmentText:
     )
 
 
-def _open_pdf(body: bytes) -> Any:
+def _open_pdf(body: bytes) -> PDFDocument:
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -80,7 +83,7 @@ def _open_pdf(body: bytes) -> Any:
         raise AttachmentError(f"corrupt PDF: {one_line(error)}") from error
 
 
-def _page_glyphs(document: Any) -> list[list[_Line]]:
+def _page_glyphs(document: PDFDocument) -> list[list[_Line]]:
     """The upright glyphs of each page (at most :data:`MAX_PAGES`); rotated watermarks are left out.
 
     No pdfminer layout analysis: its line building puts a quotation mark set in another font on a line
@@ -227,7 +230,7 @@ def _glue(first: str, second: str) -> str:
     return first + second
 
 
-def _pdf_info_title(document: Any) -> str | None:
+def _pdf_info_title(document: PDFDocument) -> str | None:
     from pdfminer.pdftypes import resolve1
     from pdfminer.utils import decode_text
 
