@@ -18,8 +18,10 @@ from crawler.demo.attachments import (
     read_file,
 )
 from crawler.demo.stats import TABLE3_LABELS
-from crawler.extract import files as attachments
-from crawler.extract.files import AttachmentError, detect_kind, extract_attachment
+from crawler.extract.files import pdf as pdf_reader
+from crawler.extract.files import read
+from crawler.extract.files.attachment import AttachmentError
+from crawler.extract.files.read import detect_kind, extract_attachment
 
 FIXTURES = attachment_fixtures()
 GOOD = [f for f in FIXTURES if not f.broken]
@@ -39,7 +41,7 @@ def lines_of(fixture: AttachmentFixture) -> set[str]:
 
 
 def test_fixtures_cover_every_kind_a_scan_and_two_broken_files() -> None:
-    assert {f.kind for f in GOOD} == set(attachments.KINDS)
+    assert {f.kind for f in GOOD} == set(read.KINDS)
     assert any(f.scanned for f in GOOD)
     assert {f.path for f in BROKEN} == {BROKEN_TRUNCATED_PATH, BROKEN_HTML_PATH}
 
@@ -236,7 +238,7 @@ def test_encrypted_pdf_with_a_user_password_is_refused() -> None:
 
 
 def test_oversized_body_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(attachments, "MAX_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
     assert "larger" in one_line_error(by_kind("pdf").body, "https://a.gov.cn/P0.pdf")
 
 
@@ -280,14 +282,14 @@ def test_xlsx_zip_is_xlsx() -> None:
 def test_claimed_kind_reads_suffix_then_content_type(
     url: str, content_type: str | None, claimed: str
 ) -> None:
-    assert attachments.claimed_kind(url, content_type) == claimed
+    assert read.claimed_kind(url, content_type) == claimed
 
 
 # ---------------------------------------------------------------- wrapped-line joining
 
 
-def line(text: str, x0: float, x1: float, y: float) -> attachments._Line:
-    return attachments._Line(text, x0, x1, y, y + 12)
+def line(text: str, x0: float, x1: float, y: float) -> pdf_reader._Line:
+    return pdf_reader._Line(text, x0, x1, y, y + 12)
 
 
 def test_wrapped_line_reaching_the_margin_is_joined_to_the_next() -> None:
@@ -296,7 +298,7 @@ def test_wrapped_line_reaching_the_margin_is_joined_to_the_next() -> None:
         line("三十条。", 72, 120, 680),
     ]
     page += [line("这是另一段首行缩进的文字内容，长度足够。", 96, 400, 660)]
-    pages = attachments.join_wrapped_lines([glyph_rows(page)])
+    pages = pdf_reader.join_wrapped_lines([glyph_rows(page)])
     assert pages == [
         ["全年主动公开政府信息一千二百条，其中政策文件三十条。", "这是另一段首行缩进的文字内容，长度足够。"]
     ]
@@ -307,16 +309,16 @@ def test_numbered_heading_after_a_full_line_starts_a_paragraph() -> None:
         line("这一行文字一直写到了右边距而没有句号结尾的情形", 72, 500, 700),
         line("二、主动公开政府信息情况", 72, 230, 680),
     ]
-    assert attachments.join_wrapped_lines([glyph_rows(page)]) == [[page[0].text, page[1].text]]
+    assert pdf_reader.join_wrapped_lines([glyph_rows(page)]) == [[page[0].text, page[1].text]]
 
 
-def glyph_rows(lines: list[attachments._Line]) -> list[attachments._Line]:
+def glyph_rows(lines: list[pdf_reader._Line]) -> list[pdf_reader._Line]:
     """Split test lines into per-character glyphs, as pdfminer hands them over."""
     glyphs = []
     for item in lines:
         width = (item.x1 - item.x0) / len(item.text)
         glyphs += [
-            attachments._Line(ch, item.x0 + i * width, item.x0 + (i + 1) * width, item.y0, item.y1)
+            pdf_reader._Line(ch, item.x0 + i * width, item.x0 + (i + 1) * width, item.y0, item.y1)
             for i, ch in enumerate(item.text)
         ]
     return glyphs

@@ -18,10 +18,12 @@ from crawler.crawl.items import ReportItem
 from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
-from crawler.extract import provenance, tables
+from crawler.extract import provenance
 from crawler.extract.dispatch import capture_of, with_identity
-from crawler.extract.files import AttachmentText, extract_attachment
+from crawler.extract.files.attachment import AttachmentText
+from crawler.extract.files.read import extract_attachment
 from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
+from crawler.extract.tables.statistics import Statistics
 from pipelines.store import StorePipeline
 
 TITLE = "青岚县2023年政府信息公开工作年度报告"
@@ -279,7 +281,7 @@ def test_demo_records_equal_the_manifest(demo_site: DemoSite):
 def test_demo_record_tables_equal_the_manifest(demo_site: DemoSite):
     for report in [r for r in demo_site.reports if r.tables]:
         extraction = extract_demo(demo_site, report.path)
-        parsed = tables.Statistics(extraction.template_version, extraction.tables)
+        parsed = Statistics(extraction.template_version, extraction.tables)
         assert numbers(parsed) == expected_tables(report), report.path
 
 

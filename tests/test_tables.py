@@ -11,9 +11,18 @@ from lxml import html
 
 from crawler.demo import DemoSite, ManifestReport
 from crawler.demo import tables as demo_tables
-from crawler.extract import tables
 from crawler.extract.page import drop_non_text, extract_page, find_container, parse_html
 from crawler.extract.tables import patterns as tp
+from crawler.extract.tables.cells import fold, lines_key_text, make_cell
+from crawler.extract.tables.checks import check_table4
+from crawler.extract.tables.grid import Grid, html_table_grid
+from crawler.extract.tables.statistics import (
+    Statistics,
+    parse_statistics,
+    parse_statistics_from_container,
+    parse_table4,
+    template_version,
+)
 
 SEED_2019 = "seeds/002_5e7b7750513ba6ef.txt"
 SEED_INDICATORS = "seeds/001_ada6bcccffd3deee.txt"
@@ -58,7 +67,7 @@ def values(table: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {row: {column: cell["value"] for column, cell in cells.items()} for row, cells in table.items()}
 
 
-def numbers(stats: tables.Statistics) -> dict[str, Any]:
+def numbers(stats: Statistics) -> dict[str, Any]:
     """Every table's values, without the raw strings."""
     found: dict[str, Any] = {
         name: values(table) for name, table in stats.tables.items() if name != "indicators"
@@ -90,26 +99,25 @@ def expected_tables(report: ManifestReport) -> dict[str, Any]:
     }
 
 
-def page_grids(site: DemoSite, report: ManifestReport) -> list[tables.Grid]:
+def page_grids(site: DemoSite, report: ManifestReport) -> list[Grid]:
     page = site.pages[report.path]
     root, _ = parse_html(page.body, page.content_type)
-    return [tables.html_table_grid(table) for table in root.iter("table")]
+    return [html_table_grid(table) for table in root.iter("table")]
 
 
 @pytest.fixture(scope="module")
-def demo_parsed(demo_site: DemoSite) -> list[tuple[ManifestReport, tables.Statistics]]:
+def demo_parsed(demo_site: DemoSite) -> list[tuple[ManifestReport, Statistics]]:
     return [
-        (report, tables.parse_statistics(page_grids(demo_site, report), report.text))
-        for report in demo_site.reports
+        (report, parse_statistics(page_grids(demo_site, report), report.text)) for report in demo_site.reports
     ]
 
 
-def seed_stats(shared_dir: Path, name: str) -> tables.Statistics:
-    return tables.parse_statistics([], (shared_dir / name).read_text(encoding="utf-8"))
+def seed_stats(shared_dir: Path, name: str) -> Statistics:
+    return parse_statistics([], (shared_dir / name).read_text(encoding="utf-8"))
 
 
-def grid_of(markup: str) -> tables.Grid:
-    return tables.html_table_grid(html.fragment_fromstring(markup))
+def grid_of(markup: str) -> Grid:
+    return html_table_grid(html.fragment_fromstring(markup))
 
 
 # ------------------------------------------------------------------------------------- HTML grids
@@ -156,23 +164,23 @@ def test_grid_pads_ragged_rows_and_survives_bad_spans():
     ],
 )
 def test_cell_value_keeps_zero_apart_from_nothing(raw, value):
-    cell = tables.make_cell(raw)
+    cell = make_cell(raw)
     assert cell == {"raw": raw, "value": value}
     assert type(cell["value"]) is type(value)
 
 
 def test_raw_cells_of_zero_blank_slash_dash_and_none_stay_distinct():
     row = ["0", "", "/", "—", "无", *["1"] * 10]
-    parsed = tables.parse_table4([["行政复议"], row])
+    parsed = parse_table4([["行政复议"], row])
     assert parsed is not None
     assert [cell["raw"] for cell in parsed["review"].values()] == ["0", "", "/", "—", "无"]
     assert [cell["value"] for cell in parsed["review"].values()] == [0, None, None, None, None]
 
 
 def test_check_is_unknown_when_a_cell_holds_no_number():
-    parsed = tables.parse_table4([["行政复议"], ["1", "", "0", "0", "1", *["0"] * 10]])
+    parsed = parse_table4([["行政复议"], ["1", "", "0", "0", "1", *["0"] * 10]])
     assert parsed is not None
-    review = tables.check_table4(parsed)[0]
+    review = check_table4(parsed)[0]
     assert (review.status, review.left, review.right) == ("unknown", None, 1)
 
 
@@ -204,8 +212,8 @@ def test_demo_text_flattened_by_extraction_gives_the_same_tables(demo_site):
     report = next(r for r in demo_site.reports if r.template_version == "2021")
     page = demo_site.pages[report.path]
     text = extract_page(page.body, report.path, page.content_type).text
-    from_text = tables.parse_statistics([], text)
-    assert from_text.tables == tables.parse_statistics(page_grids(demo_site, report)).tables
+    from_text = parse_statistics([], text)
+    assert from_text.tables == parse_statistics(page_grids(demo_site, report)).tables
 
 
 def test_altered_number_fails_the_right_checks_with_both_sides(demo_site):
@@ -213,7 +221,7 @@ def test_altered_number_fails_the_right_checks_with_both_sides(demo_site):
     table3 = copy.deepcopy(report.tables["table3"])
     table3["rows"]["granted"][0] += 5
     grid = grid_of(demo_tables.table3_html(table3, "2021", style=0))
-    failures = {(c.rule, c.where): (c.left, c.right) for c in tables.parse_statistics([grid]).failures}
+    failures = {(c.rule, c.where): (c.left, c.right) for c in parse_statistics([grid]).failures}
     total, granted = report.tables["table3"]["rows"]["total"][0], report.tables["table3"]["rows"]["granted"]
     assert failures == {
         ("table3_outcomes_sum", "natural_person"): (total, total + 5),
@@ -232,18 +240,18 @@ def test_container_entry_point_reads_only_innermost_tables(demo_site):
     container, _ = find_container(root)
     wrapper = html.fragment_fromstring("<table><tr><td></td></tr></table>")
     wrapper.find(".//td").append(container)
-    stats = tables.parse_statistics_from_container(wrapper, "")
+    stats = parse_statistics_from_container(wrapper, "")
     assert stats.template_version == "2019"
     assert values(stats.tables["table3"]) == expected_tables(report)["table3"]
 
 
 def test_no_tables_no_checks():
-    stats = tables.parse_statistics_from_container(None, "")
+    stats = parse_statistics_from_container(None, "")
     assert stats.as_json() == {"template_version": None, "tables": {}, "checks": []}
 
 
 def test_as_json_shapes():
-    stats = tables.parse_statistics(
+    stats = parse_statistics(
         [[["行政复议"], ["1", "0", "0", "0", "1", *["0"] * 10]]],
         "二〇二二年度报告\n一、总体情况\n三、收到和处理政府信息公开申请情况",
     )
@@ -278,7 +286,7 @@ def test_as_json_shapes():
     ],
 )
 def test_template_version_from_headings_and_table_forms(text, version):
-    assert tables.template_version(text) == version
+    assert template_version(text) == version
 
 
 # ------------------------------------------------------------------------------------- seeds
@@ -304,13 +312,13 @@ def test_seed_2019_report_checks_all_pass(shared_dir):
 def test_one_cell_per_line_text_reads_like_pipe_rows(shared_dir):
     text = (shared_dir / SEED_2019).read_text(encoding="utf-8")
     lines = [cell.strip() for line in text.splitlines() for cell in line.split("|") if cell.strip()]
-    assert tables.parse_statistics([], "\n".join(lines)).tables == seed_stats(shared_dir, SEED_2019).tables
+    assert parse_statistics([], "\n".join(lines)).tables == seed_stats(shared_dir, SEED_2019).tables
 
 
 def test_space_separated_rows_read_like_pipe_rows(shared_dir):
     text = (shared_dir / SEED_2019).read_text(encoding="utf-8")
     lines = [" ".join(cell.strip() for cell in line.split("|") if cell.strip()) for line in text.splitlines()]
-    assert tables.parse_statistics([], "\n".join(lines)).tables == seed_stats(shared_dir, SEED_2019).tables
+    assert parse_statistics([], "\n".join(lines)).tables == seed_stats(shared_dir, SEED_2019).tables
 
 
 def test_seed_indicator_table_one_cell_per_line(shared_dir):
@@ -335,13 +343,13 @@ def test_seed_free_form_report_without_table_has_no_tables(shared_dir):
 
 
 @pytest.fixture
-def real_2024(shared_dir: Path) -> tuple[tables.Statistics, str]:
+def real_2024(shared_dir: Path) -> tuple[Statistics, str]:
     body = (shared_dir / REAL_2024).read_bytes()
     root, _ = parse_html(body)
     drop_non_text(root)
     container, _ = find_container(root)
     text = extract_page(body, "https://www.pingtan.gov.cn/").text
-    return tables.parse_statistics_from_container(container, text), text
+    return parse_statistics_from_container(container, text), text
 
 
 def test_real_2021_template_tables(real_2024):
@@ -367,7 +375,7 @@ def test_real_2021_template_checks_all_pass(real_2024):
 
 def test_real_page_text_flattened_by_extraction_gives_the_same_tables(real_2024):
     stats, text = real_2024
-    assert tables.parse_statistics([], text).tables == stats.tables
+    assert parse_statistics([], text).tables == stats.tables
 
 
 def test_table4_laid_out_one_group_per_row():
@@ -376,7 +384,7 @@ def test_table4_laid_out_one_group_per_row():
         ["未经复议直接起诉", "0", "0", "0", "0", "0"],
         ["复议后起诉", "1", "0", "0", "1", "2"],
     ]
-    parsed = tables.parse_table4(rows)
+    parsed = parse_table4(rows)
     assert parsed is not None
     assert values(parsed)["litigation_after_review"] == {
         "upheld": 1,
@@ -396,10 +404,10 @@ def test_table4_laid_out_one_group_per_row():
     ],
 )
 def test_key_text_line_by_line_is_the_key_text_of_the_whole(text):
-    assert tables.lines_key_text(text) == "".join(tables.fold(text).split())
+    assert lines_key_text(text) == "".join(fold(text).split())
 
 
 def test_key_text_line_by_line_on_real_texts(shared_dir):
     for name in (SEED_2019, SEED_INDICATORS, REAL_2024):
         text = (shared_dir / name).read_text(encoding="utf-8")
-        assert tables.lines_key_text(text) == "".join(tables.fold(text).split()), name
+        assert lines_key_text(text) == "".join(fold(text).split()), name

@@ -2,7 +2,8 @@
 crawl's worker processes (:mod:`pipelines.extract`) and ``govreports reextract``.
 
 HTML pages go through :func:`crawler.extract.page.extract_page`, files (PDF/DOCX/DOC/WPS/XLS) through
-:func:`crawler.extract.files.extract_attachment`; an HTML page behind a file URL is read as the page it is.
+:func:`crawler.extract.files.read.extract_attachment`; an HTML page behind a file URL is read as the
+page it is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.extract import pagekind
-from crawler.extract.files import AttachmentError, extract_attachment
+from crawler.extract.files.attachment import AttachmentError
+from crawler.extract.files.read import extract_attachment
 from crawler.extract.fingerprint import content_hash, text_signature
 from crawler.extract.page import ExtractionError, attachment_record, extract_page
 from crawler.extract.record import Capture

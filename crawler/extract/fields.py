@@ -2,7 +2,8 @@
 block when a report reaches us as text (an attachment, a seed file) instead of a page.
 
 Pure functions over the title, the report text and the seed's hints; every regex is in
-:mod:`crawler.extract.tables.patterns` (metadata labels are reused from :mod:`crawler.extract.patterns`).
+:mod:`crawler.extract.tables.patterns` (the metadata block's labels are read by
+:func:`crawler.extract.metadata.read_labelled`, for pages and texts alike).
 
 The body's normal form, as one research unit should be named whatever the report calls itself:
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract import metadata, pagekind, patterns
+from crawler.extract import metadata, pagekind
 from crawler.extract.tables import patterns as tp
 from crawler.extract.textutil import normalise_space
 
@@ -165,44 +166,8 @@ def read_block_text(text: str) -> dict[str, str]:
     """The metadata block of a text (``• 信息索引号:`` then the value on a later line, or ``label：value``
     on one line) as :func:`crawler.extract.metadata.read_block` fields; first occurrence wins."""
     lines = [_unbullet(line) for line in text.splitlines()[:BLOCK_LINES]]
-    lines = [line for line in lines if line]
-    found: dict[str, str] = {}
-    for position, line in enumerate(lines):
-        field, value = _label_and_value(line)
-        if field is not None and value == "" and position + 1 < len(lines):
-            following = lines[position + 1]
-            value = following if _field_for(following) is None else ""
-        if field is not None and field not in found and (cleaned := _clean(field, value)):
-            found[field] = cleaned
-    return found
+    return metadata.read_labelled([line for line in lines if line])
 
 
 def _unbullet(line: str) -> str:
     return normalise_space(tp.BLOCK_BULLET.sub("", line))
-
-
-def _field_for(label: str) -> str | None:
-    if not patterns.METADATA_LABEL_START.match(label):  # most lines: spared the label patterns
-        return None
-    label = label.strip().rstrip(":：").strip()
-    return next((f for f, pattern in patterns.METADATA_LABELS.items() if pattern.match(label)), None)
-
-
-def _label_and_value(line: str) -> tuple[str | None, str]:
-    """(field, value) of a label line; value "" when it stands on a later line."""
-    if not patterns.METADATA_LABEL_START.match(line):  # names no field, alone or inline
-        return None, ""
-    if field := _field_for(line):
-        return field, ""
-    if match := patterns.METADATA_INLINE.match(line):
-        return _field_for(match.group(1)), match.group(2)
-    return None, ""
-
-
-def _clean(field: str, value: str) -> str | None:
-    value = normalise_space(value).lstrip(":：").strip()
-    if patterns.METADATA_EMPTY.match(value):
-        return None
-    if field in ("written_date", "published_date"):
-        return metadata.iso_date(value)
-    return value

@@ -8,14 +8,13 @@ segment or the next — so one scan reads every form.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from lxml import html
 
 from crawler.extract import patterns
 from crawler.extract.textutil import element_text, normalise_space
 
-METADATA_FIELDS = tuple(patterns.METADATA_LABELS)
 # A metadata block is short; a longer element with labels in it is the page around the block.
 MAX_BLOCK_CHARS = 1200
 
@@ -32,7 +31,7 @@ def iso_date(text: str | None) -> str | None:
 
 def _segments(root: html.HtmlElement, skip: html.HtmlElement | None) -> Iterator[str]:
     """Every non-blank text and tail of the tree in document order, outside ``skip``, as written: a
-    caller normalises the few it reads (:func:`_label_field`)."""
+    caller normalises the few it reads (:func:`read_labelled`)."""
     inside = set(skip.iter()) if skip is not None else set()
     for element in root.iter():
         outside = element not in inside
@@ -42,23 +41,20 @@ def _segments(root: html.HtmlElement, skip: html.HtmlElement | None) -> Iterator
             yield tail
 
 
-def _field_for(label: str) -> str | None:
+def label_field(label: str) -> str | None:
+    """The field a label names (``索 引 号：`` → ``index_no``), else None: the one label reader of the
+    metadata block, on a page (:func:`read_block`) or in a text
+    (:func:`crawler.extract.fields.read_block_text`)."""
+    if not _may_name_field(label):  # most texts: spared the label patterns
+        return None
     label = label.strip().rstrip(":：").strip()
-    for field, pattern in patterns.METADATA_LABELS.items():
-        if pattern.match(label):
-            return field
-    return None
+    return next((field for field, pattern in patterns.METADATA_LABELS.items() if pattern.match(label)), None)
 
 
 def _may_name_field(text: str) -> bool:
     """Whether a text (normalised or not) starts with a label's first character: the cheap test that
     spares most of a page's few hundred texts the label patterns."""
     return patterns.METADATA_LABEL_START.match(text) is not None
-
-
-def _label_field(text: str) -> str | None:
-    """The field a raw text names as a label standing alone (``索引号：``), else None."""
-    return _field_for(normalise_space(text)) if _may_name_field(text) else None
 
 
 def _clean_value(field: str, value: str) -> str | None:
@@ -70,29 +66,35 @@ def _clean_value(field: str, value: str) -> str | None:
     return value
 
 
-def read_block(root: html.HtmlElement, content: html.HtmlElement | None = None) -> dict[str, str]:
-    """Fields of the metadata block found outside the content container; first occurrence wins."""
-    found: dict[str, str] = {}
-    segments = list(_segments(root, content))
+def read_labelled(segments: Sequence[str], *, blank_claims: bool = False) -> dict[str, str]:
+    """Fields of a metadata block flattened into text segments, in order: a label standing alone takes
+    the next segment as its value (unless that one is a label too), ``label：value`` is read in one.
+    The first occurrence of a field wins; with ``blank_claims`` an empty or placeholder value (``无``,
+    ``—``) counts as that occurrence, so a later value of the field is not taken."""
+    found: dict[str, str | None] = {}
     for position, raw in enumerate(segments):
         if not _may_name_field(raw):
             continue
         segment = normalise_space(raw)
-        field = _field_for(segment)
+        field = label_field(segment)
         value: str | None = None
         if field is not None:
-            following = segments[position + 1] if position + 1 < len(segments) else ""
-            value = normalise_space(following) if _label_field(following) is None else ""
+            following = normalise_space(segments[position + 1]) if position + 1 < len(segments) else ""
+            value = following if label_field(following) is None else ""
         elif match := patterns.METADATA_INLINE.match(segment):
-            field = _field_for(match.group(1))
-            value = match.group(2)
+            field, value = label_field(match.group(1)), match.group(2)
         if field is None or field in found or value is None:
             continue
-        if (cleaned := _clean_value(field, value)) is not None:
+        cleaned = _clean_value(field, value)
+        if cleaned is not None or blank_claims:
             found[field] = cleaned
-        else:
-            found.setdefault(field, "")
     return {field: value for field, value in found.items() if value}
+
+
+def read_block(root: html.HtmlElement, content: html.HtmlElement | None = None) -> dict[str, str]:
+    """Fields of the metadata block found outside the content container; first occurrence wins, an
+    empty one too (the block's own blank beats a label further down the page)."""
+    return read_labelled(list(_segments(root, content)), blank_claims=True)
 
 
 def block_elements(root: html.HtmlElement) -> list[html.HtmlElement]:
@@ -130,12 +132,12 @@ def _names_field(raw: str) -> str | None:
 def _segment_field(raw: str) -> str | None:
     """The field a text names, as a label alone or ``label：value``."""
     segment = normalise_space(raw)
-    return _field_for(segment) or _inline_field(segment)
+    return label_field(segment) or _inline_field(segment)
 
 
 def _inline_field(segment: str) -> str | None:
     match = patterns.METADATA_INLINE.match(segment)
-    return _field_for(match.group(1)) if match else None
+    return label_field(match.group(1)) if match else None
 
 
 def _contains(outer: html.HtmlElement, inner: html.HtmlElement) -> bool:

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
 from lxml import etree, html
 
-from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam, tables
+from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
+from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
+from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
+from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
@@ -133,19 +137,19 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
     return root, encoding
 
 
-def find_title(root: html.HtmlElement, meta: dict[str, str]) -> str | None:
-    """The report's own title: a report-like ``<meta>``/heading first, then ``<title>`` without the site."""
-    return find_title_and_source(root, meta)[0]
-
-
-def find_title_and_source(root: html.HtmlElement, meta: dict[str, str]) -> tuple[str | None, str | None]:
-    """:func:`find_title` with where the title came from: ``meta``, ``heading`` or ``page_title``."""
+def find_title_and_source(
+    root: html.HtmlElement, meta: dict[str, str], page_title: str
+) -> tuple[str | None, str | None]:
+    """The report's own title: a report-like ``<meta>``/heading first, then the page's ``<title>``
+    (``page_title``, as :func:`crawler.extract.spam.page_title` reads it) without the site; with where
+    it came from: ``meta``, ``heading`` or ``page_title``."""
     candidates = [(meta.get(name, ""), "meta") for name in patterns.META_TITLE_NAMES]
     candidates += [(normalise_space(h.text_content()), "heading") for h in root.iter("h1", "h2", "h3")]
-    page_title = root.find(".//title")
-    if page_title is not None and page_title.text:
-        full = normalise_space(page_title.text)
-        candidates += [(patterns.TITLE_SITE_SUFFIX.sub("", full), "page_title"), (full, "page_title")]
+    if page_title:
+        candidates += [
+            (patterns.TITLE_SITE_SUFFIX.sub("", page_title), "page_title"),
+            (page_title, "page_title"),
+        ]
     candidates = [(text, source) for text, source in candidates if text and len(text) <= 120]
     for text, source in candidates:
         if pagekind.is_report_title(text):
@@ -176,7 +180,7 @@ def drop_non_text(root: html.HtmlElement) -> None:
             element.drop_tree()
 
 
-def container_text(container: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
+def container_text(container: html.HtmlElement, slots: TableSlots | None = None) -> str:
     """Text of a known content container, by our own walk (:func:`plain_text`).
 
     The container is already the report's body, so trafilatura's boilerplate search is not needed here
@@ -186,18 +190,18 @@ def container_text(container: html.HtmlElement, slots: tables.TableSlots | None 
     return plain_text(container, slots)
 
 
-def plain_text(element: html.HtmlElement, slots: tables.TableSlots | None = None) -> str:
+def plain_text(element: html.HtmlElement, slots: TableSlots | None = None) -> str:
     """A line per block element and per ``<br>``; a table row as a line of ``|``-separated cells, with
     empty cells where a cell above or to the left spans (``rowspan``/``colspan``) so that columns stay
-    aligned (:func:`crawler.extract.tables.html_table_text_rows`); empty rows dropped. ``slots``: the
-    element's :func:`crawler.extract.tables.container_slots`, when known."""
+    aligned (:func:`crawler.extract.tables.grid.html_table_text_rows`); empty rows dropped. ``slots``: the
+    element's :func:`crawler.extract.tables.grid.container_slots`, when known."""
     originals = list(element.iter("table")) if slots is not None else []
     copy_ = copy.deepcopy(element)
     # The copy's tables are the element's in the same order, each read (a nested one too) before
     # any of its rows is cleared, so the element's slots are the copy's.
     for index, table in enumerate(list(copy_.iter("table"))):
         known = slots.get(originals[index]) if slots is not None else None
-        for row, cells in tables.html_table_text_rows(table, known):
+        for row, cells in html_table_text_rows(table, known):
             row.clear()
             row.text = "\n| " + " | ".join(cells) + " |\n" if any(cells) else "\n"
     for br in copy_.iter("br"):
@@ -239,20 +243,23 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     # element no Python object holds; holding them all makes the dozen walks below reuse them.
     _held = list(root.iter())
     meta = metadata.read_meta_tags(root)
-    title, title_source = find_title_and_source(root, meta)
+    # <title> is read once, here: the report's title, the mirror test and the site's names all use it.
+    # (libxml2 reads its content as text, so dropping scripts or spam later cannot change it.)
+    page_title = spam.page_title(root)
+    title, title_source = find_title_and_source(root, meta, page_title)
     findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
     drop_non_text(root)
     block = metadata.read_block(root)
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
-    slots = tables.container_slots(container)
+    slots = container_slots(container)
     text = container_text(container, slots) if container is not None else page_text(root)
-    cleaned = spam.postclean(text, url, spam.page_title(root))
+    cleaned = spam.postclean(text, url, page_title)
     text, findings = cleaned.text, findings + cleaned.findings
     page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
-    report_values, report_sources = provenance.report_fields(title, text, _site_names(root, meta))
-    stats = tables.parse_statistics_from_container(container, text, slots)
+    report_values, report_sources = provenance.report_fields(title, text, _site_names(page_title, meta))
+    stats = parse_statistics_from_container(container, text, slots)
     return Extraction(
         url=url,
         title=title,
@@ -285,24 +292,24 @@ def page_metadata(
     return provenance.resolve(candidates, provenance.METADATA_FIELDS)
 
 
-def statistics_fields(stats: tables.Statistics) -> dict[str, Any]:
+def statistics_fields(stats: Statistics) -> dict[str, Any]:
     """The record's ``tables``, ``checks`` and ``template_version`` from the parsed statistics."""
     parsed = stats.as_json()
     return {key: parsed[key] for key in ("tables", "checks", "template_version")}
 
 
-def says_report(text: str, tables: Any) -> bool:
+def says_report(text: str, tables: Mapping[str, Any]) -> bool:
     """The content side of "is this a report": enough text, or statistics tables."""
     return len(text.strip()) >= MIN_REPORT_CHARS or bool(tables)
 
 
-def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[str, Any]:
+def attachment_record(document: AttachmentText, url: str, anchor_text: str | None) -> dict[str, Any]:
     """The contract's record for a report published as a file (``document`` from
-    :func:`crawler.extract.files.extract_attachment`): the link's text names it best, then the file."""
+    :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file."""
     title, title_source = _attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
-    stats = tables.parse_statistics(document.grids, document.text)
+    stats = parse_statistics(document.grids, document.text)
     record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
     record.update(url=url, title=title, text=document.text, spam=[], **page_values, **report_values)
     record.update(statistics_fields(stats))
@@ -319,7 +326,7 @@ def attachment_record(document: Any, url: str, anchor_text: str | None) -> dict[
     }
 
 
-def _attachment_title(document: Any, anchor_text: str | None) -> tuple[str | None, str | None]:
+def _attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:
     """The first report-like title of the link's text (``anchor``), the file's own (``file``) and its
     first lines (``text``); else the link's text or the file's title."""
     candidates = [(anchor_text or "", "anchor"), (document.title or "", "file")]
@@ -332,9 +339,9 @@ def _attachment_title(document: Any, anchor_text: str | None) -> tuple[str | Non
     return (document.title, "file") if document.title else (None, None)
 
 
-def _site_names(root: html.HtmlElement, meta: dict[str, str]) -> str:
+def _site_names(page_title: str, meta: dict[str, str]) -> str:
     """The site's names as the page gives them: ``<title>`` (``报告_云山县石门镇人民政府``), ``SiteName``."""
-    return "\n".join(name for name in (spam.page_title(root), meta.get("SiteName", "")) if name)
+    return "\n".join(name for name in (page_title, meta.get("SiteName", "")) if name)
 
 
 def _title_source(source: str | None) -> dict[str, str]:

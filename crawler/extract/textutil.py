@@ -9,7 +9,6 @@ from lxml import etree
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 # A run of _SPACE that is not one plain space: where a substitution would change anything.
 _SPACE_TO_COLLAPSE = re.compile(r"[\t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]|  ")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 # What str.splitlines ends a line at besides "\n" (some of them _SPACE would also collapse).
 _LINE_BREAKS_BUT_NEWLINE = re.compile(r"[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -36,10 +35,6 @@ def normalise_lines(text: str) -> str:
     # Only "\n" ends a line, and no run of spaces crosses one: one substitution serves every line.
     lines = (line.strip() for line in _SPACE.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def squeeze_blank_lines(text: str) -> str:
-    return _BLANK_LINES.sub("\n", text).strip()
 
 
 def element_text(element: etree._Element) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.tables import make_cell, parse_value
+from crawler.extract.tables.cells import make_cell, parse_value
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,14 @@ import pytest
 from lxml import html
 
 from crawler.demo.stats import REFUSED_LABELS, UNABLE_LABELS
-from crawler.extract import tables
 from crawler.extract.tables import patterns as tp
+from crawler.extract.tables.grid import html_table_grid
+from crawler.extract.tables.statistics import (
+    Statistics,
+    parse_statistics,
+    parse_statistics_from_container,
+    table3_keys,
+)
 
 HEADINGS = (
     "青岚县2023年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n"
@@ -52,7 +58,7 @@ Write = Callable[[int], str]
 
 def table3_numbers() -> Numbers:
     """Table 3 numbers for which every template rule holds, none of them trivially zero."""
-    outcomes = [key for key in tables.table3_keys("2021") if key not in ("new", "carried_over", "total")]
+    outcomes = [key for key in table3_keys("2021") if key not in ("new", "carried_over", "total")]
     outcomes.remove("carry_forward")
     rows: Numbers = {}
     for i, key in enumerate(outcomes):
@@ -146,9 +152,9 @@ def table(rows: list[list[str]]) -> str:
     )
 
 
-def parse(*tables_html: str, text: str = HEADINGS) -> tables.Statistics:
+def parse(*tables_html: str, text: str = HEADINGS) -> Statistics:
     container = html.fragment_fromstring(f"<div class='TRS_Editor'>{''.join(tables_html)}</div>")
-    return tables.parse_statistics_from_container(container, text)
+    return parse_statistics_from_container(container, text)
 
 
 def values(parsed: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
@@ -159,7 +165,7 @@ def raws(parsed: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
     return {row: [cell["raw"] for cell in cells.values()] for row, cells in parsed.items()}
 
 
-def status(stats: tables.Statistics) -> dict[tuple[str, str], str]:
+def status(stats: Statistics) -> dict[tuple[str, str], str]:
     return {(check.rule, check.where): check.status for check in stats.checks}
 
 
@@ -334,9 +340,9 @@ def test_numbers_written_oddly_are_read_with_their_raw_text(write):
 
 def test_odd_numbers_read_alike_from_the_flattened_text():
     rows = table3_rows(WRITERS["zero as 〇"]) + table4_rows(WRITERS["thousands separator"])
-    grid = tables.html_table_grid(html.fragment_fromstring(table(rows)))
+    grid = html_table_grid(html.fragment_fromstring(table(rows)))
     text = HEADINGS + "\n" + "\n".join("| " + " | ".join(row) + " |" for row in grid)
-    stats = tables.parse_statistics([], text)
+    stats = parse_statistics([], text)
     assert values(stats.tables["table3"]) == TABLE3
     assert values(stats.tables["table4"]) == TABLE4
 

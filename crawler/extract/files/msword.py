@@ -1,4 +1,5 @@
-"""Text and tables of Word 97-2003 binary documents (``.doc``, and WPS Office's ``.wps``).
+"""Text and tables of Word 97-2003 binary documents (``.doc``, and WPS Office's ``.wps``): the
+:class:`~crawler.extract.files.attachment.AttachmentText` of such an attachment (:func:`read_doc`).
 
 Many county portals still publish their 年报 as ``.doc`` or as WPS Office's ``.wps``, which WPS writes as
 the same OLE2 compound file with a ``WordDocument`` stream. No well-kept pure-Python reader for this
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import olefile
+
+from crawler.extract.files.attachment import AttachmentError, AttachmentText, choose_title
 
 CELL_MARK = "\x07"
 PARAGRAPH_MARK = "\r"
@@ -326,3 +329,14 @@ def summary_title(ole: olefile.OleFileIO) -> str | None:
         except LookupError:
             raw = raw.decode("gb18030", "replace")
     return str(raw).strip("\x00 ").strip() or None
+
+
+def read_doc(body: bytes) -> AttachmentText:
+    """Word 97-2003 binary (``.doc``, WPS Office ``.wps``) through :func:`read_word`."""
+    try:
+        word = read_word(body)
+    except WordError as error:
+        raise AttachmentError(str(error)) from error
+    return AttachmentText(
+        kind="doc", text="\n".join(word.lines), grids=word.grids, title=choose_title(word.title, word.lines)
+    )
