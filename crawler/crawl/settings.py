@@ -40,7 +40,7 @@ RETRY_TIMES = 2
 # download: a loaded machine or a slow script, not a missing page, is the usual cause.
 RETRY_EXCEPTIONS = [*default_settings.RETRY_EXCEPTIONS, "playwright.async_api.TimeoutError"]
 # Seconds before the first retry of a request, doubled for each next one (or the server's Retry-After),
-# at most GOVREPORTS_RETRY_BACKOFF_MAX (crawler/retry.py); 0 retries at once as Scrapy does.
+# at most GOVREPORTS_RETRY_BACKOFF_MAX (crawler/crawl/retry.py); 0 retries at once as Scrapy does.
 GOVREPORTS_RETRY_BACKOFF = 1.0
 GOVREPORTS_RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 10
@@ -59,23 +59,23 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.middlewares.CanonicalRequestFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.dupefilter.CanonicalRequestFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
     # first of all, so robots.txt and every redirect hop are checked too
-    "crawler.crawl.middlewares.AddressGuardMiddleware": 50,
+    "crawler.crawl.guard.AddressGuardMiddleware": 50,
     # after RetryMiddleware (550) on the way out: every attempt's answer or exception is counted
     # its process_response sees an answer before RetryMiddleware (550) copies the request to retry it
     "crawler.crawl.retry.RetryBackoffMiddleware": 555,
-    "crawler.crawl.middlewares.SiteErrorBudgetMiddleware": 560,
-    "crawler.crawl.middlewares.IncrementalMiddleware": 580,
-    "crawler.crawl.middlewares.ChallengeMiddleware": 590,
+    "crawler.crawl.budget.SiteErrorBudgetMiddleware": 560,
+    "crawler.crawl.conditional.IncrementalMiddleware": 580,
+    "crawler.crawl.challenge.ChallengeMiddleware": 590,
 }
-# Host names are checked once resolved, on the address the connection uses (crawler/resolver.py).
+# Host names are checked once resolved, on the address the connection uses (crawler/crawl/resolver.py).
 TWISTED_DNS_RESOLVER = "crawler.crawl.resolver.GuardedResolver"
 # A killed crawl resumes from the corpus itself (stored pages are skipped or asked for with conditional
 # requests), so the JOBDIR keeps the request queue but not the seen-set: a request whose item had not
 # been written yet when the process died is made again, not lost.
-DUPEFILTER_CLASS = "crawler.crawl.middlewares.RunDupeFilter"
+DUPEFILTER_CLASS = "crawler.crawl.dupefilter.RunDupeFilter"
 
 # JavaScript-rendered pages go through Debian's chromium via scrapy-playwright, only when a page needs
 # it (GOVREPORTS_RENDER). The browser starts at the first such page, never for a portal without JS.
@@ -101,7 +101,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 # The browser's own requests (XHR, fetch, frames) bypass the downloader middlewares: this filter skips
 # heavy resources and applies the address guard to them.
-PLAYWRIGHT_ABORT_REQUEST = "crawler.crawl.middlewares.abort_browser_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.crawl.render.abort_browser_request"
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
