@@ -10,6 +10,8 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from crawler.crawl.config import CrawlConfig
+
 
 class SiteBudgetExhausted(IgnoreRequest):
     """A host failed ``GOVREPORTS_MAX_ERRORS_PER_SITE`` times: its remaining requests are dropped."""
@@ -27,7 +29,7 @@ class SiteErrorBudgetMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteErrorBudgetMiddleware:
-        limit = crawler.settings.getint("GOVREPORTS_MAX_ERRORS_PER_SITE")
+        limit = CrawlConfig.from_settings(crawler.settings).max_errors_per_site
         if limit <= 0:
             raise NotConfigured
         return cls(crawler, limit)

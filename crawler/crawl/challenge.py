@@ -24,7 +24,7 @@ class ChallengeMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ChallengeMiddleware:
         config = CrawlConfig.from_settings(crawler.settings)
-        if not crawler.settings.getbool("GOVREPORTS_CHALLENGE_ENABLED", True):
+        if not config.challenge_enabled:
             raise NotConfigured
         return cls(crawler, config)
 

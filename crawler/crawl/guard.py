@@ -25,6 +25,8 @@ from scrapy.http import Response
 from scrapy.resolver import dnscache
 from twisted.internet.error import DNSLookupError
 
+from crawler.crawl.config import CrawlConfig
+
 
 def address_kind(
     host: str, private_hosts: frozenset[str] = frozenset(), public_hosts: frozenset[str] = frozenset()
@@ -114,9 +116,9 @@ class AddressGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
-        settings = crawler.settings
-        private = frozenset(normalise_host(h) for h in settings.getlist("GOVREPORTS_PRIVATE_HOSTS"))
-        public = frozenset(normalise_host(h) for h in settings.getlist("GOVREPORTS_TEST_PUBLIC_HOSTS"))
+        config = CrawlConfig.from_settings(crawler.settings)
+        private = frozenset(normalise_host(host) for host in config.private_hosts)
+        public = frozenset(normalise_host(host) for host in config.test_public_hosts)
         guard = cls(crawler, private, public)
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
