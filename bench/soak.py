@@ -33,8 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.crawl.runner import crawl_settings  # noqa: E402
 from crawler.demo import DemoServer, DemoSite, build_site  # noqa: E402
-from crawler.demo.model import Page  # noqa: E402
-from crawler.demo.server import redirect  # noqa: E402
+from crawler.demo.model import Page, redirect  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
 HTML = "text/html; charset=utf-8"

@@ -23,10 +23,11 @@ from crawler.crawl.items import ReportItem
 from crawler.extract import provenance
 from crawler.extract.record import Capture
 
-# Run-level settings worth keeping beside each run, to tell later what produced the data.
 logger = logging.getLogger(__name__)
 
-RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "GOVREPORTS_MAX_PAGES_PER_SITE")
+# Run-level settings worth keeping beside each run, to tell later what produced the data (with
+# GOVREPORTS_MAX_PAGES_PER_SITE, read through CrawlConfig).
+RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY")
 
 
 T = TypeVar("T")
@@ -95,6 +96,7 @@ class StorePipeline:
         spider = self.crawler.spider
         seeds = [seed.url for seed in getattr(spider, "seeds", [])]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
+        settings["GOVREPORTS_MAX_PAGES_PER_SITE"] = self.config.max_pages_per_site
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:

@@ -24,9 +24,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.crawl.budget import SiteBudgetExhausted
 from crawler.crawl.config import CrawlConfig
+from crawler.crawl.guard import RefusedAddress
 from crawler.crawl.items import ReportItem
-from crawler.crawl.middlewares import RefusedAddress, SiteBudgetExhausted, network_settled, render_meta
+from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
 from crawler.extract import pagekind, patterns
 from crawler.extract.encoding import decode_html

@@ -1,75 +1,141 @@
-"""The ``GOVREPORTS_*`` settings gathered into one frozen dataclass, read with typed getters."""
+"""The ``GOVREPORTS_*`` settings gathered into one frozen dataclass, read with Scrapy's typed getters.
+
+Every ``GOVREPORTS_*`` setting is declared here once, as a field of :class:`CrawlConfig` whose metadata
+names the setting (:data:`SETTING_NAMES`), and read only here (:meth:`CrawlConfig.from_settings`);
+components take their values from the config. ``docs/settings.md`` describes each one (a test keeps
+both in step), and the project's settings module takes its defaults from :meth:`CrawlConfig.defaults`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, Protocol, TypeVar
 
 
 class SettingsReader(Protocol):
     """The part of Scrapy's ``Settings`` we use (a plain test double works too)."""
 
-    def get(self, name: str, default: object = None) -> object: ...
+    def get(self, name: str, default: Any = None) -> Any: ...
+    def getbool(self, name: str, default: bool = False) -> bool: ...
     def getint(self, name: str, default: int = 0) -> int: ...
+    def getfloat(self, name: str, default: float = 0.0) -> float: ...
+    def getlist(self, name: str, default: list[Any] | None = None) -> list[Any]: ...
 
 
 RENDER_MODES = ("auto", "never", "always")
 
+T = TypeVar("T")
+
+
+def _setting(name: str, default: Any) -> Any:
+    """A field of :class:`CrawlConfig` read from the Scrapy setting ``name``."""
+    return field(default=default, metadata={"setting": name})
+
 
 @dataclass(frozen=True)
 class CrawlConfig:
-    db_path: str = "output/corpus.db"
-    max_depth: int = 6
-    max_pages_per_site: int = 400
-    max_listing_pages: int = 50
-    store_batch_size: int = 50
-    render: str = "auto"  # auto | never | always: when pages go through the browser
-    render_timeout_ms: int = 15_000
-    # How long a rendered page is given to go quiet on the network before it is read anyway.
-    render_settle_ms: int = 5_000
+    # Where the corpus lives.
+    db_path: str = _setting("GOVREPORTS_DB", "output/corpus.db")
+    # Links followed away from the seed before the spider gives up on a branch.
+    max_depth: int = _setting("GOVREPORTS_MAX_DEPTH", 6)
+    # Pages fetched per site at most: a focused crawl never walks a whole portal.
+    max_pages_per_site: int = _setting("GOVREPORTS_MAX_PAGES_PER_SITE", 400)
+    # Listing pages walked per column at most (pagination traps end here).
+    max_listing_pages: int = _setting("GOVREPORTS_MAX_LISTING_PAGES", 50)
+    # Items written to SQLite per transaction.
+    store_batch_size: int = _setting("GOVREPORTS_STORE_BATCH_SIZE", 50)
+    # auto | never | always: when pages go through the browser.
+    render: str = _setting("GOVREPORTS_RENDER", "auto")
+    # How long a rendered page may take to show its links (ms).
+    render_timeout_ms: int = _setting("GOVREPORTS_RENDER_TIMEOUT_MS", 15_000)
+    # How long a rendered page is given to go quiet on the network before it is read anyway (ms).
+    render_settle_ms: int = _setting("GOVREPORTS_RENDER_SETTLE_MS", 5_000)
     # Hosts that count as official (gov.cn) besides gov.cn itself: tests play portals on loopback.
-    official_hosts: frozenset[str] = frozenset()
+    official_hosts: frozenset[str] = _setting("GOVREPORTS_OFFICIAL_HOSTS", frozenset())
     # Recrawl every report page even if stored and unchanged (no conditional requests, no skips).
-    full: bool = False
-    # Processes that extract pages off the reactor thread (GOVREPORTS_WORKERS; 0 = in this process).
-    workers: int = 0
+    full: bool = _setting("GOVREPORTS_FULL", False)
+    # Processes that extract pages off the reactor thread (0 = in this process; the project's
+    # settings use one per core).
+    workers: int = _setting("GOVREPORTS_WORKERS", 0)
     # Check every request of a rendered page, redirect hops included, with the address guard
-    # (GOVREPORTS_BROWSER_GUARD; off only to show, in a test, what it stops).
-    browser_guard: bool = True
+    # (off only to show, in a test, what it stops).
+    browser_guard: bool = _setting("GOVREPORTS_BROWSER_GUARD", True)
+    # Recognise anti-bot challenge pages and retry them through the browser (ChallengeMiddleware).
+    challenge_enabled: bool = _setting("GOVREPORTS_CHALLENGE_ENABLED", True)
+    # Failed attempts on one host before its remaining requests are dropped; 0 turns the budget off.
+    max_errors_per_site: int = _setting("GOVREPORTS_MAX_ERRORS_PER_SITE", 10)
+    # Hosts refused as private whatever their address, and hosts treated as public although loopback
+    # (the address guard's tests run on 127.0.0.x only).
+    private_hosts: frozenset[str] = _setting("GOVREPORTS_PRIVATE_HOSTS", frozenset())
+    test_public_hosts: frozenset[str] = _setting("GOVREPORTS_TEST_PUBLIC_HOSTS", frozenset())
+    # Seconds before the first retry of a request, doubled for each next one (or the server's
+    # Retry-After), at most retry_backoff_max; 0 retries at once as Scrapy does.
+    retry_backoff: float = _setting("GOVREPORTS_RETRY_BACKOFF", 1.0)
+    retry_backoff_max: float = _setting("GOVREPORTS_RETRY_BACKOFF_MAX", 60.0)
+    # A one-line progress display on stderr (the CLI turns it on for a terminal).
+    progress: bool = _setting("GOVREPORTS_PROGRESS", False)
+    # The prefix of a distributed crawl's keys in redis (crawler/crawl/distributed.py).
+    redis_key: str = _setting("GOVREPORTS_REDIS_KEY", "govreports")
+
+    def __post_init__(self) -> None:
+        if self.render not in RENDER_MODES:
+            raise ValueError(
+                f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {self.render!r}"
+            )
+        for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{SETTING_NAMES[name]} must be at least 1")
 
     @classmethod
     def from_settings(cls, settings: SettingsReader) -> CrawlConfig:
-        config = cls(
-            db_path=str(settings.get("GOVREPORTS_DB") or cls.db_path),
-            max_depth=settings.getint("GOVREPORTS_MAX_DEPTH", cls.max_depth),
-            max_pages_per_site=settings.getint("GOVREPORTS_MAX_PAGES_PER_SITE", cls.max_pages_per_site),
-            max_listing_pages=settings.getint("GOVREPORTS_MAX_LISTING_PAGES", cls.max_listing_pages),
-            store_batch_size=settings.getint("GOVREPORTS_STORE_BATCH_SIZE", cls.store_batch_size),
-            render=str(settings.get("GOVREPORTS_RENDER") or cls.render).lower(),
-            render_timeout_ms=settings.getint("GOVREPORTS_RENDER_TIMEOUT_MS", cls.render_timeout_ms),
-            render_settle_ms=settings.getint("GOVREPORTS_RENDER_SETTLE_MS", cls.render_settle_ms),
-            official_hosts=frozenset(
-                str(h).lower() for h in _as_list(settings.get("GOVREPORTS_OFFICIAL_HOSTS"))
-            ),
-            full=bool(settings.get("GOVREPORTS_FULL")),
-            workers=max(0, settings.getint("GOVREPORTS_WORKERS", cls.workers)),
-            browser_guard=str(settings.get("GOVREPORTS_BROWSER_GUARD", True)).lower()
-            not in ("0", "false", "no", "off"),
+        """The config of a crawl's settings (absent settings take the field's default); a value of the
+        wrong type or out of range raises ValueError naming the setting."""
+
+        def read(name: str, getter: Callable[[str, T], T]) -> T:
+            setting = SETTING_NAMES[name]
+            try:
+                return getter(setting, _DEFAULTS[name])
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{setting}: {error}") from error
+
+        def hosts(name: str) -> frozenset[str]:
+            # a list, or a comma-separated string (``-s NAME=a,b``); no default but the empty one
+            listed: list[Any] = read(name, lambda setting, _: settings.getlist(setting))
+            return frozenset(host.lower() for host in map(str.strip, map(str, listed)) if host)
+
+        return cls(
+            db_path=str(settings.get(SETTING_NAMES["db_path"]) or cls.db_path),
+            max_depth=read("max_depth", settings.getint),
+            max_pages_per_site=read("max_pages_per_site", settings.getint),
+            max_listing_pages=read("max_listing_pages", settings.getint),
+            store_batch_size=read("store_batch_size", settings.getint),
+            render=str(settings.get(SETTING_NAMES["render"]) or cls.render).lower(),
+            render_timeout_ms=read("render_timeout_ms", settings.getint),
+            render_settle_ms=read("render_settle_ms", settings.getint),
+            official_hosts=hosts("official_hosts"),
+            full=read("full", settings.getbool),
+            workers=max(0, read("workers", settings.getint)),
+            browser_guard=read("browser_guard", settings.getbool),
+            challenge_enabled=read("challenge_enabled", settings.getbool),
+            max_errors_per_site=read("max_errors_per_site", settings.getint),
+            private_hosts=hosts("private_hosts"),
+            test_public_hosts=hosts("test_public_hosts"),
+            retry_backoff=read("retry_backoff", settings.getfloat),
+            retry_backoff_max=read("retry_backoff_max", settings.getfloat),
+            progress=read("progress", settings.getbool),
+            redis_key=str(settings.get(SETTING_NAMES["redis_key"]) or cls.redis_key),
         )
-        if config.render not in RENDER_MODES:
-            raise ValueError(
-                f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {config.render!r}"
-            )
-        for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
-            if getattr(config, name) < 1:
-                raise ValueError(f"GOVREPORTS_{name.upper()} must be at least 1")
-        return config
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Every ``GOVREPORTS_*`` setting with its default, as a Scrapy setting value (sets as lists)."""
+        return {
+            SETTING_NAMES[name]: sorted(value) if isinstance(value, frozenset) else value
+            for name, value in _DEFAULTS.items()
+        }
 
 
-def _as_list(value: object) -> list[str]:
-    """A list setting given as a list or a comma-separated string (``-s NAME=a,b``)."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(part) for part in value]  # type: ignore[attr-defined]
+# Field → the Scrapy setting it is read from, and field → default: the one mapping of both.
+SETTING_NAMES: dict[str, str] = {f.name: f.metadata["setting"] for f in fields(CrawlConfig)}
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(CrawlConfig)}

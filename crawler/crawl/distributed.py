@@ -94,7 +94,7 @@ class DistributedReportsSpider(ReportsSpider):
         return self._redis
 
     def _key(self, suffix: str) -> str:
-        return f"{self.settings.get('GOVREPORTS_REDIS_KEY', 'govreports')}:{suffix}"
+        return f"{self.config.redis_key}:{suffix}"
 
     def _beat(self, *args: Any, **kwargs: Any) -> None:
         now = time.monotonic()

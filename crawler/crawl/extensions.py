@@ -1,4 +1,4 @@
-"""Scrapy extensions of govreports (the only Scrapy components in :mod:`crawler` besides settings)."""
+"""Scrapy extensions of govreports."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from crawler.crawl.config import CrawlConfig
 
 
 class ProgressLine:
@@ -22,7 +24,7 @@ class ProgressLine:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressLine:
-        if not crawler.settings.getbool("GOVREPORTS_PROGRESS"):
+        if not CrawlConfig.from_settings(crawler.settings).progress:
             raise NotConfigured
         extension = cls(crawler.stats)
         crawler.signals.connect(extension.on_progress, signal=signals.response_received)

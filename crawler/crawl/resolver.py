@@ -1,6 +1,6 @@
 """DNS resolution with the address guard's rules (``TWISTED_DNS_RESOLVER``).
 
-The address guard (:class:`crawler.crawl.middlewares.AddressGuardMiddleware`) sees URLs, so a host name whose
+The address guard (:class:`crawler.crawl.guard.AddressGuardMiddleware`) sees URLs, so a host name whose
 DNS answer is ``169.254.169.254`` or ``10.0.0.1`` would pass it. Here the name is checked after it is
 resolved and before the connection is made, on the very address the connection will use: there is no
 second lookup an attacker's DNS server could answer differently (no time-of-check/time-of-use gap).
@@ -9,10 +9,10 @@ second lookup an attacker's DNS server could answer differently (no time-of-chec
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
-from scrapy.resolver import CachingThreadedResolver, HostResolution, dnscache
+from scrapy.resolver import CachingThreadedResolver, HostResolution
 from twisted.internet.address import IPv4Address
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
@@ -20,26 +20,9 @@ from twisted.internet.interfaces import IAddress, IHostnameResolver
 from twisted.python.failure import Failure
 from zope.interface import implementer
 
-from crawler.crawl.middlewares import address_kind, normalise_host, open_guards
+from crawler.crawl.guard import open_guards, refusal
 
 logger = logging.getLogger(__name__)
-
-
-def refusal(host: str, addresses: Iterable[str], private_hosts: frozenset[str] = frozenset()) -> str | None:
-    """Why ``host`` is refused when it resolved to ``addresses``: the first loopback, private,
-    link-local or otherwise non-public one (``private_hosts`` are private whatever they are), or None."""
-    host = normalise_host(host)
-    for address in addresses:
-        if kind := address_kind(address, private_hosts):
-            return f"refused {host}: resolves to {address}, a {kind} address that no seed named"
-    return None
-
-
-def cached_refusal(host: str, private_hosts: frozenset[str] = frozenset()) -> str | None:
-    """:func:`refusal` of ``host``'s answer in Scrapy's DNS cache (the one its next connection will
-    use), or None when it is not cached or public. ``host`` as in the URL (lower case)."""
-    address = dnscache.get(host.lower())
-    return refusal(host, [address], private_hosts) if isinstance(address, str) else None
 
 
 class RefusedLookup(DNSLookupError):
@@ -53,7 +36,7 @@ class GuardedResolver(CachingThreadedResolver):
     (``GOVREPORTS_TEST_PUBLIC_HOSTS``). Cached answers are checked too.
 
     The resolver belongs to the reactor, not to one crawl, so it asks the address guards of the
-    running crawls (:func:`crawler.crawl.middlewares.open_guards`): a name is refused when every one of them
+    running crawls (:func:`crawler.crawl.guard.open_guards`): a name is refused when every one of them
     refuses it. Twisted's name resolution interface, which Scrapy's HTTP agent uses, carries no reason
     for a failure, so the request fails as an unresolvable host; the guard then finds the refused answer
     in the DNS cache, refuses the request with this module's message and counts it

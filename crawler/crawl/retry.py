@@ -18,6 +18,8 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.crawl.config import CrawlConfig
+
 RETRY_AFTER_META = "govreports_retry_after"
 
 
@@ -58,11 +60,10 @@ class RetryBackoffMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryBackoffMiddleware:
-        settings = crawler.settings
-        base = settings.getfloat("GOVREPORTS_RETRY_BACKOFF")
-        if base <= 0 or not settings.getbool("RETRY_ENABLED"):
+        config = CrawlConfig.from_settings(crawler.settings)
+        if config.retry_backoff <= 0 or not crawler.settings.getbool("RETRY_ENABLED"):
             raise NotConfigured
-        return cls(crawler, base, settings.getfloat("GOVREPORTS_RETRY_BACKOFF_MAX"))
+        return cls(crawler, config.retry_backoff, config.retry_backoff_max)
 
     async def process_request(self, request: Request) -> None:
         attempt = int(request.meta.get("retry_times", 0))

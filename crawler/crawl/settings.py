@@ -1,4 +1,6 @@
-"""Scrapy settings for govreports, and the one place for our own ``GOVREPORTS_*`` defaults.
+"""Scrapy settings for govreports. Our own ``GOVREPORTS_*`` settings are declared, with their defaults,
+in :class:`crawler.crawl.config.CrawlConfig` and described in ``docs/settings.md``; they are all here
+with those defaults, but for ``GOVREPORTS_WORKERS`` (one per core).
 
 Scrapy reads this module through ``scrapy.cfg``; the CLI and the tests start from it too
 (:func:`crawler.crawl.settings.as_dict`) so that every crawl runs with the same components.
@@ -13,6 +15,7 @@ from typing import Any
 from scrapy.settings import default_settings
 
 from crawler import __version__
+from crawler.crawl.config import CrawlConfig
 
 BOT_NAME = "govreports"
 SPIDER_MODULES = ["spiders"]
@@ -39,10 +42,8 @@ RETRY_TIMES = 2
 # A render that timed out (the browser's page never showed its links) is tried again like a timed-out
 # download: a loaded machine or a slow script, not a missing page, is the usual cause.
 RETRY_EXCEPTIONS = [*default_settings.RETRY_EXCEPTIONS, "playwright.async_api.TimeoutError"]
-# Seconds before the first retry of a request, doubled for each next one (or the server's Retry-After),
-# at most GOVREPORTS_RETRY_BACKOFF_MAX (crawler/retry.py); 0 retries at once as Scrapy does.
-GOVREPORTS_RETRY_BACKOFF = 1.0
-GOVREPORTS_RETRY_BACKOFF_MAX = 60.0
+# Each retry waits GOVREPORTS_RETRY_BACKOFF seconds, doubled per attempt, at most GOVREPORTS_RETRY_BACKOFF_MAX
+# (crawler/crawl/retry.py).
 REDIRECT_MAX_TIMES = 10
 
 # Scrapy 2.19's RemoteControl extension runs code sent to it over HTTP; the telnet console is a
@@ -59,23 +60,23 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.middlewares.CanonicalRequestFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.crawl.dupefilter.CanonicalRequestFingerprinter"
 DOWNLOADER_MIDDLEWARES = {
     # first of all, so robots.txt and every redirect hop are checked too
-    "crawler.crawl.middlewares.AddressGuardMiddleware": 50,
+    "crawler.crawl.guard.AddressGuardMiddleware": 50,
     # after RetryMiddleware (550) on the way out: every attempt's answer or exception is counted
     # its process_response sees an answer before RetryMiddleware (550) copies the request to retry it
     "crawler.crawl.retry.RetryBackoffMiddleware": 555,
-    "crawler.crawl.middlewares.SiteErrorBudgetMiddleware": 560,
-    "crawler.crawl.middlewares.IncrementalMiddleware": 580,
-    "crawler.crawl.middlewares.ChallengeMiddleware": 590,
+    "crawler.crawl.budget.SiteErrorBudgetMiddleware": 560,
+    "crawler.crawl.conditional.IncrementalMiddleware": 580,
+    "crawler.crawl.challenge.ChallengeMiddleware": 590,
 }
-# Host names are checked once resolved, on the address the connection uses (crawler/resolver.py).
+# Host names are checked once resolved, on the address the connection uses (crawler/crawl/resolver.py).
 TWISTED_DNS_RESOLVER = "crawler.crawl.resolver.GuardedResolver"
 # A killed crawl resumes from the corpus itself (stored pages are skipped or asked for with conditional
 # requests), so the JOBDIR keeps the request queue but not the seen-set: a request whose item had not
 # been written yet when the process died is made again, not lost.
-DUPEFILTER_CLASS = "crawler.crawl.middlewares.RunDupeFilter"
+DUPEFILTER_CLASS = "crawler.crawl.dupefilter.RunDupeFilter"
 
 # JavaScript-rendered pages go through Debian's chromium via scrapy-playwright, only when a page needs
 # it (GOVREPORTS_RENDER). The browser starts at the first such page, never for a portal without JS.
@@ -101,7 +102,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 # The browser's own requests (XHR, fetch, frames) bypass the downloader middlewares: this filter skips
 # heavy resources and applies the address guard to them.
-PLAYWRIGHT_ABORT_REQUEST = "crawler.crawl.middlewares.abort_browser_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.crawl.render.abort_browser_request"
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
@@ -122,38 +123,8 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-# --- govreports' own settings (alphabetical) ---
-# Where the corpus lives.
-GOVREPORTS_DB = "output/corpus.db"
-# Re-fetch every report page, even stored and unchanged ones (`govreports crawl --full`).
-GOVREPORTS_FULL = False
-# Hosts treated as official besides *.gov.cn (a test portal on 127.0.0.1 plays the official site).
-GOVREPORTS_OFFICIAL_HOSTS: list[str] = []
-# Links followed away from the seed before the spider gives up on a branch.
-GOVREPORTS_MAX_DEPTH = 6
-# When pages go through the browser: "auto" (a script-filled list, a challenge page), "never", "always".
-GOVREPORTS_RENDER = "auto"
-# How long a rendered page may take to show its links (ms).
-GOVREPORTS_RENDER_TIMEOUT_MS = 15_000
-# How long a rendered page is given to go quiet on the network (no request for 500 ms) before its links
-# are read anyway (ms): a long-polling widget or a hung visitor counter must not fail the page.
-GOVREPORTS_RENDER_SETTLE_MS = 5_000
-# Show a one-line progress display on stderr (the CLI turns it on).
-GOVREPORTS_PROGRESS = False
-# Pages fetched per site at most: a focused crawl never walks a whole portal.
-GOVREPORTS_MAX_PAGES_PER_SITE = 400
-# Listing pages walked per column at most (pagination traps end here).
-GOVREPORTS_MAX_LISTING_PAGES = 50
-# Items written to SQLite per transaction.
-GOVREPORTS_STORE_BATCH_SIZE = 50
-# Failed attempts (5xx, timeouts, refused/reset connections) on one host before its remaining requests
-# are dropped: a dead or erroring portal costs a bounded time. 0 turns the budget off.
-GOVREPORTS_MAX_ERRORS_PER_SITE = 10
-# Hosts refused as private whatever their address, and hosts treated as public although loopback:
-# the address guard's tests run on 127.0.0.x only. Real private, loopback and link-local addresses
-# (10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7, ::1 …) are refused unless a seed named the host.
-GOVREPORTS_PRIVATE_HOSTS: list[str] = []
-GOVREPORTS_TEST_PUBLIC_HOSTS: list[str] = []
+# --- govreports' own settings: every GOVREPORTS_* with its default (crawler/crawl/config.py) ---
+globals().update(CrawlConfig.defaults() | {"GOVREPORTS_WORKERS": GOVREPORTS_WORKERS})
 
 
 def as_dict() -> dict[str, Any]:

@@ -32,6 +32,12 @@ class Page:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+def redirect(path: str, location: str, status: int = 301) -> Page:
+    """A redirect page, as servers answer a directory requested without its trailing slash."""
+    body = f'<html><body><a href="{location}">Moved</a></body></html>'.encode()
+    return Page(path, body, "text/html; charset=utf-8", status=status, headers=(("Location", location),))
+
+
 @dataclass(frozen=True)
 class ManifestReport:
     """Ground truth for one annual-report detail page."""

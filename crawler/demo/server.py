@@ -17,8 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.demo.model import DemoSite, Page
+from crawler.demo.model import DemoSite, Page, redirect
 from crawler.demo.portal import CHALLENGE_COOKIE, challenge_page
+from crawler.demo.site import build_site
 
 Handler = Callable[[str], Page]
 
@@ -35,21 +36,11 @@ def not_found(path: str) -> Page:
     return Page(path, NOT_FOUND_HTML.encode("utf-8"), "text/html; charset=utf-8", status=404)
 
 
-def redirect(path: str, location: str, status: int = 301) -> Page:
-    """A redirect page, as servers answer a directory requested without its trailing slash."""
-    body = f'<html><body><a href="{location}">Moved</a></body></html>'.encode()
-    return Page(path, body, "text/html; charset=utf-8", status=status, headers=(("Location", location),))
-
-
 class DemoServer:
     """ThreadingHTTPServer on ``host`` (port 0 = any free port) serving a DemoSite in a daemon thread."""
 
     def __init__(self, site: DemoSite | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        if site is None:
-            from crawler.demo.site import build_site
-
-            site = build_site()
-        self.site = site
+        self.site = site if site is not None else build_site()
         self.host = host
         self.port = port
         self.base_url = ""

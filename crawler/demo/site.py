@@ -15,8 +15,7 @@ from crawler.demo.attachments import AttachmentFixture, attachment_fixtures
 from crawler.demo.catalog import BODIES, CHALLENGE_PREFIXES, COLUMN, REPORTS, ROBOTS_DISALLOWED, ReportSpec
 from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
 from crawler.demo.layout import ListItem
-from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page
-from crawler.demo.server import redirect
+from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page, redirect
 from crawler.demo.spam import SPAM_HOST_TOKEN
 
 Route = Callable[[str], Page]

@@ -12,8 +12,7 @@ import time
 from collections.abc import Callable
 
 from crawler.demo import DemoServer, DemoSite
-from crawler.demo.model import Page
-from crawler.demo.server import redirect
+from crawler.demo.model import Page, redirect
 
 HTML = "text/html; charset=utf-8"
 PLAIN_PAGE = "<html><head><title>首页</title></head><body><p>欢迎访问</p></body></html>".encode()

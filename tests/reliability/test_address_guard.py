@@ -15,9 +15,9 @@ from faults import page, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler.crawl.middlewares import address_kind
-from crawler.crawl.resolver import GuardedResolver, refusal
-from crawler.demo.server import redirect
+from crawler.crawl.guard import address_kind, refusal
+from crawler.crawl.resolver import GuardedResolver
+from crawler.demo.model import redirect
 from spiders.reports import ReportsSpider
 
 

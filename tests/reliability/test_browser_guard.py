@@ -11,8 +11,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 from test_address_guard import hosts_file_name
 
-from crawler.demo.model import Page
-from crawler.demo.server import redirect
+from crawler.demo.model import Page, redirect
 from spiders.reports import ReportsSpider
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
@@ -94,7 +93,7 @@ async def test_without_the_filter_the_page_does_reach_it(demo_site, fast_setting
         fast_settings,
         tmp_path / "c.db",
         [*PRIVATE, (address, name)],
-        PLAYWRIGHT_ABORT_REQUEST="crawler.crawl.middlewares.abort_heavy_resources",
+        PLAYWRIGHT_ABORT_REQUEST="crawler.crawl.render.abort_heavy_resources",
         GOVREPORTS_BROWSER_GUARD=False,
     )
     assert "/after" in public

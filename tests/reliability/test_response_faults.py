@@ -13,8 +13,7 @@ from faults import HTML, RawFaultServer, failing, page, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
-from crawler.demo.model import Page
-from crawler.demo.server import redirect
+from crawler.demo.model import Page, redirect
 from spiders.reports import ReportsSpider
 
 MB = 1024 * 1024

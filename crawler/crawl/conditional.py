@@ -1,0 +1,92 @@
+"""Incremental re-crawls: conditional requests for stored report pages (``IncrementalMiddleware``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response
+
+from crawler.corpus import db as corpus
+from crawler.crawl.config import CrawlConfig
+from crawler.extract.fingerprint import canonical_url
+
+
+class AlreadyStored(IgnoreRequest):
+    """A report page stored before, from a server that offers no validators: not fetched again."""
+
+
+class NotModified(IgnoreRequest):
+    """The server answered 304 to a conditional request: the stored copy is current."""
+
+
+class IncrementalMiddleware:
+    """Scheduled re-runs fetch listings again but only new or changed reports: a stored report page is
+    requested with ``If-None-Match``/``If-Modified-Since`` (a 304 ends it, counted), or skipped when its
+    server gave no validators. ``GOVREPORTS_FULL`` (``crawl --full``) turns this off."""
+
+    ROLES = ("report", "attachment")
+
+    def __init__(self, crawler: Any, config: CrawlConfig) -> None:
+        self.crawler = crawler
+        self.config = config
+        # URL → (ETag, Last-Modified) of every page captured before (the capture is written last)
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
+        config = CrawlConfig.from_settings(crawler.settings)
+        if config.full:
+            raise NotConfigured
+        middleware = cls(crawler, config)
+        crawler.signals.connect(middleware.load_corpus, signal=signals.spider_opened)
+        return middleware
+
+    def load_corpus(self) -> None:
+        if not Path(self.config.db_path).exists():
+            return
+        database = corpus.open_db(self.config.db_path)
+        try:
+            self.validators = corpus.stored_validators(database)
+        finally:
+            database.close()
+
+    def stored_response(self, request: Request) -> Response | None:
+        """The stored capture of a report page, answered instead of the 304: the spider still sees the
+        page's files (a file whose fetch was lost in a killed run is asked for again)."""
+        database = corpus.open_db(self.config.db_path)
+        try:
+            capture = corpus.stored_capture(database, canonical_url(request.url))
+        finally:
+            database.close()
+        if capture is None:
+            return None
+        body, headers = capture
+        request.meta["govreports_not_modified"] = True
+        return HtmlResponse(request.url, status=200, headers=headers, body=body, request=request)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("role") not in self.ROLES:
+            return
+        url = canonical_url(request.url)
+        if url not in self.validators:
+            return
+        etag, modified = self.validators[url]
+        if not (etag or modified):
+            self.crawler.stats.inc_value("govreports/incremental/skipped_stored")
+            raise AlreadyStored(f"stored before: {request.url}")
+        if etag:
+            request.headers["If-None-Match"] = etag
+        if modified:
+            request.headers["If-Modified-Since"] = modified
+        request.meta["govreports_conditional"] = True
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304 and request.meta.get("govreports_conditional"):
+            self.crawler.stats.inc_value("govreports/incremental/not_modified")
+            if request.meta.get("role") == "report" and (stored := self.stored_response(request)):
+                return stored
+            raise NotModified(f"not modified: {request.url}")
+        return response
