@@ -21,9 +21,9 @@ from scrapy.http import HtmlResponse, Response
 from twisted.internet.error import DNSLookupError
 
 from crawler.corpus import db as corpus
+from crawler.corpus.dedupe import canonical_url
 from crawler.crawl.config import CrawlConfig
 from crawler.extract import pagekind
-from crawler.extract.fingerprint import canonical_url
 
 
 def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
