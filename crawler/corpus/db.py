@@ -48,7 +48,9 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         migrate(db)
-    except sqlite_utils.db.sqlite3.DatabaseError as error:
+    # sqlite-utils' own driver module (pysqlite3 when installed); it is re-exported implicitly, which
+    # only `mypy --strict` (no_implicit_reexport everywhere) objects to
+    except sqlite_utils.db.sqlite3.DatabaseError as error:  # type: ignore[attr-defined, unused-ignore]
         raise CorpusError(f"{path}: not a usable SQLite database ({error})") from error
     return db
 
