@@ -1,9 +1,6 @@
-"""The corpus connection and its plain writes: opening (and migrating) the database, raw captures, files,
-sources and runs, and reading a capture back.
-
-The only module that opens a database: the pragmas a crawl and a reader need are set in one place. Writes
-here go row by row in the caller's transaction (:func:`write_row`) or as one batch; the identity-aware
-report writes that decide which copy is which report are :mod:`crawler.corpus.dedupe`'s.
+"""The corpus connection and its plain writes: opening (and migrating) the database with the pragmas a
+crawl and its readers need, raw captures, files, sources, runs, and reading a capture back. The report
+writes, which must decide which stored report a copy belongs to, are :mod:`crawler.corpus.dedupe`'s.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""Dedupe: which stored report a fetched page is a copy of, and storing it so.
-
-A report is one body's one year. Its copies — the page on the county and on the city portal, a spam
-mirror in traditional script, its 图片版/超链版/PDF versions — become one report with several sources.
-URLs are compared in one canonical spelling; the identity decisions (:func:`same_report`,
-:func:`find_match`) are pure functions over small records, and the storing functions fetch the candidates,
-apply the decision and keep the sources, fingerprints and earlier versions in one transaction.
+"""Dedupe: which stored report a fetched page is a copy of, and storing it so. A report is one body's one
+year; its copies — the page on the county and on the city portal, a spam mirror in traditional script, its
+图片版/超链版/PDF versions — become one report with several sources. URLs are compared in one canonical
+spelling; :func:`same_report` and :func:`find_match` decide over small records, and :func:`store_reports`
+and :func:`write_batch` fetch the candidates and apply the decision in one transaction.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Reading the corpus: reports (filtered or all, JSON columns decoded), their sources, versions and files,
-raw captures, runs, and the counts the CLI reports.
-
-Read-only queries over the tables :mod:`crawler.corpus.schema` creates, for the CLI, the exports and the
-merge of shards; nothing here writes.
+"""Reading the corpus, for the CLI, the exports and the merge of shards: reports (filtered or all, JSON
+columns decoded), their sources, versions and files, raw captures, runs and counts. Nothing here writes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """The corpus schema: its tables as numbered migrations, applied in order and recorded in ``_migrations``.
-
-The ground floor of :mod:`crawler.corpus`: every other module of the package opens, writes and reads the
-tables these steps create, so the error a database problem raises and the clock rows are stamped with live
-here too (a migration needs both, and nothing here may import the modules built over it).
+The ground floor of :mod:`crawler.corpus`, so the error a database problem raises and the clock rows are
+stamped with live here too: a migration needs both, and it may not import the modules built over it.
 """
 
 from __future__ import annotations
