@@ -27,10 +27,11 @@ from twisted.internet import reactor  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.corpus import db as corpus  # noqa: E402
+from crawler.corpus import queries  # noqa: E402
+from crawler.corpus.dedupe import canonical_url  # noqa: E402
 from crawler.crawl.runner import crawl_settings  # noqa: E402
 from crawler.demo import DemoServer, DemoSite, build_site  # noqa: E402
 from crawler.extract import pagekind  # noqa: E402
-from crawler.extract.fingerprint import canonical_url  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
 
@@ -82,7 +83,7 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
         focused = runner.create_crawler(ReportsSpider)
         await focused.crawl_async(seeds=server.url("/"))
         database = corpus.open_db(db_path)
-        found = len(expected & {row["url"] for row in corpus.iter_reports(database)})
+        found = len(expected & {row["url"] for row in queries.iter_reports(database)})
         requests = int(focused.stats.get_value("downloader/request_count", 0))
         rows.append(("govreports focused", requests, found, len(expected), time.perf_counter() - started))
 

@@ -22,8 +22,11 @@ import click
 
 from crawler import __version__
 from crawler.corpus import db as corpus
+from crawler.corpus import queries
 from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
 from crawler.corpus.export import FORMATS as EXPORT_FORMATS
+from crawler.corpus.schema import CorpusError
+from crawler.corpus.search import search_reports
 from crawler.crawl.config import RENDER_MODES
 from crawler.crawl.seeds import collect_seeds, read_seed_file, url_problem
 from crawler.extract.page import ExtractionError, extract_page
@@ -60,7 +63,7 @@ def user_errors(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (corpus.CorpusError, ExtractionError, OSError) as error:
+        except (CorpusError, ExtractionError, OSError) as error:
             raise click.ClickException(str(error)) from error
 
     return wrapper  # type: ignore[return-value]
@@ -200,7 +203,7 @@ def _parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
 def runs(db_path: str, output_format: str) -> None:
     """List the crawl runs: when, how they ended, what they stored, their errors and notes."""
     database = corpus.open_db(db_path, create=False)
-    rows = corpus.list_runs(database)
+    rows = queries.list_runs(database)
     database.close()
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -234,7 +237,7 @@ def coverage(
     from crawler.corpus.coverage import coverage_rows, ledger_csv, ledger_text
 
     database = corpus.open_db(db_path, create=False)
-    stored = corpus.stored_body_years(database)
+    stored = queries.stored_body_years(database)
     database.close()
     bodies: list[str] = []
     if seeds_file:
@@ -271,9 +274,9 @@ def demo(port: int, db_path: str, verbose: int) -> None:
         server.stop()
     _print_summary(summary, db_path)
     database = corpus.open_db(db_path)
-    stored = {row["url"] for row in corpus.iter_reports(database)}
+    stored = {row["url"] for row in queries.iter_reports(database)}
     database.close()
-    from crawler.extract.fingerprint import canonical_url
+    from crawler.corpus.dedupe import canonical_url
 
     expected = {canonical_url(server.url(path)) for path in site.expected_report_paths()}
     decoys = {canonical_url(server.url(decoy.path)) for decoy in site.decoys}
@@ -352,7 +355,7 @@ def export(
     files or WARC."""
     if output_format == "txt" and output == "-":
         raise click.UsageError("--format txt writes one file per report: give a folder with -o DIR")
-    filters = corpus.ReportFilters(
+    filters = queries.ReportFilters(
         year=year, body=body, region=region, level=level, template=template, spam_free=spam_free
     )
     database = corpus.open_db(db_path, create=False)
@@ -363,7 +366,7 @@ def export(
     click.echo(message, err=True)
 
 
-def _write_export(database: Any, output_format: str, output: str, filters: corpus.ReportFilters) -> str:
+def _write_export(database: Any, output_format: str, output: str, filters: queries.ReportFilters) -> str:
     """Write one export; return the line that says what was written."""
     from crawler.corpus import export as formats
 
@@ -438,9 +441,7 @@ def search(
 
     database = corpus.open_db(db_path, create=False)
     try:
-        hits = corpus.search_reports(
-            database, " ".join(query), year=year, body=body, level=level, limit=limit
-        )
+        hits = search_reports(database, " ".join(query), year=year, body=body, level=level, limit=limit)
     except SearchError as error:
         raise click.UsageError(str(error)) from error
     finally:
@@ -499,7 +500,7 @@ def checks(output_format: str, db_path: str) -> None:
     (url, title, rule, where, left, right; tab-separated in text, a JSON array in json)."""
     database = corpus.open_db(db_path, create=False)
     try:
-        failures = list(corpus.failing_checks(database))
+        failures = list(queries.failing_checks(database))
     finally:
         database.close()
     if output_format == "json":

@@ -6,8 +6,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.corpus.dedupe import canonical_url, url_key
 from crawler.crawl.items import ReportItem
-from crawler.extract.fingerprint import canonical_url, url_key
 
 
 class UrlDedupePipeline:

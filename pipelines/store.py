@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
 from crawler.extract import provenance
@@ -46,7 +47,7 @@ class Batch:
 class Written:
     """What a batch came to, counted on the reactor thread."""
 
-    result: corpus.StoreResult
+    result: dedupe.StoreResult
     files: int
     file_rows: int
 
@@ -210,9 +211,9 @@ class StorePipeline:
 
     def _write_batch(self, batch: Batch) -> Written:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
-        (:func:`crawler.corpus.db.write_batch`): a process killed or a disk filled mid-batch leaves the corpus
-        as it was, and the batch's pages are fetched again next run."""
-        result, files = corpus.write_batch(
+        (:func:`crawler.corpus.dedupe.write_batch`): a process killed or a disk filled mid-batch leaves the
+        corpus as it was, and the batch's pages are fetched again next run."""
+        result, files = dedupe.write_batch(
             self.db,
             batch.reports,
             batch.files,

@@ -24,6 +24,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.corpus.dedupe import url_key
 from crawler.crawl.budget import SiteBudgetExhausted
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import RefusedAddress
@@ -32,7 +33,6 @@ from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
 from crawler.extract import pagekind, patterns
 from crawler.extract.encoding import decode_html
-from crawler.extract.fingerprint import url_key
 from crawler.extract.textutil import normalise_space
 
 # Roles whose pages are lists of reports (their links may paginate).
@@ -69,7 +69,7 @@ class ReportsSpider(scrapy.Spider):
         self.failed_pages: list[str] = []
         self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
         self.pages_per_site: Counter[str] = Counter()
-        # 64-bit keys of the report URLs linked so far (crawler.extract.fingerprint.url_key), not the URLs.
+        # 64-bit keys of the report URLs linked so far (crawler.corpus.dedupe.url_key), not the URLs.
         self.seen_reports: set[int] = set()
         self.rediscovered_hosts: set[str] = set()
         self.config = CrawlConfig()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.corpus import browse
+from crawler.corpus import browse, dedupe
 from crawler.corpus import db as corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,7 +57,7 @@ def demo_records(demo_site):
 def corpus_path(tmp_path, demo_site):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    corpus.upsert_reports(database, demo_records(demo_site))
+    dedupe.store_reports(database, demo_records(demo_site))
     corpus.checkpoint(database)
     database.close()
     return path

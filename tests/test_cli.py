@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
-from crawler.extract.fingerprint import canonical_url
+from crawler.corpus import dedupe, queries
+from crawler.corpus.dedupe import canonical_url
 from crawler.extract.page import RECORD_KEYS
 
 
@@ -71,7 +72,7 @@ def test_export_writes_one_object_per_report(tmp_path):
         {"url": f"http://127.0.0.1/{n}.html", "title": "t", "text": "正文", "report_year": 2019 + n}
         for n in (0, 1)
     ]
-    corpus.upsert_reports(corpus.open_db(db_path), records)
+    dedupe.store_reports(corpus.open_db(db_path), records)
     out = tmp_path / "out.jsonl"
     result = run("export", "--format", "jsonl", "-o", str(out), "--db", str(db_path))
     assert result.exit_code == 0, result.output
@@ -82,7 +83,7 @@ def test_export_writes_one_object_per_report(tmp_path):
 
 def test_export_to_stdout(tmp_path):
     db_path = tmp_path / "c.db"
-    corpus.upsert_reports(corpus.open_db(db_path), [{"url": "http://127.0.0.1/a", "text": "x"}])
+    dedupe.store_reports(corpus.open_db(db_path), [{"url": "http://127.0.0.1/a", "text": "x"}])
     result = run("export", "--db", str(db_path))
     assert json.loads(result.stdout.splitlines()[0])["url"] == "http://127.0.0.1/a"
 
@@ -121,7 +122,7 @@ def test_crawl_subprocess_stores_reports_and_names_bad_seeds(tmp_path, demo_serv
     assert errors[0] == "error: seed 'junk': not a URL (no http:// or https://)"
     assert errors[1].startswith("error: seed http://127.0.0.1:1/: unreachable (")
     assert "Traceback" not in done.stderr
-    stored = {row["url"] for row in corpus.iter_reports(corpus.open_db(db_path))}
+    stored = {row["url"] for row in queries.iter_reports(corpus.open_db(db_path))}
     assert stored == {canonical_url(demo_server.url(path)) for path in demo_site.expected_report_paths()}
     assert f"corpus {db_path}: {len(stored)} reports" in done.stdout
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe
 
 FAIL = {"rule": "table3_balance", "where": "total", "status": "fail", "left": 57, "right": 56}
 PASS = {"rule": "table4_group_sum", "where": "review", "status": "pass", "left": 2, "right": 2}
@@ -28,7 +29,7 @@ def db_path(tmp_path):
         {"url": "http://a.gov.cn/1.html", "title": "甲县2023年报", "text": "x", "checks": [PASS, FAIL]},
         {"url": "http://a.gov.cn/2.html", "title": "乙县2023年报", "text": "x", "checks": [PASS, UNKNOWN]},
     ]
-    corpus.upsert_reports(corpus.open_db(path), reports)
+    dedupe.store_reports(corpus.open_db(path), reports)
     return path
 
 

@@ -17,9 +17,10 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
-from crawler.corpus.identity import Copy, find_match, same_report
+from crawler.corpus import queries
+from crawler.corpus.dedupe import Copy, canonical_url, find_match, same_report
 from crawler.demo import DemoServer, DemoSite, Page, build_site
-from crawler.extract.fingerprint import canonical_url, content_hash, text_signature
+from crawler.extract.fingerprint import content_hash, text_signature
 from spiders.reports import ReportsSpider
 
 CHANGED = "/zwgk/xxgknb/202201/t20220125_18764.html"
@@ -72,10 +73,10 @@ async def test_a_rerun_fetches_only_new_or_changed_reports(portal, fast_settings
     # every other stored report and file answered 304 (the unchanged pages' files were asked again)
     assert len(not_modified) == stored_first - 1 + first.get("govreports/extract/attachment", 0)
     database = corpus.open_db(tmp_path / "c.db")
-    (version,) = corpus.versions_of(database, canonical_url(portal.url(CHANGED)))
+    (version,) = queries.versions_of(database, canonical_url(portal.url(CHANGED)))
     assert "（已更正）" not in version["text"]
-    assert corpus.count_reports(database) == stored_first + 1
-    runs = corpus.list_runs(database)
+    assert queries.count_reports(database) == stored_first + 1
+    runs = queries.list_runs(database)
     assert [run["status"] for run in runs] == ["finished", "finished"]
 
 
@@ -116,9 +117,9 @@ async def test_a_traditional_mirror_joins_the_official_report_which_stays_canoni
         official.stop()
         mirror.stop()
     database = corpus.open_db(tmp_path / "c.db")
-    (report,) = corpus.iter_reports(database)
+    (report,) = queries.iter_reports(database)
     assert report["url"] == canonical_url(official.url(path))
-    sources = {source["url"]: source for source in corpus.sources_of(database, report["url"])}
+    sources = {source["url"]: source for source in queries.sources_of(database, report["url"])}
     assert set(sources) == {report["url"], canonical_url(mirror.url("/copy/2019.html"))}
     assert sources[report["url"]]["is_canonical"] == 1 and sources[report["url"]]["is_gov"] == 1
     mirrored = sources[canonical_url(mirror.url("/copy/2019.html"))]
@@ -179,7 +180,7 @@ def crawl_command(server: DemoServer, db_path, job_dir=None) -> list[str]:
 
 def corpus_state(db_path) -> tuple[set, set, set]:
     database = corpus.open_db(db_path, create=False)
-    reports = {(r["url"], r["content_hash"]) for r in corpus.iter_reports(database)}
+    reports = {(r["url"], r["content_hash"]) for r in queries.iter_reports(database)}
     sources = {(row[0], row[1]) for row in database.execute("select url, report_url from sources")}
     files = {(row[0], row[1]) for row in database.execute("select url, report_url from attachments")}
     database.close()
@@ -222,7 +223,7 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
     resumed, expected = corpus_state(db_path), corpus_state(reference)
     for got, want in zip(resumed, expected, strict=True):
         assert got == want, (sorted(got - want), sorted(want - got))
-    runs = corpus.list_runs(corpus.open_db(db_path))
+    runs = queries.list_runs(corpus.open_db(db_path))
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
 
 
@@ -251,7 +252,7 @@ async def test_reextract_coverage_and_runs_on_a_crawled_corpus(portal, fast_sett
     assert "1 changed" in result.output
     database = corpus.open_db(db_path)
     assert database.execute("select text from reports where url = ?", [url]).fetchone()[0] == text
-    assert [v["text"] for v in corpus.versions_of(database, url)] == ["an older extractor wrote this"]
+    assert [v["text"] for v in queries.versions_of(database, url)] == ["an older extractor wrote this"]
 
     seeds = tmp_path / "seeds.csv"
     seeds.write_text(

@@ -6,7 +6,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
-from crawler.extract.fingerprint import canonical_url
+from crawler.corpus import queries
+from crawler.corpus.dedupe import canonical_url
 from spiders.reports import ReportsSpider
 
 
@@ -20,7 +21,7 @@ async def crawl(settings: dict, **spider_args) -> dict:
 def stored_reports(db_path) -> dict[str, dict]:
     database = corpus.open_db(db_path, create=False)
     try:
-        return {row["url"]: row for row in corpus.iter_reports(database)}
+        return {row["url"]: row for row in queries.iter_reports(database)}
     finally:
         database.close()
 
@@ -84,7 +85,7 @@ async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_si
     )
     assert all("\n" not in failure for failure in failures)
     assert len(stored_reports(db_path)) == len(demo_site.expected_report_paths())
-    (run,) = corpus.list_runs(corpus.open_db(db_path))
+    (run,) = queries.list_runs(corpus.open_db(db_path))
     assert "not-a-url" in run["errors"] and "127.0.0.1:1" in run["errors"]
 
 
@@ -113,7 +114,7 @@ async def test_file_reports_and_a_report_with_its_pdf(demo_server, demo_site, fa
         if file.twin_of is not None:  # one report, two files: the page and its PDF
             report_url = canonical_url(demo_server.url(file.twin_of))
             assert url not in stored
-            (attachment,) = corpus.attachments_of(database, report_url)
+            (attachment,) = queries.attachments_of(database, report_url)
             assert attachment["url"] == url and attachment["kind"] == "pdf"
             assert all(phrase in attachment["text"] for phrase in file.must_have)
             continue
@@ -121,5 +122,5 @@ async def test_file_reports_and_a_report_with_its_pdf(demo_server, demo_site, fa
         assert (row["title"], row["report_year"], row["kind"]) == (file.title, file.report_year, file.kind)
         assert bool(row["scanned"]) == file.scanned
         assert all(phrase in row["text"] for phrase in file.must_have)
-        assert [a["url"] for a in corpus.attachments_of(database, url)] == [url]
+        assert [a["url"] for a in queries.attachments_of(database, url)] == [url]
     assert result["stats"]["govreports/extract/attachment_failed"] == 1  # the truncated PDF, dropped

@@ -1,4 +1,4 @@
-"""The corpus database: migrations, batched upserts, run records."""
+"""The corpus database: migrations, batched writes, run records."""
 
 import json
 
@@ -6,6 +6,8 @@ import pytest
 import sqlite_utils
 
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe, queries
+from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
 from crawler.extract.fingerprint import signature_bands, text_signature
 
 
@@ -15,52 +17,52 @@ def record(url: str, year: int = 2019, text: str = "正文") -> dict:
 
 def test_migrations_apply_once(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    assert corpus.migrate(database) == []
+    assert migrate(database) == []
     assert {"reports", "runs", "_migrations"} <= set(database.table_names())
     assert database.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_upsert_updates_and_keeps_first_seen(tmp_path):
+def test_storing_again_updates_and_keeps_first_seen(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    corpus.upsert_reports(database, [record("http://a/1", text="旧")])
-    first = next(corpus.iter_reports(database))
-    corpus.upsert_reports(database, [record("http://a/1", text="新"), record("http://a/2", 2020)])
-    rows = {row["url"]: row for row in corpus.iter_reports(database)}
+    dedupe.store_reports(database, [record("http://a/1", text="旧")])
+    first = next(queries.iter_reports(database))
+    dedupe.store_reports(database, [record("http://a/1", text="新"), record("http://a/2", 2020)])
+    rows = {row["url"]: row for row in queries.iter_reports(database)}
     assert rows["http://a/1"]["text"] == "新"
     assert rows["http://a/1"]["first_seen_at"] == first["first_seen_at"]
-    assert corpus.reports_per_year(database) == [(2019, 1), (2020, 1)]
+    assert queries.reports_per_year(database) == [(2019, 1), (2020, 1)]
 
 
 def test_json_columns_round_trip(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    corpus.upsert_reports(database, [record("http://a/1") | {"tables": [{"rows": [["规章", "3"]]}]}])
-    assert next(corpus.iter_reports(database))["tables"] == [{"rows": [["规章", "3"]]}]
+    dedupe.store_reports(database, [record("http://a/1") | {"tables": [{"rows": [["规章", "3"]]}]}])
+    assert next(queries.iter_reports(database))["tables"] == [{"rows": [["规章", "3"]]}]
 
 
 def test_runs_are_recorded(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     run_id = corpus.start_run(database, ["http://a/"], {"ROBOTSTXT_OBEY": True})
     corpus.finish_run(database, run_id, "finished", {"pages": 3}, ["seed x: HTTP 404"])
-    (run,) = corpus.list_runs(database)
+    (run,) = queries.list_runs(database)
     assert run["status"] == "finished" and "HTTP 404" in run["errors"]
 
 
 def test_a_newer_schema_is_refused(tmp_path):
     path = tmp_path / "c.db"
     corpus.open_db(path).table("_migrations").insert({"name": "9999_future", "applied_at": "x"})
-    with pytest.raises(corpus.CorpusError, match="newer govreports"):
+    with pytest.raises(CorpusError, match="newer govreports"):
         corpus.open_db(path)
 
 
 def test_not_a_database_is_one_clear_error(tmp_path):
     path = tmp_path / "c.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(corpus.CorpusError, match="not a usable SQLite database"):
+    with pytest.raises(CorpusError, match="not a usable SQLite database"):
         corpus.open_db(path)
 
 
 def test_missing_database_when_reading(tmp_path):
-    with pytest.raises(corpus.CorpusError, match="no corpus"):
+    with pytest.raises(CorpusError, match="no corpus"):
         corpus.open_db(tmp_path / "none.db", create=False)
     assert not (tmp_path / "none.db").exists()
 
@@ -72,7 +74,7 @@ def database_at_0002(path):
     """A corpus as govreports wrote it before migration 0003."""
     database = sqlite_utils.Database(path)
     database.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
-    for name, step in corpus.MIGRATIONS[:2]:
+    for name, step in MIGRATIONS[:2]:
         step(database)
         database.table("_migrations").insert({"name": name, "applied_at": "2024-01-01T00:00:00+00:00"})
     return database
@@ -92,7 +94,7 @@ def test_a_0002_database_upgrades_and_keeps_its_rows(tmp_path):
     new_columns = {"text_normalised", "compromised", "template_version", "checks", "raw_tables", "sources"}
     assert new_columns | {"spam_kinds", "topic", "disclosure"} <= set(database["reports"].columns_dict)
     assert "compromised_sites" in database["runs"].columns_dict
-    (row,) = corpus.iter_reports(database)
+    (row,) = queries.iter_reports(database)
     assert (row["title"], row["spam"], row["raw_tables"], row["tables"]) == ("2019年报", findings, grids, {})
     assert (row["compromised"], row["spam_kinds"], row["checks"], row["sources"]) == (
         1,
@@ -112,15 +114,15 @@ def test_new_json_columns_round_trip(tmp_path):
         "raw_tables": [{"rows": [["a"]]}],
         "sources": {"title": "meta"},
     }
-    corpus.upsert_reports(database, [record("http://a/1") | extra])
-    row = next(corpus.iter_reports(database))
+    dedupe.store_reports(database, [record("http://a/1") | extra])
+    row = next(queries.iter_reports(database))
     assert {key: row[key] for key in extra} == extra
 
 
 def test_absent_json_columns_read_back_empty(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    corpus.upsert_reports(database, [{"url": "http://a/1", "text": "正文"}])
-    row = next(corpus.iter_reports(database))
+    dedupe.store_reports(database, [{"url": "http://a/1", "text": "正文"}])
+    row = next(queries.iter_reports(database))
     assert (row["spam"], row["tables"], row["checks"], row["raw_tables"], row["sources"]) == (
         [],
         {},
@@ -133,8 +135,9 @@ def test_absent_json_columns_read_back_empty(tmp_path):
 def test_spam_findings_mark_the_report_compromised_with_its_kinds(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     findings = [{"kind": k, "evidence": "x", "where": "body"} for k in ("mirror", "hidden_element", "mirror")]
-    corpus.upsert_reports(database, [record("http://a/1") | {"spam": findings}, record("http://a/2")])
-    rows = {row["url"]: (row["compromised"], row["spam_kinds"]) for row in corpus.iter_reports(database)}
+    other = record("http://a/2") | {"title": "另一机关2019年报"}
+    dedupe.store_reports(database, [record("http://a/1") | {"spam": findings}, other])
+    rows = {row["url"]: (row["compromised"], row["spam_kinds"]) for row in queries.iter_reports(database)}
     assert rows == {"http://a/1": (1, "hidden_element,mirror"), "http://a/2": (0, "")}
 
 
@@ -142,8 +145,9 @@ def test_failing_checks_lists_only_failures(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     fail = {"rule": "table4_group_sum", "where": "review", "status": "fail", "left": 3, "right": 4}
     ok = fail | {"status": "pass", "right": 3}
-    corpus.upsert_reports(database, [record("http://a/1") | {"checks": [ok, fail]}, record("http://a/2")])
-    assert list(corpus.failing_checks(database)) == [
+    other = record("http://a/2") | {"title": "另一机关2019年报"}
+    dedupe.store_reports(database, [record("http://a/1") | {"checks": [ok, fail]}, other])
+    assert list(queries.failing_checks(database)) == [
         {
             "url": "http://a/1",
             "title": "2019年报",
@@ -159,8 +163,8 @@ def test_a_run_keeps_its_compromised_sites_most_first(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     run_id = corpus.start_run(database, ["http://a/"], {})
     corpus.finish_run(database, run_id, "finished", {}, [], compromised={"b.gov.cn": 1, "a.gov.cn": 3})
-    assert corpus.compromised_sites(database, run_id) == [("a.gov.cn", 3), ("b.gov.cn", 1)]
-    assert corpus.compromised_sites(database, corpus.start_run(database, [], {})) == []
+    assert queries.compromised_sites(database, run_id) == [("a.gov.cn", 3), ("b.gov.cn", 1)]
+    assert queries.compromised_sites(database, corpus.start_run(database, [], {})) == []
 
 
 # --- 0005: signatures over numpy-hashed shingles ----------------------------------------------------
@@ -172,7 +176,7 @@ def test_0005_recomputes_old_signatures_and_their_bands(tmp_path):
     path = tmp_path / "c.db"
     old = sqlite_utils.Database(path)
     old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
-    for name, step in corpus.MIGRATIONS[:4]:
+    for name, step in MIGRATIONS[:4]:
         step(old)
         old.table("_migrations").insert({"name": name, "applied_at": "2024-01-01T00:00:00+00:00"})
     text = "本行政机关2020年主动公开政府信息一千二百条，收到政府信息公开申请三十件，全部按期答复。" * 8
@@ -207,12 +211,12 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
         for n, text in enumerate(texts)
     ]
     good_page = {"url": "http://a/0", "status": 200, "body": b"x", "size": 1}
-    corpus.write_batch(database, [reports[0]], [], [good_page])
+    dedupe.write_batch(database, [reports[0]], [], [good_page])
     before = table_counts(database)
     assert before["reports"] == 1 and before["lsh_bands"] > 0
     bad_page = {"url": "http://a/2", "status": 200, "no_such_column": 1}
     with pytest.raises(Exception, match="no_such_column"):
-        corpus.write_batch(database, [dict(r) for r in reports[1:]], [], [good_page, bad_page])
+        dedupe.write_batch(database, [dict(r) for r in reports[1:]], [], [good_page, bad_page])
     assert table_counts(database) == before
 
 
@@ -221,7 +225,7 @@ def test_a_batch_commits_once(tmp_path):
     statements: list[str] = []
     database.conn.set_trace_callback(statements.append)
     reports = [record(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
-    corpus.write_batch(database, reports, [], [{"url": "http://a/0", "status": 200, "body": b"", "size": 0}])
+    dedupe.write_batch(database, reports, [], [{"url": "http://a/0", "status": 200, "body": b"", "size": 0}])
     database.conn.set_trace_callback(None)
     assert sum(statement.strip().upper() == "COMMIT" for statement in statements) == 1
     assert table_counts(database)["reports"] == 5
@@ -239,10 +243,10 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
         record(f"http://a/{n}", 2020, text) | {"title": f"报告{n}", "signature": text_signature(text)}
         for n, text in enumerate(texts)
     ]
-    corpus.write_batch(database, reports[:-1], [], [])
+    dedupe.write_batch(database, reports[:-1], [], [])
     statements: list[str] = []
     database.conn.set_trace_callback(statements.append)
-    corpus.write_batch(database, reports[-1:], [], [])
+    dedupe.write_batch(database, reports[-1:], [], [])
     database.conn.set_trace_callback(None)
     [lookup] = [sql for sql in statements if "with matches" in sql]
     plan = " | ".join(row[3] for row in database.execute("explain query plan " + lookup).fetchall())

@@ -13,10 +13,11 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.corpus.dedupe import canonical_url
 from crawler.demo import DemoServer, DemoSite, build_site
 from crawler.demo.model import Page
 from crawler.demo.portal import VISIT_COUNTER
-from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 
@@ -52,7 +53,7 @@ async def crawl(settings: dict, **spider_args) -> tuple[dict, ReportsSpider]:
 
 def stored(db_path) -> dict[str, dict]:
     database = corpus.open_db(db_path, create=False)
-    return {row["url"]: row for row in corpus.iter_reports(database)}
+    return {row["url"]: row for row in queries.iter_reports(database)}
 
 
 @deferred_f_from_coro_f
@@ -140,7 +141,7 @@ async def test_moved_columns_are_rediscovered_from_the_home_page(portal, fast_se
     assert stats["govreports/seeds/rediscovered"] == 2
     assert any("/zwgk/nb/: column gone (HTTP 404)" in note for note in spider.notes)
     assert any("/xxgk/ndbg/: column gone (redirected to the home page)" in note for note in spider.notes)
-    (run,) = corpus.list_runs(corpus.open_db(tmp_path / "c.db"))
+    (run,) = queries.list_runs(corpus.open_db(tmp_path / "c.db"))
     assert len(json.loads(run["notes"])) == 2 and spider.seed_failures == []
 
 
@@ -158,7 +159,7 @@ async def test_seed_csv_columns_reach_the_records_and_runs_keep_per_seed_counts(
     assert rows and all(
         (r["body"], r["region"], r["level"]) == ("青岚县教育局", "云溪市青岚县", "部门") for r in rows
     )
-    (run,) = corpus.list_runs(corpus.open_db(tmp_path / "c.db"))
+    (run,) = queries.list_runs(corpus.open_db(tmp_path / "c.db"))
     per_seed = json.loads(run["per_seed"])[portal.url(column)]
     assert per_seed["reports_stored"] == len(rows) and per_seed["pages"] >= 2
     assert all(

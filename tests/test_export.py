@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe, queries
 from crawler.corpus.export import (
     MAX_NAME_BYTES,
     ORIGINAL_HEADER_PREFIX,
@@ -97,7 +98,7 @@ RAW_PAGES = {
 def db_path(tmp_path):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    corpus.upsert_reports(database, RECORDS)
+    dedupe.store_reports(database, RECORDS)
     headers = {"Content-Type": "text/html; charset=gbk", "Content-Encoding": "gzip", "Server": "TRS"}
     corpus.save_pages(database, [page_row(url, body, headers) for url, body in RAW_PAGES.items()])
     database.close()
@@ -113,7 +114,7 @@ def database(db_path):
 
 def stored(database, **filters):
     """What the corpus says: (url, title, text, year) of each report, in export order."""
-    rows = corpus.filtered_reports(database, corpus.ReportFilters(**filters))
+    rows = queries.filtered_reports(database, queries.ReportFilters(**filters))
     return [(row["url"], row["title"], row["text"], row["report_year"]) for row in rows]
 
 
@@ -122,7 +123,7 @@ def as_tuples(records):
 
 
 def test_unfiltered_reports_are_iter_reports(database):
-    assert list(corpus.filtered_reports(database)) == list(corpus.iter_reports(database))
+    assert list(queries.filtered_reports(database)) == list(queries.iter_reports(database))
 
 
 def test_jsonl_round_trip_keeps_the_contract_keys_first(database):
@@ -210,7 +211,7 @@ def test_hostile_titles_stay_inside_the_export_directory(tmp_path):
         {"url": f"http://127.0.0.1/h{n}", "title": title, "text": "t", "report_year": 2023, "body": title}
         for n, title in enumerate(HOSTILE_TITLES)
     ]
-    corpus.upsert_reports(database, records)
+    dedupe.store_reports(database, records)
     root = tmp_path / "out"
     assert write_txt(database, root) == len(HOSTILE_TITLES)
     written = [path for path in tmp_path.rglob("*") if path.is_file() and path.suffix == ".txt"]

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from crawler.corpus.dedupe import canonical_url
 from crawler.extract.fingerprint import (
     NUM_PERM,
-    canonical_url,
     comparable_text,
     content_hash,
     minhash_values,

@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 from test_tables import expected_tables, numbers
 
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe, queries
 from crawler.corpus.export import export_records
 from crawler.crawl.items import ReportItem
 from crawler.crawl.runner import crawl_settings
@@ -217,7 +218,7 @@ def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str,
     pipeline.record_run_end(crawler.spider, "finished")
     database = corpus.open_db(tmp_path / "c.db")
     assert run_id is not None
-    return {row["url"]: row for row in corpus.iter_reports(database)}, database, run_id
+    return {row["url"]: row for row in queries.iter_reports(database)}, database, run_id
 
 
 def item(url: str, body: bytes, **seed: Any) -> ReportItem:
@@ -254,13 +255,13 @@ def test_the_run_lists_the_compromised_sites(tmp_path):
         item("http://c.gov.cn/xxgk/202403/t20240320_4.html", page()),
     ]
     rows, database, run_id = stored_by_the_pipeline(tmp_path, items)
-    assert corpus.compromised_sites(database, run_id) == [("a.gov.cn", 2), ("b.gov.cn", 1)]
+    assert queries.compromised_sites(database, run_id) == [("a.gov.cn", 2), ("b.gov.cn", 1)]
     # the same text at four URLs is one report with four sources, each flagged on its own; the clean
     # copy outranks the compromised ones as the canonical source
     (report,) = rows.values()
     assert report["url"] == "http://c.gov.cn/xxgk/202403/t20240320_4.html"
     assert report["compromised"] == 0
-    sources = {source["url"]: source["compromised"] for source in corpus.sources_of(database, report["url"])}
+    sources = {source["url"]: source["compromised"] for source in queries.sources_of(database, report["url"])}
     assert sources == {item.url: int(item.url[-6] != "4") for item in items}
 
 
@@ -317,7 +318,7 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
     report = next(r for r in demo_site.reports if r.template_version == "2019")
     extraction = extract_demo(demo_site, report.path)
     database = corpus.open_db(tmp_path / "c.db")
-    corpus.upsert_reports(database, [extraction.record()])
+    dedupe.store_reports(database, [extraction.record()])
     (exported,) = export_records(database)
     assert list(exported)[: len(RECORD_KEYS)] == list(RECORD_KEYS)
     assert (exported["tables"], exported["checks"], exported["sources"]) == (

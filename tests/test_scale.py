@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.corpus import db as corpus
+from crawler.corpus import queries
 from crawler.corpus.merge import merge_shards
+from crawler.corpus.schema import CorpusError
 from crawler.demo import DemoServer, build_site
 
 REDIS = shutil.which("redis-server")
@@ -75,8 +77,8 @@ def run_workers(commands: list[list[str]]) -> None:
 def reports_and_pages(db_path: Path) -> tuple[set[tuple[str, str]], set[str]]:
     database = corpus.open_db(db_path, create=False)
     try:
-        reports = {(row["url"], row["content_hash"]) for row in corpus.iter_reports(database)}
-        pages = {row["url"] for row in corpus.iter_page_rows(database)}
+        reports = {(row["url"], row["content_hash"]) for row in queries.iter_reports(database)}
+        pages = {row["url"] for row in queries.iter_page_rows(database)}
     finally:
         database.close()
     return reports, pages
@@ -120,5 +122,5 @@ def test_merge_applies_the_identity_rules_across_shards(portal: DemoServer, tmp_
 
 def test_merge_refuses_its_output_as_a_shard(tmp_path: Path) -> None:
     corpus.open_db(tmp_path / "a.db").close()
-    with pytest.raises(corpus.CorpusError):
+    with pytest.raises(CorpusError):
         merge_shards([tmp_path / "a.db"], tmp_path / "a.db")

@@ -9,13 +9,15 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe
+from crawler.corpus.queries import like_pattern
 from crawler.corpus.search import (
     SearchError,
     centred_excerpt,
     fts_match_expression,
     fts_phrase,
-    like_pattern,
     plan_query,
+    search_reports,
 )
 
 COUNTY_TEXT = (
@@ -54,7 +56,7 @@ REPORTS = [
 def db_path(tmp_path):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    corpus.upsert_reports(database, REPORTS)
+    dedupe.store_reports(database, REPORTS)
     database.close()
     return path
 
@@ -101,34 +103,34 @@ def test_the_excerpt_is_centred_on_the_first_match_and_marked():
 
 
 def test_fts_hits_come_with_a_marked_snippet(database):
-    (hit,) = corpus.search_reports(database, "公开条例")
+    (hit,) = search_reports(database, "公开条例")
     assert hit["url"] == REPORTS[0]["url"] and hit["match"] == "fts"
     assert "[公开条例]" in hit["snippet"] and "\n" not in hit["snippet"]
 
 
 def test_hits_are_ranked_title_matches_first(database):
-    hits = corpus.search_reports(database, "政府信息")
+    hits = search_reports(database, "政府信息")
     assert urls(hits)[0] == REPORTS[0]["url"]
 
 
 def test_every_term_must_match(database):
-    assert urls(corpus.search_reports(database, "青岚县 石门镇")) == []
-    assert urls(corpus.search_reports(database, "政府网站 石门镇")) == [REPORTS[2]["url"]]
+    assert urls(search_reports(database, "青岚县 石门镇")) == []
+    assert urls(search_reports(database, "政府网站 石门镇")) == [REPORTS[2]["url"]]
 
 
 def test_short_terms_fall_back_to_like(database):
-    hits = corpus.search_reports(database, "年报")
+    hits = search_reports(database, "年报")
     assert urls(hits) == [REPORTS[1]["url"]]
     assert hits[0]["match"] == "like" and "[年报]" in hits[0]["snippet"]
 
 
 def test_like_hits_rank_by_how_often_terms_occur(database):
-    assert urls(corpus.search_reports(database, "信息"))[0] == REPORTS[0]["url"]
+    assert urls(search_reports(database, "信息"))[0] == REPORTS[0]["url"]
 
 
 def test_a_traditional_query_finds_simplified_text(database):
-    assert urls(corpus.search_reports(database, "公開條例")) == [REPORTS[0]["url"]]
-    assert urls(corpus.search_reports(database, "縣")) != []
+    assert urls(search_reports(database, "公開條例")) == [REPORTS[0]["url"]]
+    assert urls(search_reports(database, "縣")) != []
 
 
 @pytest.mark.parametrize(
@@ -136,22 +138,22 @@ def test_a_traditional_query_finds_simplified_text(database):
     ['"', '"引号', "-减号", "*", "*星号", "冒号:", "title:x", "a OR", "NEAR(", ")", "^", "%", "_", "'", "\\"],
 )
 def test_fts_syntax_characters_never_crash(database, query):
-    assert isinstance(corpus.search_reports(database, query), list)
+    assert isinstance(search_reports(database, query), list)
 
 
 def test_syntax_characters_are_searched_as_text(database):
-    assert urls(corpus.search_reports(database, "-减号")) == [REPORTS[1]["url"]]
-    assert urls(corpus.search_reports(database, "100%")) == [REPORTS[1]["url"]]
-    assert urls(corpus.search_reports(database, "%")) == [REPORTS[1]["url"]]
+    assert urls(search_reports(database, "-减号")) == [REPORTS[1]["url"]]
+    assert urls(search_reports(database, "100%")) == [REPORTS[1]["url"]]
+    assert urls(search_reports(database, "%")) == [REPORTS[1]["url"]]
 
 
 def test_filters_narrow_the_hits(database):
-    assert urls(corpus.search_reports(database, "信息", year=2022, level="乡")) == [REPORTS[2]["url"]]
-    assert urls(corpus.search_reports(database, "政府信息", body="青岚县教育局")) == []
+    assert urls(search_reports(database, "信息", year=2022, level="乡")) == [REPORTS[2]["url"]]
+    assert urls(search_reports(database, "政府信息", body="青岚县教育局")) == []
 
 
 def test_limit_caps_the_hits(database):
-    assert len(corpus.search_reports(database, "信息", limit=1)) == 1
+    assert len(search_reports(database, "信息", limit=1)) == 1
 
 
 def run(*args):

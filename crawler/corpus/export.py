@@ -8,7 +8,7 @@
   export directory.
 - ``warc``: the raw captures (``pages``) as WARC response records, for replay and archiving tools.
 
-The database is :mod:`crawler.corpus.db`'s: sqlite-utils is named here for type hints only.
+The database is read through :mod:`crawler.corpus.queries`: sqlite-utils is named here for type hints only.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler import __version__
-from crawler.corpus import db as corpus
-from crawler.corpus.db import ReportFilters
+from crawler.corpus import queries
+from crawler.corpus.queries import ReportFilters
+from crawler.corpus.schema import JSON_COLUMNS
 from crawler.extract.page import RECORD_KEYS
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def export_records(
 ) -> Iterator[dict[str, Any]]:
     """Every report (that passes ``filters``) as a dict whose first keys are :data:`RECORD_KEYS`, then
     the stored extras."""
-    for row in corpus.filtered_reports(database, filters):
+    for row in queries.filtered_reports(database, filters):
         yield {key: row.get(key) for key in RECORD_KEYS} | {
             key: value for key, value in row.items() if key not in RECORD_KEYS
         }
@@ -64,7 +65,7 @@ def write_jsonl(database: sqlite_utils.Database, out: IO[str], filters: ReportFi
 
 def export_columns(database: sqlite_utils.Database) -> list[str]:
     """The columns of a row export: :data:`RECORD_KEYS`, then the other stored columns in table order."""
-    return [*RECORD_KEYS, *(name for name in corpus.report_columns(database) if name not in RECORD_KEYS)]
+    return [*RECORD_KEYS, *(name for name in queries.report_columns(database) if name not in RECORD_KEYS)]
 
 
 def _flat(value: Any) -> Any:
@@ -93,15 +94,13 @@ def parquet_schema(database: sqlite_utils.Database) -> Any:
     """Arrow types of the export columns: integers, floats and bytes as stored, everything else text."""
     import pyarrow as pa
 
-    stored = corpus.report_columns(database)
+    stored = queries.report_columns(database)
     arrow_types = {int: pa.int64(), float: pa.float64(), bytes: pa.binary()}
     return pa.schema(
         [
             (
                 name,
-                pa.string()
-                if name in corpus.JSON_COLUMNS
-                else arrow_types.get(stored.get(name, str), pa.string()),
+                pa.string() if name in JSON_COLUMNS else arrow_types.get(stored.get(name, str), pa.string()),
             )
             for name in export_columns(database)
         ]
@@ -286,9 +285,9 @@ def write_warc(
     writer = WARCWriter(out, gzip=True)
     info = {"software": f"govreports/{__version__}", "format": "WARC File Format 1.0"}
     writer.write_record(writer.create_warcinfo_record("govreports.warc.gz", info))
-    urls = [record["url"] for record in corpus.filtered_reports(database, filters)]
+    urls = [record["url"] for record in queries.filtered_reports(database, filters)]
     result = WarcResult()
-    for page in corpus.iter_pages(database, urls):
+    for page in queries.iter_pages(database, urls):
         body = page["body"]
         http_headers = StatusAndHeaders(
             _status_line(page["status"]), replay_headers(page["headers"], len(body)), protocol="HTTP/1.1"

@@ -1,6 +1,6 @@
 """``govreports merge``: shards written by distributed workers joined into one corpus.
 
-Every report of every shard goes through :func:`crawler.corpus.db.store_reports` again, so the identity
+Every report of every shard goes through :func:`crawler.corpus.dedupe.store_reports` again, so the identity
 rules of a single crawl hold across shards (an exact or near copy, or a 图片版/PDF version found by
 another worker becomes a source of one report, the official copy canonical); then the shard's other
 sources, its files and its raw captures follow, re-targeted to the report each copy joined.
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.corpus import db as corpus
+from crawler.corpus import dedupe, queries
+from crawler.corpus.schema import CorpusError
 
 # Reports fed to store_reports per transaction.
 BATCH = 200
@@ -36,7 +38,7 @@ def merge_shards(
     """Merge ``shards`` into ``output`` (created when absent; an existing corpus is merged into)."""
     for shard in shards:
         if Path(shard).resolve() == Path(output).resolve():
-            raise corpus.CorpusError(f"{shard}: the output cannot also be a shard")
+            raise CorpusError(f"{shard}: the output cannot also be a shard")
     result = MergeResult()
     target = corpus.open_db(output)
     try:
@@ -47,7 +49,7 @@ def merge_shards(
             finally:
                 source.close()
             result.shards += 1
-        result.reports_in_output = corpus.count_reports(target)
+        result.reports_in_output = queries.count_reports(target)
     finally:
         target.close()
     return result
@@ -56,7 +58,7 @@ def merge_shards(
 def _merge_one(source: Any, target: Any, result: MergeResult, official_hosts: frozenset[str]) -> None:
     report_of: dict[str, str] = {}
     batch: list[dict[str, Any]] = []
-    for record in corpus.iter_report_records(source):
+    for record in queries.iter_report_records(source):
         batch.append(record | {"run_id": None})
         if len(batch) >= BATCH:
             _store(target, batch, report_of, result, official_hosts)
@@ -64,15 +66,15 @@ def _merge_one(source: Any, target: Any, result: MergeResult, official_hosts: fr
     _store(target, batch, report_of, result, official_hosts)
     sources = [
         row | {"report_url": report_of.get(row["report_url"], row["report_url"]), "is_canonical": 0}
-        for row in corpus.iter_sources(source)
+        for row in queries.iter_sources(source)
     ]
     result.sources += corpus.add_sources(target, sources)
     files = [
         row | {"report_url": report_of.get(row["report_url"], row["report_url"])}
-        for row in corpus.iter_attachments(source)
+        for row in queries.iter_attachments(source)
     ]
     result.files += corpus.upsert_attachments(target, files)
-    result.pages += corpus.save_pages(target, corpus.iter_page_rows(source))
+    result.pages += corpus.save_pages(target, queries.iter_page_rows(source))
 
 
 def _store(
@@ -84,7 +86,7 @@ def _store(
 ) -> None:
     if not batch:
         return
-    stored = corpus.store_reports(target, batch, official_hosts=official_hosts)
+    stored = dedupe.store_reports(target, batch, official_hosts=official_hosts)
     report_of.update(stored.report_of)
     result.reports_read += len(batch)
     result.new += stored.new + stored.promoted

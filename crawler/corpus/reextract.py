@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.corpus import db as corpus
+from crawler.corpus import dedupe, queries
 from crawler.extract.dispatch import extract_item
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
@@ -26,8 +26,8 @@ class ReextractResult:
 
 def reextract_corpus(database: Any) -> ReextractResult:
     result = ReextractResult()
-    stored = {row["url"]: row for row in corpus.iter_reports(database)}
-    captures = {page["url"]: page for page in corpus.iter_pages(database, stored)}
+    stored = {row["url"]: row for row in queries.iter_reports(database)}
+    captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
     records = []
     for url, row in stored.items():
         page = captures.get(url)
@@ -56,6 +56,6 @@ def reextract_corpus(database: Any) -> ReextractResult:
         )
         record |= {name: row.get(name) for name in keep}
         records.append(record)
-    stored_result = corpus.store_reports(database, records)
+    stored_result = dedupe.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result

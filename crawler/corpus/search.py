@@ -5,14 +5,19 @@ characters or more, which suits Chinese text without a word segmenter, but it fi
 two-character terms (年报, 县). Those queries fall back to ``LIKE``. Users type FTS syntax by accident
 (quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever parsed as FTS
 syntax. Traditional-script queries (政府資訊) are searched as written and in simplified form, since most
-reports are simplified. Pure functions, no database.
+reports are simplified. The query planning is pure functions; :func:`search_reports` runs the plan.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+import sqlite_utils
+
+from crawler.corpus.db import Row, select_rows
+from crawler.corpus.queries import ReportFilters, like_pattern
 from crawler.extract.normalise import normalise_text
 
 # The trigram tokenizer matches nothing shorter than this.
@@ -24,6 +29,10 @@ ELLIPSIS = "…"
 # Characters of context each side of the first match in a LIKE hit's excerpt.
 EXCERPT_CONTEXT_CHARS = 30
 _WHITESPACE = re.compile(r"\s+")
+# Matches in a title count this many times a match in the text when hits are ranked.
+TITLE_WEIGHT = 10.0
+# FTS5 snippet(): how many tokens (with the trigram tokenizer, about as many characters) of context.
+SNIPPET_TOKENS = 32
 
 
 class SearchError(ValueError):
@@ -66,12 +75,6 @@ def fts_match_expression(plan: SearchPlan) -> str:
     return " OR ".join(groups)
 
 
-def like_pattern(term: str) -> str:
-    """A ``LIKE ... ESCAPE '\\'`` pattern matching ``term`` anywhere, its wildcards taken literally."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def one_line(text: str) -> str:
     """Runs of whitespace (newlines included) as one space, for a snippet on one line."""
     return _WHITESPACE.sub(" ", text).strip()
@@ -100,3 +103,79 @@ def mark_terms(text: str, terms: tuple[str, ...]) -> str:
         return text
     pattern = re.compile("|".join(re.escape(term) for term in wanted), re.IGNORECASE)
     return pattern.sub(lambda match: f"{MARK_START}{match.group(0)}{MARK_END}", text)
+
+
+# --- running a query -----------------------------------------------------------------------------------
+
+
+def search_reports(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    year: int | None = None,
+    body: str | None = None,
+    level: str | None = None,
+    limit: int = 20,
+) -> list[Row]:
+    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
+    ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
+    terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
+    snippet, rank (lower is better) and match (``fts`` or ``like``)."""
+    plan = plan_query(query)
+    filters = ReportFilters(year=year, body=body, level=level)
+    hits = _search_fts(db, plan, filters, limit) if plan.use_fts else _search_like(db, plan, filters, limit)
+    return hits
+
+
+_HIT_COLUMNS = "r.url, r.title, r.report_year, r.body, r.level, r.published_date"
+
+
+def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
+    where, params = filters.clause("r.")
+    sql = f"""
+        select {_HIT_COLUMNS},
+               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
+               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
+        from reports_fts join reports r on r.rowid = reports_fts.rowid
+        where reports_fts match ? and {where}
+        order by rank, r.url
+        limit ?
+    """
+    hits = select_rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, fts_match_expression(plan), *params, limit])
+    for hit in hits:
+        hit["snippet"] = one_line(hit["snippet"] or "")
+        hit["match"] = "fts"
+    return hits
+
+
+def _search_like(
+    db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
+) -> list[Row]:
+    variant_conditions: list[str] = []
+    params: list[Any] = []
+    for variant in plan.variants:
+        terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
+        variant_conditions.append("(" + " and ".join(terms) + ")")
+        params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
+    counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
+    count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
+    where, filter_params = filters.clause("r.")
+    sql = f"""
+        select {_HIT_COLUMNS}, r.text, -({" + ".join(counts)}) as rank
+        from reports r
+        where ({" or ".join(variant_conditions)}) and {where}
+        order by rank, r.report_year desc, r.url
+        limit ?
+    """
+    hits = select_rows(db, sql, [*count_params, *params, *filter_params, limit])
+    for hit in hits:
+        text = hit.pop("text") or ""
+        in_text = any(term.casefold() in text.casefold() for term in plan.terms)
+        hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
+        hit["match"] = "like"
+    return hits
+
+
+def _occurrences(column: str) -> str:
+    """SQL for how often a term (two parameters: the term, its length) occurs in ``column``."""
+    return f"((length(coalesce({column}, '')) - length(replace(coalesce({column}, ''), ?, ''))) / ?)"

@@ -10,8 +10,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 
 from crawler.corpus import db as corpus
+from crawler.corpus.dedupe import canonical_url
 from crawler.crawl.config import CrawlConfig
-from crawler.extract.fingerprint import canonical_url
 
 
 class AlreadyStored(IgnoreRequest):

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 
-from crawler.extract.fingerprint import canonical_url
+from crawler.corpus.dedupe import canonical_url
 
 
 class CanonicalRequestFingerprinter:

@@ -9,6 +9,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.corpus import db as corpus
+from crawler.corpus import queries
 from crawler.crawl import settings as project_settings
 from crawler.crawl.seeds import Seed
 
@@ -68,12 +69,12 @@ def run_crawl(
         pages_failed=int(stats.get("govreports/pages/failed", 0)),
     )
     database = corpus.open_db(db_path)
-    summary.reports_in_db = corpus.count_reports(database)
-    summary.per_year = corpus.reports_per_year(database)
-    if runs := corpus.list_runs(database):
+    summary.reports_in_db = queries.count_reports(database)
+    summary.per_year = queries.reports_per_year(database)
+    if runs := queries.list_runs(database):
         summary.notes = json.loads(runs[-1].get("notes") or "[]")
         summary.per_seed = json.loads(runs[-1].get("per_seed") or "{}")
-        summary.compromised_sites = corpus.compromised_sites(database, runs[-1]["id"])
-        summary.reports_stored = corpus.count_reports_of_run(database, runs[-1]["id"])
+        summary.compromised_sites = queries.compromised_sites(database, runs[-1]["id"])
+        summary.reports_stored = queries.count_reports_of_run(database, runs[-1]["id"])
     database.close()
     return summary

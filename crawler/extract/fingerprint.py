@@ -1,4 +1,4 @@
-"""Identity of pages and texts: URL canonicalisation and content hashes."""
+"""Identity of texts: content hashes and MinHash signatures of near duplicates."""
 
 from __future__ import annotations
 
@@ -6,30 +6,6 @@ import functools
 import hashlib
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-# Query parameters that track visitors and never change the page.
-TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|spm|from|share_token|timestamp|_t|t|v|random)$", re.IGNORECASE)
-_DIRECTORY_INDEX = re.compile(r"/index\.(s?html?|jsp|php|aspx?)$", re.IGNORECASE)
-
-
-def canonical_url(url: str) -> str:
-    """One spelling per page: lower-case scheme and host, no default port, fragment, tracking
-    parameters or trailing ``index.html``; remaining parameters sorted."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    default_port = {"http": 80, "https": 443}.get(scheme)
-    netloc = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
-    path = _DIRECTORY_INDEX.sub("/", parts.path or "/")
-    query = urlencode(
-        sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not TRACKING_PARAMETERS.match(k)
-        )
-    )
-    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def content_hash(text: str) -> str:
@@ -145,10 +121,3 @@ def signature_similarity(first: bytes, second: bytes) -> float:
 def title_key(title: str | None) -> str:
     """One key for the versions of one report: 图片版/超链版/PDF版 suffixes and spacing removed."""
     return comparable_text(_VARIANT_SUFFIX.sub("", title or ""))
-
-
-def url_key(url: str) -> int:
-    """A 64-bit key of the canonical URL, for run-long seen-sets: ~32 bytes a URL instead of the URL's
-    100+ (a collision, about one in 10^9 at 10^5 URLs, would skip one page)."""
-    digest = hashlib.blake2b(canonical_url(url).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big")

@@ -11,8 +11,9 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.corpus.dedupe import canonical_url
 from crawler.demo import DemoServer, DemoSite
-from crawler.extract.fingerprint import canonical_url
 from spiders.reports import ReportsSpider
 
 RETRY_TIMES = 2
@@ -30,7 +31,7 @@ FAILING_LISTINGS = {"/zwgk/bm/jyj/xxgknb/": 404, "/zwgk/xz/smz/xxgknb/": 410, "/
 def stored_urls(db_path) -> set[str]:
     database = corpus.open_db(db_path, create=False)
     try:
-        return {row["url"] for row in corpus.iter_reports(database)}
+        return {row["url"] for row in queries.iter_reports(database)}
     finally:
         database.close()
 
@@ -84,7 +85,7 @@ async def test_error_answers_for_reports_and_listings(demo_site, fast_settings, 
     assert crawler.spider.seed_failures == []
     # the run keeps every failed page as one "URL: reason" line (the CLI prints them)
     database = corpus.open_db(db_path, create=False)
-    (run,) = corpus.list_runs(database)
+    (run,) = queries.list_runs(database)
     database.close()
     expected = {f"{server.url(path)}: HTTP {status}" for path, status in failing_paths.items()}
     assert sorted(json.loads(run["failed_pages"])) == sorted(expected)

@@ -16,7 +16,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
-from crawler.extract.fingerprint import canonical_url
+from crawler.corpus.dedupe import canonical_url
 from spiders.reports import ReportsSpider
 
 # Runs a command on a small tmpfs mounted at DIR/disk in a private mount namespace (unshare -rm: no
