@@ -146,9 +146,8 @@ def test_crawler_holds_only_the_three_packages_the_demo_and_the_cli():
         "extract",
         "corpus",
         "demo",
-        "cli.py",
+        "cli",
         "__init__.py",
-        "__main__.py",
         "py.typed",
     }
 

@@ -1,0 +1,36 @@
+"""The ``govreports`` command: parses arguments and calls plain functions.
+
+User mistakes (a bad seed, a missing file, a database that is not one) end in one ``error:`` line
+and a non-zero exit, never a traceback.
+
+One module per group of commands: :mod:`crawler.cli.crawling`, :mod:`crawler.cli.reading`,
+:mod:`crawler.cli.extracting`; what they share is in :mod:`crawler.cli.options`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from crawler import __version__
+from crawler.cli.crawling import crawl, demo, merge, reextract, runs
+from crawler.cli.extracting import extract
+from crawler.cli.reading import browse, checks, coverage, export, search
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govreports")
+def main() -> None:
+    """Find, clean and store Chinese government information disclosure annual reports."""
+
+
+main.add_command(crawl)
+main.add_command(demo)
+main.add_command(merge)
+main.add_command(reextract)
+main.add_command(runs)
+main.add_command(search)
+main.add_command(export)
+main.add_command(coverage)
+main.add_command(checks)
+main.add_command(browse)
+main.add_command(extract)

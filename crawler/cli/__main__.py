@@ -1,0 +1,5 @@
+"""``python -m crawler.cli``: the ``govreports`` command."""
+
+from crawler.cli import main
+
+main()

@@ -1,0 +1,235 @@
+"""Commands that fill a corpus: crawl, demo, merge, reextract, and runs (what each crawl did)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from crawler.cli.options import db_option, log_overrides, parse_settings, user_errors
+from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.crawl.config import RENDER_MODES
+from crawler.crawl.seeds import collect_seeds
+
+# Finish reasons of a crawl stopped because the corpus could not be written (pipelines/store.py).
+STORE_FAILURES = ("disk_full", "store_failed")
+
+
+# Failed pages the crawl summary names one line each; the run keeps more (`runs --format json`).
+FAILED_PAGES_SHOWN = 20
+
+
+# Per-seed columns of the closing table: (heading, counter name).
+SEED_COLUMNS = (
+    ("pages", "pages"),
+    ("listings", "listing_pages"),
+    ("reports", "reports_stored"),
+    ("files", "attachments"),
+    ("rendered", "rendered"),
+    ("errors", "errors"),
+)
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
+@db_option
+@click.option(
+    "--render",
+    type=click.Choice(RENDER_MODES),
+    default="auto",
+    show_default=True,
+    help="When pages go through the browser: only where a page needs it, never, or always.",
+)
+@click.option("--full", is_flag=True, help="Fetch every report page again, stored and unchanged ones too.")
+@click.option(
+    "--job-dir",
+    type=click.Path(file_okay=False),
+    help="Keep the crawl's state here (Scrapy JOBDIR): a killed crawl started again resumes.",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="redis://HOST:PORT/DB",
+    help="Share one frontier in redis with other workers (scrapy-redis); each worker keeps its own --db.",
+)
+@click.option(
+    "--redis-key",
+    default="govreports",
+    show_default=True,
+    help="Name of the shared crawl in redis (its frontier and seen-set); a new crawl takes a new name.",
+)
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
+@click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
+@user_errors
+def crawl(
+    urls: tuple[str, ...],
+    seeds_file: str | None,
+    db_path: str,
+    render: str,
+    full: bool,
+    job_dir: str | None,
+    redis_url: str | None,
+    redis_key: str,
+    settings: tuple[str, ...],
+    verbose: int,
+) -> None:
+    """Crawl seed URLs (portals, columns, report pages) into the corpus.
+
+    Run again on the same database, it fetches the listings but only new or changed reports."""
+    from crawler.crawl.runner import run_crawl
+
+    seeds, problems = collect_seeds(list(urls), seeds_file)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if not seeds:
+        raise click.UsageError("no valid seed to crawl (give URLs or --seeds FILE)")
+    corpus.open_db(db_path).close()  # fail early on a bad --db, before the reactor starts
+    overrides = log_overrides(verbose, db_path) | {"GOVREPORTS_RENDER": render, "GOVREPORTS_FULL": full}
+    overrides |= parse_settings(settings)
+    if job_dir:
+        overrides["JOBDIR"] = job_dir
+    spider_cls = None
+    if redis_url:
+        from crawler.crawl.distributed import DistributedReportsSpider, redis_settings
+
+        overrides |= redis_settings(redis_url, redis_key)
+        spider_cls = DistributedReportsSpider
+    summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
+    _print_summary(summary, db_path)
+    if summary.finish_reason in STORE_FAILURES:
+        # the store's one line above says why; a script running the crawl must see that it stopped
+        raise click.exceptions.Exit(1)
+
+
+@click.command()
+@click.option("--port", default=8765, show_default=True, help="Port of the demo portal (0: any free one).")
+@db_option
+@click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
+@user_errors
+def demo(port: int, db_path: str, verbose: int) -> None:
+    """Serve the bundled demo county portal on 127.0.0.1 and crawl it into the corpus."""
+    from crawler.crawl.runner import run_crawl
+    from crawler.crawl.seeds import Seed
+    from crawler.demo import DemoServer, build_site
+
+    corpus.open_db(db_path).close()  # creates the folder (and its log file's) before the crawl starts
+    site = build_site()
+    try:
+        server = DemoServer(site, port=port).start()
+    except OSError:
+        server = DemoServer(site, port=0).start()
+    click.echo(f"demo portal: {server.base_url}/  →  {db_path}", err=True)
+    try:
+        overrides = log_overrides(verbose, db_path) | {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.01}
+        summary = run_crawl([Seed(url=server.url(path)) for path in site.seeds], db_path, overrides=overrides)
+    finally:
+        server.stop()
+    _print_summary(summary, db_path)
+    database = corpus.open_db(db_path)
+    stored = {row["url"] for row in queries.iter_reports(database)}
+    database.close()
+    from crawler.corpus.dedupe import canonical_url
+
+    expected = {canonical_url(server.url(path)) for path in site.expected_report_paths()}
+    decoys = {canonical_url(server.url(decoy.path)) for decoy in site.decoys}
+    click.echo(
+        f"demo manifest: {len(expected)} reports, {len(expected & stored)} stored, "
+        f"{len(expected - stored)} missing, {len(decoys & stored)} decoys stored"
+    )
+    if expected - stored or decoys & stored:
+        raise click.ClickException("the demo crawl does not match its manifest")
+
+
+@click.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged corpus database."
+)
+@click.option("--official-host", "official_hosts", multiple=True, help="A host that counts as official.")
+@user_errors
+def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...]) -> None:
+    """Merge the SQLite shards of distributed workers into one corpus, with a single crawl's dedupe rules."""
+    from crawler.corpus.merge import merge_shards
+
+    result = merge_shards(list(shards), output, frozenset(host.lower() for host in official_hosts))
+    click.echo(
+        f"merged {result.shards} shards: {result.reports_read} reports read, {result.new} stored, "
+        f"{result.merged} joined another as a source; {result.files} files, {result.pages} pages; "
+        f"{output}: {result.reports_in_output} reports"
+    )
+
+
+@click.command()
+@db_option
+@user_errors
+def reextract(db_path: str) -> None:
+    """Run extraction again over the stored captures (after an upgrade), without crawling."""
+    from crawler.corpus.reextract import reextract_corpus
+
+    database = corpus.open_db(db_path, create=False)
+    try:
+        result = reextract_corpus(database)
+    finally:
+        database.close()
+    click.echo(
+        f"re-extracted {result.updated} reports ({result.versions} changed, kept as versions); "
+        f"{result.failed} failed, {result.missing} without a stored capture"
+    )
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@user_errors
+def runs(db_path: str, output_format: str) -> None:
+    """List the crawl runs: when, how they ended, what they stored, their errors and notes."""
+    database = corpus.open_db(db_path, create=False)
+    rows = queries.list_runs(database)
+    database.close()
+    if output_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{'run':>4}  {'started':<25}  {'status':<12}  {'pages':>6}  {'stored':>6}  {'new':>4}  errors"
+    )
+    for row in rows:
+        counts = json.loads(row.get("counts") or "{}")
+        errors = json.loads(row.get("errors") or "[]")
+        click.echo(
+            f"{row['id']:>4}  {row['started_at'] or '':<25}  {row['status'] or '':<12}  "
+            f"{counts.get('response_received_count', 0):>6}  {counts.get('govreports/stored', 0):>6}  "
+            f"{counts.get('govreports/store/new', 0):>4}  {len(errors)}"
+        )
+
+
+def _print_summary(summary: Any, db_path: str) -> None:
+    for error in summary.seed_errors:
+        click.echo(f"error: {error}", err=True)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    for line in summary.failed_pages[:FAILED_PAGES_SHOWN]:
+        click.echo(f"failed: {line}", err=True)
+    if (more := summary.pages_failed - min(len(summary.failed_pages), FAILED_PAGES_SHOWN)) > 0:
+        click.echo(f"failed: {more} more pages (listed in `govreports runs --format json`)", err=True)
+    if summary.per_seed:
+        click.echo("  ".join(["seed".ljust(48), *(heading.rjust(8) for heading, _ in SEED_COLUMNS)]))
+        for seed, counts in summary.per_seed.items():
+            cells = (str(counts.get(name, 0)).rjust(8) for _, name in SEED_COLUMNS)
+            click.echo("  ".join([seed[:48].ljust(48), *cells]))
+    click.echo(
+        f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
+        f"finish: {summary.finish_reason}"
+    )
+    if summary.compromised_sites:
+        sites = ", ".join(f"{host} ({count} pages)" for host, count in summary.compromised_sites)
+        click.echo(f"compromised sites (spam found and removed): {sites}")
+    click.echo(f"corpus {db_path}: {summary.reports_in_db} reports")
+    if summary.per_year:
+        click.echo("  year  reports")
+        for year, count in summary.per_year:
+            click.echo(f"  {year if year is not None else '?':>4}  {count:>7}")

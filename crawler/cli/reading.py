@@ -1,0 +1,255 @@
+"""Commands that read a corpus: search, export, coverage, checks, browse."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from crawler.cli.options import TEMPLATE_VERSIONS, db_option, user_errors
+from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
+from crawler.corpus.export import FORMATS as EXPORT_FORMATS
+from crawler.corpus.search import search_reports
+from crawler.crawl.seeds import read_seed_file
+
+# The columns of `govreports checks`, in order.
+CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--year", type=int, help="Only reports on this year.")
+@click.option("--body", help="Only reports of this body, as stored (e.g. 青岚县教育局).")
+@click.option("--level", help="Only reports of this level (国务院部门, 省, 市, 县, 乡, 部门).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits shown.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@db_option
+@user_errors
+def search(
+    query: tuple[str, ...],
+    year: int | None,
+    body: str | None,
+    level: str | None,
+    limit: int,
+    output_format: str,
+    db_path: str,
+) -> None:
+    """Search report titles and texts for every word of QUERY; print the best hits with snippets.
+
+    Words of three characters or more use the full-text index (ranked by bm25); shorter ones are matched
+    with LIKE. Traditional characters are also searched in simplified form. A query that starts with -
+    goes after --: `govreports search -- -abc`.
+    """
+    from crawler.corpus.search import SearchError
+
+    database = corpus.open_db(db_path, create=False)
+    try:
+        hits = search_reports(database, " ".join(query), year=year, body=body, level=level, limit=limit)
+    except SearchError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        database.close()
+    if output_format == "json":
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+    else:
+        for number, hit in enumerate(hits, 1):
+            click.echo(_hit_lines(number, hit))
+    how = hits[0]["match"] if hits else "no"
+    click.echo(f"{len(hits)} hits ({how} match)", err=True)
+
+
+def _hit_lines(number: int, hit: dict[str, Any]) -> str:
+    year = hit["report_year"] if hit["report_year"] is not None else "?"
+    body = f"  ({hit['body']})" if hit["body"] else ""
+    heading = f"{number:>3}. [{year}] {hit['title'] or '(untitled)'}{body}"
+    return f"{heading}\n     {hit['url']}\n     {hit['snippet']}"
+
+
+@click.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl (whole records), csv, parquet, txt (a folder tree, one file per report) or warc "
+    "(the stored raw pages).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="File to write (a folder for txt), or - for stdout.",
+)
+@click.option("--year", type=int, help="Only reports on this year.")
+@click.option("--body", help="Only reports of this body, as stored (e.g. 青岚县教育局).")
+@click.option("--region", help="Only reports whose region contains this (e.g. 青岚县).")
+@click.option("--level", help="Only reports of this level (国务院部门, 省, 市, 县, 乡, 部门).")
+@click.option("--template", type=click.Choice(TEMPLATE_VERSIONS), help="Only reports on this template.")
+@click.option("--spam-free", is_flag=True, help="Only reports whose page carried no spam.")
+@db_option
+@user_errors
+def export(
+    output_format: str,
+    output: str,
+    year: int | None,
+    body: str | None,
+    region: str | None,
+    level: str | None,
+    template: str | None,
+    spam_free: bool,
+    db_path: str,
+) -> None:
+    """Write the stored reports (all, or those the filters keep) as JSON lines, CSV, Parquet, text
+    files or WARC."""
+    if output_format == "txt" and output == "-":
+        raise click.UsageError("--format txt writes one file per report: give a folder with -o DIR")
+    filters = queries.ReportFilters(
+        year=year, body=body, region=region, level=level, template=template, spam_free=spam_free
+    )
+    database = corpus.open_db(db_path, create=False)
+    try:
+        message = _write_export(database, output_format, output, filters)
+    finally:
+        database.close()
+    click.echo(message, err=True)
+
+
+def _write_export(database: Any, output_format: str, output: str, filters: queries.ReportFilters) -> str:
+    """Write one export; return the line that says what was written."""
+    from crawler.corpus import export as formats
+
+    try:
+        if output_format == "txt":
+            return f"exported {formats.write_txt(database, output, filters)} reports to {output}"
+        if output_format == "warc":
+            with _binary_output(output) as out:
+                result = formats.write_warc(database, out, filters)
+            return f"exported {result.written} reports ({result.skipped} without a stored page, skipped)"
+        if output_format == "parquet":
+            with _binary_output(output) as out:
+                buffer = io.BytesIO()  # Parquet needs a seekable file; stdout is not one
+                count = formats.write_parquet(database, buffer, filters)
+                out.write(buffer.getvalue())
+            return f"exported {count} reports"
+        writer: Callable[..., int] = formats.write_csv if output_format == "csv" else formats.write_jsonl
+        with _text_output(output) as text_out:
+            count = writer(database, text_out, filters)
+        return f"exported {count} reports"
+    except formats.ExportError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@contextlib.contextmanager
+def _text_output(output: str) -> Iterator[IO[str]]:
+    if output == "-":
+        yield sys.stdout
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+@contextlib.contextmanager
+def _binary_output(output: str) -> Iterator[IO[bytes]]:
+    if output == "-":
+        yield sys.stdout.buffer
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "wb") as out:
+        yield out
+
+
+@click.command()
+@click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed CSV with a body column.")
+@click.option("--from", "first_year", type=int, help="First year of the ledger (default: earliest stored).")
+@click.option("--to", "last_year", type=int, help="Last year of the ledger (default: latest stored).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "csv"]), default="text", show_default=True
+)
+@db_option
+@user_errors
+def coverage(
+    seeds_file: str | None, first_year: int | None, last_year: int | None, output_format: str, db_path: str
+) -> None:
+    """Which bodies have a stored report for which years: the gaps a researcher must chase."""
+    from crawler.corpus.coverage import coverage_rows, ledger_csv, ledger_text
+
+    database = corpus.open_db(db_path, create=False)
+    stored = queries.stored_body_years(database)
+    database.close()
+    bodies: list[str] = []
+    if seeds_file:
+        seeds, problems = read_seed_file(seeds_file)
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        bodies = [seed.body for seed in seeds if seed.body]
+    rows, years = coverage_rows(stored, bodies, first_year, last_year)
+    click.echo(ledger_csv(rows, years) if output_format == "csv" else ledger_text(rows, years), nl=False)
+
+
+@click.command()
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@db_option
+@user_errors
+def checks(output_format: str, db_path: str) -> None:
+    """List the stored reports whose statistics fail a consistency rule: one line per failed check
+    (url, title, rule, where, left, right; tab-separated in text, a JSON array in json)."""
+    database = corpus.open_db(db_path, create=False)
+    try:
+        failures = list(queries.failing_checks(database))
+    finally:
+        database.close()
+    if output_format == "json":
+        click.echo(json.dumps(failures, ensure_ascii=False, indent=2))
+    else:
+        for failure in failures:
+            click.echo("\t".join(_cell(failure[key]) for key in CHECK_COLUMNS))
+    reports = len({failure["url"] for failure in failures})
+    click.echo(f"{len(failures)} failed checks in {reports} reports", err=True)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@click.command()
+@db_option
+@click.option("--port", default=DEFAULT_BROWSE_PORT, show_default=True, help="Port on 127.0.0.1.")
+@user_errors
+def browse(db_path: str, port: int) -> None:
+    """Open the corpus in datasette, read-only and on 127.0.0.1 only, with full-text search; runs until
+    Ctrl-C."""
+    from crawler.corpus import browse as datasette
+
+    database = corpus.open_db(db_path, create=False)
+    corpus.checkpoint(database)  # datasette's --immutable reads the file alone, not the write-ahead log
+    database.close()
+    datasette.interrupt_on_sigterm()
+    process = datasette.start_datasette(db_path, port)
+    try:
+        datasette.wait_until_ready(datasette.url_of(port), process)
+        table = datasette.url_of(port, f"/{urllib.parse.quote(Path(db_path).stem)}/reports")
+        click.echo(f"corpus at {datasette.url_of(port)}  (reports: {table}?_search=…)  Ctrl-C stops")
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+    except datasette.BrowseError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        datasette.stop(process)
