@@ -196,7 +196,7 @@ ENFORCEMENT = re.compile(
 REPORT_PROSE = re.compile(
     r"政府信息公开|主动公开|依申请公开|信息公开工作|年度报告|行政复议|行政诉讼|公开申请"
 )
-MIN_REVEAL_CHARS = 200
+MIN_REVEAL_CHARS = 120
 
 # Hidden by inline style, matched on the lower-cased style with all whitespace removed
 # (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away.

@@ -50,7 +50,29 @@ def css_rules(css: str) -> Iterator[tuple[str, str]]:
     for chunk in css.split("}"):
         selectors, brace, declarations = chunk.rpartition("{")
         if brace and selectors.strip():
-            yield selectors.rsplit(";", 1)[-1].rsplit("*/", 1)[-1], declarations
+            yield selectors.rsplit(";", 1)[-1].rsplit("*/", 1)[-1].rsplit("{", 1)[-1], declarations
+
+
+def screen_css(css: str) -> str:
+    """The CSS without the ``@media`` blocks that apply only to some screens or to print (a rule hiding a
+    column on phones hides nothing from a reader at a desk)."""
+    if "@media" not in css:
+        return css
+    kept: list[str] = []
+    start = 0
+    for match in _CONDITIONAL_MEDIA.finditer(css):
+        if match.start() < start:
+            continue
+        depth, end = 1, match.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        kept.append(css[start : match.start()])
+        start = end
+    return "".join(kept) + css[start:]
+
+
+_CONDITIONAL_MEDIA = re.compile(r"@media[^{]*(?:width|height|print|orientation|speech)[^{]*\{", re.IGNORECASE)
 
 
 def hidden_selectors(root: html.HtmlElement) -> tuple[set[str], set[str]]:
@@ -58,7 +80,7 @@ def hidden_selectors(root: html.HtmlElement) -> tuple[set[str], set[str]]:
     classes: set[str] = set()
     ids: set[str] = set()
     for style in root.iter("style"):
-        for selectors, declarations in css_rules(style.text or ""):
+        for selectors, declarations in css_rules(screen_css(style.text or "")):
             simple = [m for s in selectors.split(",") if (m := patterns.CSS_SIMPLE_SELECTOR.match(s.strip()))]
             if not simple or not hides(compact(declarations)):
                 continue
