@@ -42,7 +42,8 @@ def no_words() -> Iterator[None]:
 def page(body: str, head: str = "", after: str = "") -> bytes:
     html = (
         f"<html><head><title>云山县2023年政府信息公开工作年度报告</title>{head}</head>"
-        f'<body><div class="nav"><a href="/">首页</a></div><div id="zoom">{REPORT}{body}</div></body></html>{after}'
+        f'<body><div class="nav"><a href="/">首页</a></div>'
+        f'<div id="zoom">{REPORT}{body}</div></body></html>{after}'
     )
     return html.encode("utf-8")
 

@@ -68,7 +68,8 @@ def test_written_fragment_hidden_by_the_attribute_form():
 def test_hidden_read_aloud_copy_and_tabs_are_not_text():
     page = (
         f'<html><body><div style="display:none" id="readText">{REPORT}</div>'
-        f'<div class="tab" style="display:none"><a href="/a/">办事指南</a></div><div id="zoom"><p>{REPORT}</p></div>'
+        f'<div class="tab" style="display:none"><a href="/a/">办事指南</a></div>'
+        f'<div id="zoom"><p>{REPORT}</p></div>'
         "</body></html>"
     )
     extraction = extract_page(page.encode(), GOV_URL)
@@ -78,7 +79,8 @@ def test_hidden_read_aloud_copy_and_tabs_are_not_text():
 
 def test_a_report_body_shown_by_script_on_an_empty_article_is_kept():
     page = (
-        '<html><head><title>云山县民政局2023年政府信息公开工作年度报告</title></head><body><div id="zoom"></div>'
+        "<html><head><title>云山县民政局2023年政府信息公开工作年度报告</title></head>"
+        '<body><div id="zoom"></div>'
         f'<div id="nbBody" style="display:none"><p>{REPORT}</p></div>'
         "<script>document.getElementById('nbBody').style.display='block';</script></body></html>"
     )
