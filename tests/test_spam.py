@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from crawler.extract import patterns, spam
+from crawler.extract import links, patterns, spam
 from crawler.extract.normalise import normalise_text
 
 GOV_URL = "http://www.yunshan.gov.cn/zwgk/xxgknb/t20240320_1.html"
@@ -25,7 +25,7 @@ def kinds(findings: list[spam.Finding]) -> set[str]:
 
 def test_hidden_spam_in_any_case_and_spacing_is_removed_and_recorded():
     findings, text = preclean(f'{BODY}<div style=" Display : NONE ">{CASINO}</div>')
-    assert kinds(findings) == {"hidden_element", "spam_keywords"}
+    assert {"hidden_element", "spam_keywords"} <= kinds(findings)
     assert "新葡京" not in text and "4127条" in text
 
 
@@ -40,11 +40,11 @@ def test_offscreen_and_zero_size_blocks_count_as_hidden():
         assert "hidden_element" in kinds(findings), style
 
 
-def test_hidden_menu_and_read_aloud_copy_are_not_spam():
+def test_hidden_menu_and_read_aloud_copy_are_not_spam_and_not_text():
     menu = '<div style="display:none"><a href="/zwgk/">政务公开</a><a href="http://www.gov.cn/">中国政府网</a></div>'
     copy = f'<div style="display:none">{BODY}</div>'
     findings, text = preclean(menu + copy + BODY)
-    assert findings == [] and "政务公开" in text
+    assert findings == [] and "政务公开" not in text and text.count("4127条") == 1
 
 
 def test_document_write_of_hidden_spam_is_a_script_injection():
@@ -68,7 +68,7 @@ def test_markup_after_the_closing_html_tag_is_recorded():
         for i, c in enumerate(["北京", "上海", "广州", "深圳", "杭州"])
     )
     page = f"<html><body>{BODY}</body></html>\n<div>{farm}</div>"
-    findings = spam.after_html_spam(page.encode(), "utf-8", spam.Site.from_url(GOV_URL))
+    findings = spam.after_html_spam(page.encode(), "utf-8", links.Site.from_url(GOV_URL))
     assert kinds(findings) == {"after_html", "offsite_link_farm"}
 
 
@@ -91,7 +91,7 @@ def test_place_names_linking_gov_sites_stay():
 
 
 def test_offsite_means_another_host_and_not_gov_cn():
-    site = spam.Site.from_url("http://127.0.0.1:8000/a.html")
+    site = links.Site.from_url("http://127.0.0.1:8000/a.html")
     assert site.offsite_host("http://www.gov.cn/") is None
     assert site.offsite_host("/zwgk/") is None
     assert site.offsite_host("http://bj.spam.example/") == "bj.spam.example"

@@ -18,7 +18,7 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam
+from crawler.extract import fields, links, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
@@ -91,6 +91,7 @@ class Extraction:
     text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.extract.normalise)
     compromised: bool = False  # spam was found (and removed) on the page
     chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
+    hidden: list[str] = field(default_factory=list)  # hidden content removed as not spam (menus, copies)
 
     def record(self) -> dict[str, Any]:
         """The contract's keys first, then the extras. Shallow: every value is already plain JSON data
@@ -247,12 +248,14 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     # (libxml2 reads its content as text, so dropping scripts or spam later cannot change it.)
     page_title = spam.page_title(root)
     title, title_source = find_title_and_source(root, meta, page_title)
-    findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
+    hidden: list[str] = []  # what a reader does not see (not spam), removed: visibility.py
+    findings = spam.preclean(root, body, encoding, url, hidden)  # before drop_non_text: it reads scripts
     drop_non_text(root)
     block = metadata.read_block(root)
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
+    findings += spam.article_links(container, links.Site.from_url(url))
     slots = container_slots(container)
     text = container_text(container, slots) if container is not None else page_text(root)
     cleaned = spam.postclean(text, url, page_title)
@@ -276,6 +279,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
         text_normalised=cleaned.normalised,
         compromised=bool(findings),
         chrome_lines=cleaned.chrome,
+        hidden=hidden,
     )
 
 

@@ -148,46 +148,85 @@ METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".
 METADATA_EMPTY = re.compile(r"^[\s—\-–_/无暂]*$")
 
-# --- Spam and boilerplate cleaning (DOMAIN.md §3; used by crawler/spam.py) -----------------------
-# Spam words. STRONG ones never occur in a disclosure report; WEAK ones do now and then (澳门回归,
-# 成人教育, 福利彩票开奖, 打击网络赌场), so they count only in link texts, two or more together.
-SPAM_STRONG_WORDS = (
-    "新葡京", "百家乐", "时时彩", "北京赛车", "pk10", "体育投注", "娱乐城", "彩金", "真人视讯", "真人娱乐",
-    "老虎机", "电子游艺", "线上赌", "网赌", "赌球", "金沙娱乐", "葡京娱乐", "股票配资", "代孕",
-    "无码", "成人影院", "午夜影院", "理论片", "亚洲日韩", "日韩午夜", "波多野", "内射", "av高清", "av在线",
-    "约炮",
-)  # fmt: skip
-SPAM_WEAK_WORDS = (
-    "澳门", "六合彩", "成人", "自拍", "午夜", "投注", "开奖", "彩票", "棋牌", "视频", "免费", "在线",
-    "高清", "日韩", "影院", "博彩", "赌场", "色情", "裸聊", "一区二区",
-)  # fmt: skip
-SPAM_STRONG = re.compile("|".join(re.escape(word) for word in SPAM_STRONG_WORDS), re.IGNORECASE)
-SPAM_STRONG_LOWER = tuple(word.lower() for word in SPAM_STRONG_WORDS)  # spam.may_hold_strong_words
-SPAM_WEAK = re.compile("|".join(re.escape(word) for word in SPAM_WEAK_WORDS), re.IGNORECASE)
-# "Sub-site" channels that spam link farms mix into their place-name runs (seed 000: 手游| 军事| 星座).
-SPAM_FARM_FILLERS = frozenset(
-    {"手游", "军事", "星座", "娱乐", "彩票", "游戏", "小说", "影视", "动漫", "电竞"}
-)
+# --- Spam and boilerplate cleaning (DOMAIN.md §3; used by spam.py, links.py, visibility.py) ---------
+# Spam *words* are data: crawler/extract/lexicon/*.tsv. What follows is structure.
 # A place name: anything ending in an administrative unit, or one of the big cities spam farms use bare.
 PLACE_NAME = re.compile(
     r"^[\u4e00-\u9fff]{1,8}(省|市|县|區|区|縣|州|旗|盟|镇|鎮|乡|鄉|自治区|特别行政区)$"
     r"|^(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|昆明|南宁|沈阳|哈尔滨|济南|青岛|"
     r"厦门|福州|合肥|南昌|贵阳|兰州|太原|石家庄|呼和浩特|乌鲁木齐|拉萨|西宁|银川|海口|长春|大连|苏州|宁波)$"
 )
-
-# Hidden by inline style, matched on the lower-cased style with all whitespace removed.
-HIDDEN_STYLE = re.compile(
-    r"(?:^|;)(?:display:none|visibility:hidden|opacity:0(?:\.0*)?(?:;|$|!)|font-size:0(?:px|pt|em)?(?:;|$|!)"
-    r"|text-indent:-\d{3,}|(?:left|top|right|margin-left|margin-top):-\d{3,})"
+# A bare name as link farms label their anchors: a place without its 县/市 (卓资, 楚雄), a channel, a
+# brand — 2 to 6 Chinese characters, or one short Latin word. Institutions and media end in a word of
+# their kind (人民网, 日报, 电视台, 银行 …) and are not bare names.
+BARE_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|[A-Za-z]{2,10})$")
+INSTITUTION_END = re.compile(
+    r"(网|报|台|社|院|局|厅|委|办|馆|会|部|处|所|站|中心|银行|公司|集团|大学|学校|医院|政府|平台|门户|杂志)$"
 )
-ZERO_SIZE_STYLE = re.compile(r"(?:^|;)(?:height|width):[01](?:px)?(?:;|$|!)")
-OVERFLOW_HIDDEN_STYLE = re.compile(r"overflow:hidden")
-STYLE_COLOR = re.compile(r"(?:^|;)color:([#\w]+)")
-STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:([#\w]+)")
+# Hosts that are never spam targets: government (any country's .gov, gov.cn, gov.mo, gov.hk …),
+# education and academy domains, state and mainstream media, public hotlines and the big platforms
+# that press offices link. Matched on the bare host (no ``www.``).
+OFFICIAL_HOST = re.compile(
+    r"(^|\.)(gov|gouv|gob|govt|edu|mil|ac)(\.[a-z]{2,3})?$|(^|\.)gov\.[a-z]{2,3}$|(^|\.)(gov|edu|ac|mil)\.cn$"
+    r"|(^|\.)(people\.com\.cn|people\.cn|xinhuanet\.com|news\.cn|cctv\.com|cctv\.cn|cntv\.cn|chinanews\.com"
+    r"|chinanews\.com\.cn|china\.com\.cn|gmw\.cn|chinadaily\.com\.cn|cnr\.cn|cri\.cn|youth\.cn|cyol\.com"
+    r"|ce\.cn|qstheory\.cn|81\.cn|chinapeace\.gov\.cn|workercn\.cn|thepaper\.cn|cnki\.net|12377\.cn"
+    r"|12306\.cn|10086\.cn|95598\.cn|12321\.cn|12315\.cn|weibo\.com|weibo\.cn|qq\.com|toutiao\.com"
+    r"|douyin\.com|baidu\.com|sina\.com\.cn|sohu\.com|163\.com|ifeng\.com|cpc\.people\.com\.cn"
+    r"|npc\.gov\.cn|court\.gov\.cn|spp\.gov\.cn|cac\.gov\.cn|conac\.cn|beian\.miit\.gov\.cn"
+    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com)$"
+)
+# Top-level domains that spam registers by the thousand (cheap, short-lived).
+THROWAWAY_TLD = re.compile(
+    r"\.(top|xyz|vip|club|win|bet|buzz|icu|site|online|fun|ink|pw|tk|ml|ga|cf|gq|shop|work|loan|men|wang"
+    r"|ren|cyou|rest|bar|casino|poker|sex|porn|adult|xxx|cc|ws|la|bid|trade|date|racing|party|review"
+    r"|stream|download|accountant|science|faith|cricket|kim|link|click|space|website|lol|mom|monster"
+    r"|sbs|quest|cfd|beauty|hair|skin|makeup|boats|yachts|autos|homes|motorcycles)$"
+)
+# A host label named like a betting brand: letters and a run of (lucky) digits, ``hg8868``, ``js5566``,
+# ``365bet``, ``vns9992`` (hotlines like 12306.cn are pure digits and official).
+BRANDLIKE_LABEL = re.compile(r"^(?:[a-z]{1,8}\d{3,6}[a-z]{0,4}|\d{3,6}[a-z]{1,8})$")
+# Words of enforcement and regulation: a sentence holding one reports on spam's subject, it is not spam.
+ENFORCEMENT = re.compile(
+    r"打击|查处|整治|取缔|收缴|监管|依法|侦破|破获|抓获|刑事|立案|处罚|罚款|起诉|判处|违法|非法|犯罪|专项行动"
+    r"|严厉|清理|关停|封堵|下架|约谈|处置|举报|投诉|警示|提醒|防范|宣传|治理|管理|规范|禁止|严禁|涉嫌|案件"
+    r"|捣毁|扫黄|打非|反诈|诈骗|查获|没收|督办|核查"
+)
+# Prose of a report: what a hidden report body shown by script says (visibility.reveal).
+REPORT_PROSE = re.compile(
+    r"政府信息公开|主动公开|依申请公开|信息公开工作|年度报告|行政复议|行政诉讼|公开申请"
+)
+MIN_REVEAL_CHARS = 120
+
+# Hidden by inline style, matched on the lower-cased style with all whitespace removed
+# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away.
+HIDDEN_STYLE = re.compile(
+    r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse)|opacity:0(?:\.0*)?(?:;|$|!)"
+    r"|font-size:0(?:\.0*)?(?:px|pt|em|rem|%)?(?:;|$|!)|font:0(?:px|pt)?(?:/|;|$|!)"
+    r"|text-indent:-(?:\d{3,}|\d{2,}(?:\.\d+)?r?em)"
+    r"|(?:left|top|right|bottom|margin-left|margin-top|margin-right|margin-bottom):-(?:\d{3,}|\d{2,}r?em)"
+    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\))"
+)
+# Far to the right or below, for an element taken out of the flow.
+POSITIONED_STYLE = re.compile(r"(?:^|;)position:(?:absolute|fixed)")
+FAR_OFFSET_STYLE = re.compile(r"(?:^|;)(?:(?:left|margin-left):\d{4,}|top:\d{5,})")
+ZERO_SIZE_STYLE = re.compile(
+    r"(?:^|;)(?:height|width|max-height|max-width|line-height):(?:[01](?:\.0+)?|\.0+)(?:px|pt|em)?(?:;|$|!)"
+)
+OVERFLOW_HIDDEN_STYLE = re.compile(r"overflow(?:-[xy])?:hidden")
+STYLE_COLOR = re.compile(r"(?:^|;)color:(#[0-9a-f]{3,8}|rgba?\([\d.,%]+\)|[a-z]+)")
+STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:(#[0-9a-f]{3,8}|rgba?\([\d.,%]+\)|[a-z]+)")
+# The few colour names pages write, as hex.
+COLOUR_NAMES = {
+    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
+    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
+}  # fmt: skip
+# Elements whose colour may equal their background (an inline colour, or <font color>).
+COLOURED = etree.XPath("descendant-or-self::*[@color or contains(@style, 'olor')]")
 # The simple selectors (tag.class, .class, #id) of a page's own <style> rules that we act on.
 CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
 # Elements that hide or animate what they hold; judged like hidden ones.
-HIDING_TAGS = ("marquee", "noscript")
+HIDING_TAGS = ("marquee", "noscript", "template")
 # The elements that can be hidden at all, in document order (spam.hiding_reason is None for any other):
 # a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
 _HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
