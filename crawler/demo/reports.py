@@ -200,7 +200,7 @@ def _old_layout(built: Built, hits: int) -> str:
     return f"""<table width="960" border="0" cellspacing="0" cellpadding="0" align="center" class="main-old">
 <tr><td height="30">{layout.breadcrumb_html(_crumbs(spec))}</td></tr>
 <tr><td align="center" class="bt" height="50"><font size="4"><b>{escape(spec.title)}</b></font></td></tr>
-<tr><td align="center" class="xx">时间：{spec.published[:10]}　信息来源：县政府办　浏览次数：{hits}</td></tr>
+<tr><td align="center" class="xx">时间：{spec.published[:10]}　信息来源：{BODIES[spec.body].issuer}　浏览次数：{hits}</td></tr>
 <tr><td class="nr" style="line-height:28px;font-size:14px">
 {_content_html(built, 0)}
 </td></tr>
@@ -273,7 +273,8 @@ def manifest_entry(built: Built) -> ManifestReport:
         published_date=spec.published[:10],
         written_date=None if spec.placeholder_written or spec.meta_style == "none" else spec.written,
         index_no=built.index_no,
-        issuer=body.issuer if spec.meta_style != "none" else None,
+        # an old table layout shows its issuer in the info line (信息来源：…)
+        issuer=body.issuer if spec.meta_style != "none" or spec.container == "old" else None,
         doc_no=spec.doc_no if spec.meta_style != "none" else None,
         encoding=spec.encoding,
         served_charset=spec.served_charset,
