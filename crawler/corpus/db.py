@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,6 +261,11 @@ def _index_title_keys(db: sqlite_utils.Database) -> None:
     _table(db, "fingerprints").create_index(["title_key"], if_not_exists=True)
 
 
+def _add_report_file(db: sqlite_utils.Database) -> None:
+    """Issue #14: a stub report page's text comes from the file it points to (``report_file``)."""
+    _table(db, "reports").add_column("report_file", str)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -270,6 +275,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0005_numpy_shingle_signatures", _recompute_signatures),
     ("0006_failed_pages", _add_failed_pages),
     ("0007_title_key_index", _index_title_keys),
+    ("0008_report_file", _add_report_file),
 ]
 
 
@@ -593,6 +599,14 @@ def _save_source(
     )
 
 
+def _save_file_source(
+    db: sqlite_utils.Database, copy: Copy, report_url: str, record: Mapping[str, Any], run_id: int | None
+) -> None:
+    """A stub page's file, whose text the report took (``report_file``): a URL of the report too."""
+    if record.get("report_file") and (record.get("sources") or {}).get("text") == "attachment":
+        _save_source(db, replace(copy, url=record["report_file"]), report_url, record, run_id)
+
+
 def _keep_version(db: sqlite_utils.Database, url: str, run_id: int | None) -> None:
     """The stored text of a report that changed, kept before it is overwritten."""
     row = db.execute("select content_hash, title, text, published_date from reports where url = ?", [url])
@@ -719,6 +733,7 @@ def _store_one(
         _write_row(db, "reports", _prepare_report_row(record, columns, now, stored[1]), pk="url")
         _save_fingerprint(db, copy, bands)
         _save_source(db, copy, copy.url, record, run_id)
+        _save_file_source(db, copy, copy.url, record, run_id)
         result.updated += 1
         result.report_of[copy.url] = copy.url
         return
@@ -735,9 +750,11 @@ def _store_one(
         else:
             result.new += 1
         _save_source(db, copy, copy.url, record, run_id)
+        _save_file_source(db, copy, copy.url, record, run_id)
         result.report_of[copy.url] = copy.url
         return
     _save_source(db, copy, match.report_url, record, run_id)
+    _save_file_source(db, copy, match.report_url, record, run_id)
     result.merged += 1
     result.report_of[copy.url] = match.report_url
 

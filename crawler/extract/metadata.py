@@ -147,8 +147,8 @@ def block_elements(root: html.HtmlElement) -> list[html.HtmlElement]:
     for element in root.iter("table", "ul", "dl", "div"):
         if len(named.get(element, ())) < 2 or len(element_text(element)) > MAX_BLOCK_CHARS:
             continue
-        found = [kept for kept in found if not _contains(element, kept)]
-        if not any(_contains(kept, element) for kept in found):
+        found = [kept for kept in found if not _contains(kept, element)]  # an outer one gives way
+        if not any(_contains(element, kept) for kept in found):
             found.append(element)
     return found
 
