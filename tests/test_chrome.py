@@ -11,7 +11,9 @@ def strip(text: str):
 
 
 def test_chrome_lines_are_removed_and_listed():
-    text = "您好,今天是: |\n一、总体情况\n移动门户 微信 微博 OA办公\n云ICP备18003726号-1 网站标识码：5399010001"
+    text = (
+        "您好,今天是: |\n一、总体情况\n移动门户 微信 微博 OA办公\n云ICP备18003726号-1 网站标识码：5399010001"
+    )
     stripped = strip(text)
     assert stripped.text == stripped.normalised == "一、总体情况" and len(stripped.chrome) == 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from crawler.extract import patterns, spam
+from crawler.extract import spam
 from crawler.extract.normalise import normalise_text
 
 GOV_URL = "http://www.yunshan.gov.cn/zwgk/xxgknb/t20240320_1.html"

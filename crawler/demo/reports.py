@@ -23,13 +23,20 @@ CONTAINER_OPEN = {
     "trs": '<div class="view TRS_UEDITOR trs_paper_default"><div class=TRS_Editor>',
     "article": '<div class="article-content" id="ivs_content">',
     # real TRS pages: .TRS_Editor nested in .TRS_Editor (and the footer in one too, _EDITOR_FOOTER)
-    "trs_nested": '<div class="TRS_Editor"><div class="view TRS_UEDITOR trs_paper_default"><div class="TRS_Editor">',
+    "trs_nested": '<div class="TRS_Editor"><div class="view TRS_UEDITOR trs_paper_default">'
+    '<div class="TRS_Editor">',
 }
-CONTAINER_CLOSE = {"zoom": "</div>", "trs": "</div></div>", "article": "</div>", "trs_nested": "</div></div></div>"}
+CONTAINER_CLOSE = {
+    "zoom": "</div>",
+    "trs": "</div></div>",
+    "article": "</div>",
+    "trs_nested": "</div></div></div>",
+}
 # The page's own footer lines, wrapped by the CMS in a .TRS_Editor after the report.
 _EDITOR_FOOTER = (
     '<div class="bottom-info"><div class="TRS_Editor"><p>主办单位：青岚县财政局　联系电话：0871-5552046　'
-    "地址：青岚县青云路18号县行政中心3楼</p><p>版权所有：青岚县财政局　技术支持：青岚县融媒体中心</p></div></div>"
+    "地址：青岚县青云路18号县行政中心3楼</p>"
+    "<p>版权所有：青岚县财政局　技术支持：青岚县融媒体中心</p></div></div>"
 )
 
 
@@ -202,12 +209,17 @@ def _info_line(spec: ReportSpec, hits: int) -> str:
     )
 
 
+def _old_info(spec: ReportSpec, hits: int) -> str:
+    """The info line of an old table layout: date, issuer (信息来源) and hits on one line."""
+    return f"时间：{spec.published[:10]}　信息来源：{BODIES[spec.body].issuer}　浏览次数：{hits}"
+
+
 def _old_layout(built: Built, hits: int) -> str:
     spec = built.spec
     return f"""<table width="960" border="0" cellspacing="0" cellpadding="0" align="center" class="main-old">
 <tr><td height="30">{layout.breadcrumb_html(_crumbs(spec))}</td></tr>
 <tr><td align="center" class="bt" height="50"><font size="4"><b>{escape(spec.title)}</b></font></td></tr>
-<tr><td align="center" class="xx">时间：{spec.published[:10]}　信息来源：{BODIES[spec.body].issuer}　浏览次数：{hits}</td></tr>
+<tr><td align="center" class="xx">{_old_info(spec, hits)}</td></tr>
 <tr><td class="nr" style="line-height:28px;font-size:14px">
 {_content_html(built, 0)}
 </td></tr>

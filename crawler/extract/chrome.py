@@ -2,8 +2,8 @@
 
 Two shapes of chrome line (every pattern in :mod:`crawler.extract.patterns`, ``CHROME_*``):
 
-* **tool lines**, made only of page furniture (``【字体：大 中 小】``, ``[打印] [关闭]``, ``分享到：微信 微博``,
-  ``移动门户 微信 微博 OA办公``, a pager ``[1] [2] [3]``): chrome wherever they stand;
+* **tool lines**, made only of page furniture (``【字体：大 中 小】``, ``[打印] [关闭]``,
+  ``分享到：微信 微博``, ``移动门户 微信 微博 OA办公``, a pager ``[1] [2] [3]``): chrome wherever they stand;
 * **info and footer lines**, whole runs of ``label：value`` with a page's info labels (``发布时间：… 来源：…
   点击数：…``, ``主办单位：… 版权所有 … 赣ICP备…号``): chrome only at the edges of the text, before its
   first body line (a sentence or a numbered heading) or after its last one.
@@ -42,7 +42,9 @@ def strip_chrome(text: str, normalised: str) -> Stripped:
         return Stripped(text, normalised)
     kept_text = "\n".join(line for i, line in enumerate(lines) if i not in drop)
     kept_normalised = (
-        "\n".join(line for i, line in enumerate(simple) if i not in drop) if aligned else normalise_text(kept_text)
+        "\n".join(line for i, line in enumerate(simple) if i not in drop)
+        if aligned
+        else normalise_text(kept_text)
     )
     return Stripped(kept_text, kept_normalised, [lines[i] for i in sorted(drop)])
 

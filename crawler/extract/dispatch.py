@@ -67,7 +67,16 @@ def capture_of(body: bytes) -> Capture:
 
 
 # What a stub report takes from the file that holds its text; the page keeps its own title and metadata.
-FILE_FIELDS = ("text", "text_normalised", "tables", "checks", "template_version", "raw_tables", "scanned", "pages")
+FILE_FIELDS = (
+    "text",
+    "text_normalised",
+    "tables",
+    "checks",
+    "template_version",
+    "raw_tables",
+    "scanned",
+    "pages",
+)
 # Report-level fields the page's title gives and the file's text gives when the title does not.
 REPORT_FIELDS = ("report_year", "body", "level", "region")
 
@@ -98,7 +107,10 @@ def _without_title(file: dict[str, Any], title: str | None) -> tuple[str, str]:
     record has the title; its text is the report's body, as a page's is)."""
     text, normalised = file.get("text") or "", file.get("text_normalised") or ""
     first = text.split("\n", 1)[0]
-    if first.strip() and first.replace(" ", "") in {(title or "").replace(" ", ""), (file.get("title") or "").replace(" ", "")}:
+    if first.strip() and first.replace(" ", "") in {
+        (title or "").replace(" ", ""),
+        (file.get("title") or "").replace(" ", ""),
+    }:
         return text.partition("\n")[2], normalised.partition("\n")[2]
     return text, normalised
 
@@ -123,7 +135,7 @@ _FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 def _is_binary(body: bytes) -> bool:
     """Bytes no page is made of: NULs or other control characters, or not text in any encoding we read."""
     head = body[:4096]
-    if any(byte < 9 or 13 < byte < 32 and byte != 27 for byte in head):
+    if any(byte < 9 or (13 < byte < 32 and byte != 27) for byte in head):
         return True
     try:
         head.decode("utf-8")

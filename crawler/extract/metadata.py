@@ -72,7 +72,9 @@ def split_labels(segment: str) -> list[str]:
     starts = [match.start() for match in patterns.METADATA_LABEL_ANYWHERE.finditer(segment)]
     if len(starts) < 2 or segment[: starts[0]].strip():
         return [segment]
-    return [segment[start:end].strip() for start, end in zip(starts, [*starts[1:], len(segment)], strict=True)]
+    return [
+        segment[start:end].strip() for start, end in zip(starts, [*starts[1:], len(segment)], strict=True)
+    ]
 
 
 def read_info_lines(lines: Sequence[str]) -> dict[str, str]:

@@ -120,7 +120,9 @@ REPORT_MARKERS = (
 # A line of prose: a clause of CJK text ending in a comma or a stop.
 PROSE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；]")
 # Stub report pages: a lead that points to the report in an attachment (报告全文详见附件).
-STUB_LEAD = re.compile(r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]")
+STUB_LEAD = re.compile(
+    r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]"
+)
 # Spreadsheets (a report's 附表), never the file holding a stub's report text.
 SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
 # A stub's own text is a lead, not a report: at most this long.
@@ -287,7 +289,7 @@ CHROME_INFO_LABEL = re.compile(
 # Footer tokens written without a colon: ICP and police filings, 版权所有 ….
 CHROME_FOOTER_TOKEN = re.compile(
     r"[\u4e00-\u9fff]?ICP\s*备\s*[\d-]+号(?:-\d+)?|ICP备案|[\u4e00-\u9fff]?公[网網]安[备備]\s*\d+号?"
-    r"|版[权權]所有|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
+    r"|版[权權]所有(?!\s*[:：])|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
     re.IGNORECASE,
 )
 # A value of an info run: short, not a sentence.
