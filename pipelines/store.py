@@ -22,6 +22,7 @@ from crawler.corpus import dedupe
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
 from crawler.extract import provenance
+from crawler.extract.dispatch import fill_stub
 from crawler.extract.record import Capture
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 # Run-level settings worth keeping beside each run, to tell later what produced the data (with
 # GOVREPORTS_MAX_PAGES_PER_SITE, read through CrawlConfig).
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY")
+# Files of reports remembered in case their page turns out to be a stub that arrives after them.
+EARLY_FILES_KEPT = 256
 
 
 T = TypeVar("T")
@@ -74,6 +77,10 @@ class StorePipeline:
         self.writer: ThreadPoolExecutor | None = None
         self.in_flight: tuple[Future[Written], int] | None = None  # the batch being written, its reports
         self.flush_turn = asyncio.Lock()
+        # Stub report pages (their text a lead to 附件) waiting for their file, by the file's URL; and
+        # the latest files of reports, by URL, for a stub that comes after its file.
+        self.stubs: dict[str, dict[str, Any]] = {}
+        self.early_files: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -120,11 +127,34 @@ class StorePipeline:
             record = provenance.with_seed_hints(record, hints)
             if record.get("compromised"):
                 self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
-            self.pending.append(record)
             self.stored_per_seed[item.seed or ""] += 1
+            self._report(record)
+        else:
+            self._file_of_report(record)
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
+
+    def _report(self, record: dict[str, Any]) -> None:
+        """A report to store; a stub waits for the file holding its text (unless that came first)."""
+        report_file = record.get("report_file")
+        if report_file:
+            file = self.early_files.pop(report_file, None)
+            if file is None:
+                self.stubs[report_file] = record
+                return
+            record = fill_stub(record, file)
+        self.pending.append(record)
+
+    def _file_of_report(self, record: dict[str, Any]) -> None:
+        """A file of a report: the text of a waiting stub, else remembered for a stub still to come."""
+        stub = self.stubs.pop(record["url"], None)
+        if stub is not None:
+            self.pending.append(fill_stub(stub, record))
+            return
+        self.early_files[record["url"]] = record
+        while len(self.early_files) > EARLY_FILES_KEPT:
+            del self.early_files[next(iter(self.early_files))]
 
     def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
         """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
@@ -224,6 +254,9 @@ class StorePipeline:
         return Written(result, files, len(batch.files))
 
     async def close_spider(self) -> None:
+        # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
+        self.pending.extend(self.stubs.values())
+        self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -241,6 +241,14 @@ def _save_source(
     )
 
 
+def _save_file_source(
+    db: sqlite_utils.Database, copy: Copy, report_url: str, record: Mapping[str, Any], run_id: int | None
+) -> None:
+    """A stub page's file, whose text the report took (``report_file``): a URL of the report too."""
+    if record.get("report_file") and (record.get("sources") or {}).get("text") == "attachment":
+        _save_source(db, replace(copy, url=record["report_file"]), report_url, record, run_id)
+
+
 def _keep_version(db: sqlite_utils.Database, url: str, run_id: int | None) -> None:
     """The stored text of a report that changed, kept before it is overwritten."""
     row = db.execute("select content_hash, title, text, published_date from reports where url = ?", [url])
@@ -367,6 +375,7 @@ def _store_one(
         write_row(db, "reports", prepare_report_row(record, columns, now, stored[1]), pk="url")
         _save_fingerprint(db, copy, bands)
         _save_source(db, copy, copy.url, record, run_id)
+        _save_file_source(db, copy, copy.url, record, run_id)
         result.updated += 1
         result.report_of[copy.url] = copy.url
         return
@@ -383,8 +392,10 @@ def _store_one(
         else:
             result.new += 1
         _save_source(db, copy, copy.url, record, run_id)
+        _save_file_source(db, copy, copy.url, record, run_id)
         result.report_of[copy.url] = copy.url
         return
     _save_source(db, copy, match.report_url, record, run_id)
+    _save_file_source(db, copy, match.report_url, record, run_id)
     result.merged += 1
     result.report_of[copy.url] = match.report_url

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.corpus import dedupe, queries
-from crawler.extract.dispatch import extract_item
+from crawler.extract.dispatch import extract_item, fill_stub
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
 SEED_FIELDS = ("body", "region", "level")
@@ -38,7 +38,7 @@ def reextract_corpus(database: Any) -> ReextractResult:
         if outcome.record is None:
             result.failed += 1
             continue
-        record = outcome.record
+        record = _with_its_file(database, outcome.record)
         sources = row.get("sources") or {}
         for name in SEED_FIELDS:
             if sources.get(name) == "seed":
@@ -59,3 +59,15 @@ def reextract_corpus(database: Any) -> ReextractResult:
     stored_result = dedupe.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result
+
+
+def _with_its_file(database: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """A stub report filled again from the stored capture of its file, as the crawl filled it."""
+    report_file = record.get("report_file")
+    if not report_file:
+        return record
+    for page in queries.iter_pages(database, [report_file]):
+        outcome = extract_item(page["body"], report_file, page["content_type"], None, record["url"])
+        if outcome.record is not None:
+            return fill_stub(record, outcome.record)
+    return record

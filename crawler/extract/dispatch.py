@@ -66,6 +66,88 @@ def capture_of(body: bytes) -> Capture:
     return Capture(zlib.compress(body, 6), hashlib.sha256(body).hexdigest())
 
 
+# What a stub report takes from the file that holds its text; the page keeps its own title and metadata.
+FILE_FIELDS = (
+    "text",
+    "text_normalised",
+    "tables",
+    "checks",
+    "template_version",
+    "raw_tables",
+    "scanned",
+    "pages",
+)
+# Report-level fields the page's title gives and the file's text gives when the title does not.
+REPORT_FIELDS = ("report_year", "body", "level", "region")
+
+
+def fill_stub(page: dict[str, Any], file: dict[str, Any]) -> dict[str, Any]:
+    """A stub report page (its text a lead to 附件, ``report_file``) with the text of that file: one
+    report, the page's title and metadata (index number, issuer, dates), the file's text and tables.
+    A scanned file leaves the page's lead as the text. ``sources`` says ``text: attachment``."""
+    record = dict(page)
+    sources = dict(page.get("sources") or {})
+    if (file.get("text") or "").strip():
+        record.update({name: file.get(name) for name in FILE_FIELDS})
+        record["text"], record["text_normalised"] = _without_title(file, page.get("title"))
+        sources["text"] = "attachment"
+    else:
+        record.update(scanned=file.get("scanned"), pages=file.get("pages"))
+    for name in REPORT_FIELDS:
+        if record.get(name) in (None, "") and file.get(name) not in (None, ""):
+            record[name] = file[name]
+            sources[name] = "attachment"
+    record.update(sources=sources, report_file=file["url"], file_kind=file.get("kind"))
+    record.pop("content_hash", None)
+    return with_identity(record)
+
+
+def _without_title(file: dict[str, Any], title: str | None) -> tuple[str, str]:
+    """The file's text and its normalised twin without a first line that is the report's title (the
+    record has the title; its text is the report's body, as a page's is)."""
+    text, normalised = file.get("text") or "", file.get("text_normalised") or ""
+    first = text.split("\n", 1)[0]
+    if first.strip() and first.replace(" ", "") in {
+        (title or "").replace(" ", ""),
+        (file.get("title") or "").replace(" ", ""),
+    }:
+        return text.partition("\n")[2], normalised.partition("\n")[2]
+    return text, normalised
+
+
+def extract_any(body: bytes, url: str, content_type: str | None = None) -> dict[str, Any]:
+    """One saved or fetched page or file → its record, whatever it is (``govreports extract``): the
+    kind sniffed from the bytes (PDF, DOCX, DOC, WPS, XLS, XLSX, HTML), never from the name; a scanned
+    PDF gives empty text and ``scanned: true``. Raises :class:`ExtractionError` for bytes that are
+    neither a readable file nor an HTML page (binary is never read as text)."""
+    try:
+        document = extract_attachment(body, url, content_type)
+    except AttachmentError as error:
+        if body[:1024].lstrip().startswith(_FILE_MAGIC) or (not _looks_html(body) and _is_binary(body)):
+            raise ExtractionError(f"not a readable file or HTML page ({error})") from error
+        return extract_page(body, url, content_type).record() | {"kind": "html"}
+    return attachment_record(document, url, None)
+
+
+_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_binary(body: bytes) -> bool:
+    """Bytes no page is made of: NULs or other control characters, or not text in any encoding we read."""
+    head = body[:4096]
+    if any(byte < 9 or (13 < byte < 32 and byte != 27) for byte in head):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
 def _extract(
     body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
 ) -> Outcome:
@@ -107,5 +189,6 @@ def _is_document(url: str, content_type: str | None) -> bool:
 
 
 def _looks_html(body: bytes) -> bool:
+    """Bytes that start like an HTML page."""
     head = body[:512].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p"))

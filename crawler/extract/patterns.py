@@ -106,6 +106,27 @@ CONTENT_CONTAINERS_XPATH = [
     '//*[@id="content"]',
     '//*[@id="Content"]',
 ]
+# What marks a report's text, counted per kind (crawler/extract/page.py chooses among containers by
+# them): the template's section headings, the Regulations, the genre, the statistics tables' words.
+REPORT_MARKERS = (
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:总体情况|概述|基本情况)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:主动公开|依申请)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:收到和处理|政府信息公开行政复议|因政府信息公开申请)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:存在的主要问题|其他需要报告)"),
+    re.compile(r"政府信息公开条例|《条例》"),
+    re.compile(r"年度报告|年报"),
+    re.compile(r"本年新收|上年结转|主动公开政府信息数|收到申请数|予以公开|行政复议|行政诉讼"),
+)
+# A line of prose: a clause of CJK text ending in a comma or a stop.
+PROSE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；]")
+# Stub report pages: a lead that points to the report in an attachment (报告全文详见附件).
+STUB_LEAD = re.compile(
+    r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]"
+)
+# Spreadsheets (a report's 附表), never the file holding a stub's report text.
+SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
+# A stub's own text is a lead, not a report: at most this long.
+MAX_STUB_CHARS = 400
 # Elements that never hold report text.
 DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "link", "meta")
 
@@ -138,6 +159,19 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
     "topic": re.compile(r"^主\s*题\s*分\s*类$"),
     "disclosure": re.compile(r"^公\s*开\s*方\s*式$"),
 }
+# Any label of the block followed by its colon, wherever it stands: where one label's value ends on a
+# line holding two (``发布机构：X 发布日期：2023-01-18``). Longer labels first.
+METADATA_LABEL_ANYWHERE = re.compile(
+    r"(?:(?:信\s*息\s*)?索\s*引\s*号|发\s*布\s*机\s*构|发\s*文\s*机\s*关|发\s*布\s*单\s*位|信\s*息\s*来\s*源"
+    r"|发\s*文\s*字\s*号|文\s*件\s*编\s*号|文\s*号|成\s*文\s*日\s*期|发\s*布\s*日\s*期|公\s*开\s*日\s*期"
+    r"|主\s*题\s*分\s*类|公\s*开\s*方\s*式|发\s*布\s*时\s*间|[来來]\s*源|点\s*击\s*数|浏\s*览\s*次\s*数"
+    r"|浏\s*览\s*量|生\s*成\s*日\s*期|标\s*题|名\s*称)\s*[:：]"
+)
+# An info line's fields (发布时间：… 来源：… 点击数：…, old table layouts): label → field.
+INFO_LINE_FIELDS = (
+    (re.compile(r"^(?:[发發]布[时時][间間]|[发發]布日期|[时時][间間]|日期)$"), "published_date"),
+    (re.compile(r"^(?:信息来源|[来來]源|文章来源|[发發]布机构)$"), "issuer"),
+)
 # The first character of every label above, after spaces (or other non-word characters, so any space
 # normalise_space strips): a text starting otherwise names no field, as a label or "label：value".
 METADATA_LABEL_START = re.compile(r"\W*[信索发文成公主]")
@@ -271,26 +305,45 @@ MIN_PINYIN_GLOSSES = 3
 BAR_SPLIT = re.compile(r"\s*[|｜]\s*")
 MIN_RUN_TOKENS = 6
 
-# Residual page chrome in the text (seeds 000–004, DOMAIN.md §2). Matched on short lines only.
-CHROME_LINE = re.compile(
-    r"您好[,，]?\s*今天是|浏览(?:量|次数)\s*[:：]|瀏覽(?:量|次數)|我要纠错|【?\s*字体\s*[:：]|字[号體体]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小"
-    r"|\[?\s*打印\s*\]?\s*\[?\s*关闭|\[?\s*打印本页\s*\]?|关闭窗口|^分享到|^分享\s*[:：]|ICP\s*备\s*\d|ICP备案|公网安备"
-    r"|公網安備|网站标识码|網站標識碼|版权所有|版權所有|主办单位\s*[:：]|承办单位\s*[:：]|当前位置\s*[:：]|技术支持\s*[:：]"
-    r"|建议使用.{0,20}分辨率|^相关链接$|^朗读$|^上一篇|^下一篇|扫一扫在手机打开|联系我们$"
-    r"|^[（(]?\s*责任编辑\s*[:：]|^(?:pdf|word|wps)\s*下载(?:\s+(?:pdf|word|wps)\s*下载)*$|^(?:\[\d+\]\s*)+$",
+# Residual page chrome in the text (seeds 000–004, DOMAIN.md §2), judged by a line's shape and place
+# (crawler/extract/chrome.py), never by a word anywhere: a report says 全年网站浏览量：1286453人次.
+# Tool furniture: a line made only of these is chrome wherever it stands.
+CHROME_TOOL = re.compile(
+    r"[【\[]?\s*字[体號号體]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]*"
+    r"|[【\[]\s*(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回顶部|我要纠错)\s*[】\]]|打印本页|关闭窗口|我要纠错"
+    r"|分享到\s*[:：]?(?:\s*[-—]?\s*(?:微信|微博|QQ空间|QQ|朋友圈|人人网|豆瓣))*|^分享\s*[:：]"
+    r"|扫一扫在手机(?:上)?打开(?:当前页)?|(?:pdf|word|wps)\s*下载|(?:\[\d+\]\s*)+"
+    r"|^[（(]?\s*责任编辑\s*[:：][^）)]{0,20}[）)]?$|^相关链接$|^朗读$|^(?:上一篇|下一篇)\s*[:：].{0,60}$|^联系我们$"
+    r"|建议使用.{0,20}分辨率.{0,30}",
     re.IGNORECASE,
 )
-# A character every CHROME_LINE alternative holds (none of them has a case): one scan for these spares
-# most lines the case-blind alternatives at every position. Keep it in step with CHROME_LINE.
-CHROME_LINE_HINT = re.compile(r"[您浏瀏我字打关分备公网網版主承当技建相朗上下扫联责\[]")
-MAX_CHROME_LINE_CHARS = 100
+# Info and footer labels: "label：value" runs of these make a whole info/footer line (发布时间：… 来源：…
+# 点击数：…, 主办单位：… 版权所有：…). Not after a CJK character: 全年网站浏览量： is the report's own line.
+CHROME_INFO_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[发發]布[时時][间間]|[发發]布日期|更新[时時][间間]|[时時][间間]|日期|信息来源|[来來]源|作者"
+    r"|[浏瀏][览覽](?:量|次[数數]|人次)|点[击擊](?:数|量|率|次数)?|[访訪][问問]量|阅读(?:量|次数|数)|字号"
+    r"|主[办辦]单位|承[办辦]单位|协办单位|技[术術]支持|版[权權]所有|[联聯]系[电電]话|[联聯]系地址|地址|邮编"
+    r"|当前位置|[网網]站[标標][识識]码|[网網]站识别码)\s*[:：]"
+)
+# Footer tokens written without a colon: ICP and police filings, 版权所有 ….
+CHROME_FOOTER_TOKEN = re.compile(
+    r"[\u4e00-\u9fff]?ICP\s*备\s*[\d-]+号(?:-\d+)?|ICP备案|[\u4e00-\u9fff]?公[网網]安[备備]\s*\d+号?"
+    r"|版[权權]所有(?!\s*[:：])|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
+    re.IGNORECASE,
+)
+# A value of an info run: short, not a sentence.
+CHROME_INFO_VALUE = re.compile(r"^[^。；;！!？?]{0,50}$")
+MAX_CHROME_LINE_CHARS = 160
 # A sentence of some length ending in a full stop is prose, whatever chrome word it mentions.
 PROSE_LINE = re.compile(r"^.{20,}[。；]$")
+# A line of the report's body: a sentence or a numbered heading. Info lines are chrome only before the
+# first such line or after the last one (the edges of the text).
+BODY_LINE = re.compile(r"^.{12,}[。；！？]$|^\s*[一二三四五六七八九十]+\s*[、.．]\s*\S")
 # Lines made only of portal navigation words: "移动门户 微信 微博 OA办公".
 CHROME_WORDS = frozenset(
     {"移动门户", "微信", "微博", "OA办公", "手机版", "无障碍", "长者模式", "打印", "关闭", "收藏", "分享",
      "返回顶部", "网站地图", "联系我们", "关于我们", "English", "繁體", "繁体", "简体", "登录", "注册",
-     "[", "]", "|"}
+     "[", "]", "|", "【", "】", "-"}
 )  # fmt: skip
 WORD_SPLIT = re.compile(r"[\s|｜/、]+")
 # Sentence ends, to cut a spam sentence out of an otherwise genuine line.

@@ -313,7 +313,8 @@ def page_title(root: html.HtmlElement) -> str:
 
 
 def postclean(text: str, url: str, title: str = "") -> CleanText:
-    """Remove pinyin glosses, spam lines and sentences, spam place-name runs and chrome lines."""
+    """Remove pinyin glosses, spam lines and sentences and spam place-name runs (chrome lines are
+    :mod:`crawler.extract.chrome`'s)."""
     findings: list[Finding] = []
     text, glosses = strip_pinyin_glosses(text)
     if glosses:
@@ -323,13 +324,9 @@ def postclean(text: str, url: str, title: str = "") -> CleanText:
         findings.append(mirror)
     kept: list[str] = []
     kept_normalised: list[str] = []
-    chrome: list[str] = []
     lines = list(_with_normalised(text.split("\n")))
     strong = bool(lexicon.current().never_in_report("\n".join(simple for _, simple in lines)))
     for line, simple in lines:
-        if is_chrome_line(simple):
-            chrome.append(line)
-            continue
         if is_spam_run(simple, mirror is not None):
             findings.append(Finding(OFFSITE_LINK_FARM, _clip(line), "text"))
             if words := lexicon.current().never_in_report(simple):
@@ -340,7 +337,7 @@ def postclean(text: str, url: str, title: str = "") -> CleanText:
         if cleaned:
             kept.append(cleaned)
             kept_normalised.append(simple if not removed else normalise_text(cleaned))
-    return CleanText("\n".join(kept), "\n".join(kept_normalised), findings, chrome)
+    return CleanText("\n".join(kept), "\n".join(kept_normalised), findings)
 
 
 def _with_normalised(lines: list[str]) -> Iterator[tuple[str, str]]:
@@ -394,16 +391,6 @@ def mirror_finding(site: Site, title: str, text: str, glosses: int) -> Finding |
     if glosses:
         reasons.append(f"{glosses} pinyin glosses")
     return Finding(MIRROR, "; ".join(reasons), "page")
-
-
-def is_chrome_line(line: str) -> bool:
-    """A line of page furniture: greeting, hit counter, font/print/share tools, ICP and site codes."""
-    if len(line) > patterns.MAX_CHROME_LINE_CHARS or patterns.PROSE_LINE.search(line):
-        return False
-    if patterns.CHROME_LINE_HINT.search(line) and patterns.CHROME_LINE.search(line):
-        return True
-    words = [word for word in patterns.WORD_SPLIT.split(line) if word]
-    return bool(words) and all(word in patterns.CHROME_WORDS for word in words)
 
 
 def is_spam_run(line: str, mirror: bool) -> bool:
