@@ -90,23 +90,43 @@ def register_routes(datasette: Any) -> list[tuple[str, Callable[..., Awaitable[R
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
     def wrap(app: App) -> App:
         async def renamed_search(scope: Scope, receive: Any, send: Any) -> None:
-            if scope.get("type") == "http" and _REPORTS_TABLE_PATH.match(scope.get("path", "")):
-                scope = dict(scope, query_string=rename_search(scope.get("query_string", b"")))
-            await app(scope, receive, send)
+            if scope.get("type") != "http" or not _REPORTS_TABLE_PATH.match(scope.get("path", "")):
+                await app(scope, receive, send)
+                return
+
+            async def send_restored(message: dict[str, Any]) -> None:
+                if message.get("type") == "http.response.start":
+                    headers = [
+                        (name, restore_search(value) if name.lower() == b"location" else value)
+                        for name, value in message.get("headers", [])
+                    ]
+                    message = dict(message, headers=headers)
+                await send(message)
+
+            query_string = rename_search(scope.get("query_string", b""))
+            await app(dict(scope, query_string=query_string), receive, send_restored)
 
         return renamed_search
 
     return wrap
 
 
+def _rename_pairs(query_string: bytes, old: bytes, new: bytes) -> bytes:
+    return b"&".join(
+        new + pair[len(old) :] if pair == old or pair.startswith(old + b"=") else pair
+        for pair in query_string.split(b"&")
+    )
+
+
 def rename_search(query_string: bytes) -> bytes:
     """``_search=…`` as :data:`SEARCH_PARAM`; every other byte of the query string as it was."""
-    renamed = SEARCH_PARAM.encode()
-    pairs = [
-        renamed + pair[len(b"_search") :] if pair == b"_search" or pair.startswith(b"_search=") else pair
-        for pair in query_string.split(b"&")
-    ]
-    return b"&".join(pairs)
+    return _rename_pairs(query_string, b"_search", SEARCH_PARAM.encode())
+
+
+def restore_search(location: bytes) -> bytes:
+    """A redirect datasette builds from the renamed request, with ``_search`` as the browser sent it."""
+    path, mark, query_string = location.partition(b"?")
+    return path + mark + _rename_pairs(query_string, SEARCH_PARAM.encode(), b"_search")
 
 
 def matching_urls(connection: sqlite3.Connection, query: str) -> list[str]:
