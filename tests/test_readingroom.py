@@ -209,3 +209,29 @@ def test_restore_search_undoes_the_rename_in_redirects():
         b"/corpus/reports?_search=%E5%A4%8D&_sort=url"
     )
     assert plugin.restore_search(b"/corpus/reports") == b"/corpus/reports"
+
+
+def test_text_blocks_keep_paragraphs_headings_and_grids_apart():
+    from crawler.corpus.browse.reading import text_blocks
+
+    blocks = text_blocks("导语一段。\n一、总体情况\n第一段。\n\n| 规章 | 0 |\n| 规范性文件 | 7 |\n第二段。")
+    assert [block.kind for block in blocks] == ["paragraph", "heading", "paragraph", "grid", "paragraph"]
+    assert blocks[3].rows == (("规章", "0"), ("规范性文件", "7"))
+
+
+def test_statistics_tables_carry_the_templates_labels():
+    from crawler.corpus.browse.reading import statistics_tables
+
+    review = {"upheld": {"raw": "1", "value": 1}, "total": {"raw": "—", "value": None}}
+    stored = {"table4": {"review": review}}
+    (table,) = statistics_tables(json.dumps(stored), "2021")
+    assert table.columns == ["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert table.rows == [("行政复议", ["1", "", "", "", "—"])]
+
+
+def test_chart_labels_are_escaped():
+    from crawler.corpus.browse.charts import coverage_grid, stacked_bars
+
+    hostile = "<script>x()</script>"
+    assert "<script>" not in coverage_grid([(hostile, 2020, 1)], hostile)
+    assert "<script>" not in stacked_bars([(2020, hostile, 1)], "reports")

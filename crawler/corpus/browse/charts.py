@@ -129,6 +129,7 @@ def stacked_bars(rows: Sequence[tuple[int, str, int]], label: str) -> Markup:
     """Bars per year, stacked by level: ``rows`` are (year, level, reports)."""
     frame = Frame()
     years = sorted({row[0] for row in rows})
+    years = list(range(years[0], years[-1] + 1)) if years else []  # a year with no report shows as a gap
     levels = sorted({row[1] for row in rows})
     counts = {(year, level): count for year, level, count in rows}
     totals = {year: sum(counts.get((year, level), 0) for level in levels) for year in years}
