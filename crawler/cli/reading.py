@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -233,23 +233,37 @@ def _cell(value: Any) -> str:
 @click.option("--port", default=DEFAULT_BROWSE_PORT, show_default=True, help="Port on 127.0.0.1.")
 @user_errors
 def browse(db_path: str, port: int) -> None:
-    """Open the corpus in datasette, read-only and on 127.0.0.1 only, with full-text search; runs until
-    Ctrl-C."""
+    """Open the corpus in a reading room on datasette, read-only and on 127.0.0.1 only: a page per
+    report, charts, facets, and the search of `govreports search`; runs until Ctrl-C."""
     from crawler.corpus import browse as datasette
 
     database = corpus.open_db(db_path, create=False)
     corpus.checkpoint(database)  # datasette's --immutable reads the file alone, not the write-ahead log
     database.close()
     datasette.interrupt_on_sigterm()
+    try:
+        datasette.check_port_free(port)
+    except datasette.BrowseError as error:
+        _fail(str(error))
     process = datasette.start_datasette(db_path, port)
     try:
         datasette.wait_until_ready(datasette.url_of(port), process)
         table = datasette.url_of(port, f"/{urllib.parse.quote(Path(db_path).stem)}/reports")
-        click.echo(f"corpus at {datasette.url_of(port)}  (reports: {table}?_search=…)  Ctrl-C stops")
-        process.wait()
+        charts = datasette.url_of(port, "/-/charts")
+        click.echo(f"corpus at {datasette.url_of(port)}  (reports: {table}, charts: {charts})  Ctrl-C stops")
+        status = process.wait()
+        if status > 0:  # not stopped by a signal (Ctrl-C reaches datasette too)
+            raise datasette.BrowseError(f"datasette stopped with status {status}")
     except KeyboardInterrupt:
         pass
     except datasette.BrowseError as error:
-        raise click.ClickException(str(error)) from error
+        datasette.stop(process)
+        _fail(str(error))
     finally:
         datasette.stop(process)
+
+
+def _fail(message: str) -> NoReturn:
+    """One ``error:`` line on stderr, exit status 1."""
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)
