@@ -36,6 +36,7 @@ class Built:
     index_no: str | None
     injection: spam.Injection
     active: int  # 主动公开政府信息 N 条, quoted in the prose
+    stated: dict[str, int | float] | None = None  # figures the prose states, for reports without a table
 
 
 def _index_no(spec: ReportSpec, serial: int) -> str | None:
@@ -46,8 +47,15 @@ def _index_no(spec: ReportSpec, serial: int) -> str | None:
     return f"{code}/{int(spec.published[:4])}-{serial:05d}"
 
 
-def build_report(spec: ReportSpec, rng: random.Random, carried: list[int] | None, serial: int) -> Built:
-    """Generate the numbers and prose of one report (``carried``: last year's carry-forward)."""
+def build_report(
+    spec: ReportSpec,
+    rng: random.Random,
+    carried: list[int] | None,
+    serial: int,
+    carry_forward: list[int] | None = None,
+) -> Built:
+    """Generate the numbers and prose of one report (``carried``: last year's carry-forward;
+    ``carry_forward``: this year's, when next year's report is fixed already)."""
     body = BODIES[spec.body]
     injection = spec.spam() if spec.spam else spam.Injection()
     if spec.template == "2008":
@@ -57,9 +65,10 @@ def build_report(spec: ReportSpec, rng: random.Random, carried: list[int] | None
         )
         blocks = texts.old_template_blocks(rng, facts, old, with_table=spec.indicator_table)
         tabs_old = dict(old.values) if spec.indicator_table else {}
-        return Built(spec, blocks, tabs_old, _index_no(spec, serial), injection, facts.active)
+        stated = None if spec.indicator_table else texts.stated_figures(old)
+        return Built(spec, blocks, tabs_old, _index_no(spec, serial), injection, facts.active, stated)
     mean = REQUEST_MEANS[spec.body] * (1 + (spec.year - 2019) * 0.08)
-    t3 = stats.make_table3(rng, spec.template, mean, carried)
+    t3 = stats.make_table3(rng, spec.template, mean, carried, carry_forward)
     tabs = {
         "table2": stats.make_table2(rng, spec.template, body.scale),
         "table3": t3,
@@ -282,4 +291,5 @@ def manifest_entry(built: Built) -> ManifestReport:
         must_have=texts.must_have_phrases(built.blocks, built.active),
         must_not=tuple(must_not),
         tables=built.tables,
+        stated=dict(built.stated or {}),
     )

@@ -26,8 +26,9 @@ can carry exactly what the page shows. Structures stored in ``ManifestReport.tab
 
 Rules that hold by construction: per column new + carried_over = total + carry_forward; total = sum
 of the outcome rows; the 总计 column = sum of the six applicant columns; in table 4 the first four
-cells sum to 总计 in each group; carried_over of year Y = carry_forward of year Y-1 for the county
-government; in 2008 tables the channels and the answers each sum to 收到申请数.
+cells sum to 总计 in each group; carried_over of year Y = carry_forward of year Y-1 for every body whose
+reports (pages or files) cover consecutive years, except the one deliberate break
+(``ReportSpec.carry_break``); in 2008 tables the channels and the answers each sum to 收到申请数.
 """
 
 from __future__ import annotations
@@ -131,18 +132,27 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def make_table3(
-    rng: random.Random, template: str, mean_natural: float, carried: list[int] | None = None
+    rng: random.Random,
+    template: str,
+    mean_natural: float,
+    carried: list[int] | None = None,
+    carry_forward: list[int] | None = None,
 ) -> dict[str, Any]:
-    """Table 3 for one report; ``carried`` is last year's carry-forward per applicant column."""
+    """Table 3 for one report; ``carried`` is last year's carry-forward per applicant column, and
+    ``carry_forward`` (when next year's report is fixed already) this year's, per applicant column."""
     carried = list(carried) if carried is not None else [_poisson(rng, 0.4 * s) for s in _COLUMN_SHARES]
     keys = outcome_keys(template)
     weights = {**_OUTCOME_WEIGHTS, **(_OTHER_WEIGHTS_2019 if template == "2019" else _OTHER_WEIGHTS_2021)}
     columns: list[dict[str, int]] = []
-    for share, carried_in in zip(_COLUMN_SHARES, carried, strict=True):
+    forced = list(carry_forward) if carry_forward is not None else [None] * len(_COLUMN_SHARES)
+    for share, carried_in, forward in zip(_COLUMN_SHARES, carried, forced, strict=True):
         new = _poisson(rng, mean_natural * share)
         available = new + carried_in
-        carry_forward = min(available, _poisson(rng, 0.05 * available))
-        handled = available - carry_forward
+        if forward is None:
+            forward = min(available, _poisson(rng, 0.05 * available))
+        elif forward > available:
+            new, available = new + forward - available, forward
+        handled = available - forward
         counts = dict.fromkeys(keys, 0)
         for key in rng.choices(keys, [weights[k] for k in keys], k=handled):
             counts[key] += 1
@@ -152,7 +162,7 @@ def make_table3(
                 "carried_over": carried_in,
                 **counts,
                 "total": handled,
-                "carry_forward": carry_forward,
+                "carry_forward": forward,
             }
         )
     rows = {key: [col[key] for col in columns] for key in table3_keys(template)}
