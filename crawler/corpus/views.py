@@ -63,7 +63,7 @@ def statistics_sql() -> str:
             "and l.template in (c.template_version, '*') order by l.template = '*' limit 1)"
         )
 
-    return f"""create view statistics as
+    return f"""CREATE VIEW statistics AS
 with row_labels(template, tbl, key, label) as (values
     {_values(list(labels.row_labels()))}
 ),
@@ -123,7 +123,7 @@ def measures_sql() -> str:
     tabled = " or ".join(_has_table(name) for name in TABLE_SOURCES)
     columns = ",\n  ".join(f"{_measure(dict(m.cells))} as {m.name}" for m in MEASURES)
     report = ", ".join(f"r.{column}" for column in REPORT_COLUMNS)
-    return f"""create view measures as
+    return f"""CREATE VIEW measures AS
 select {", ".join(REPORT_COLUMNS)},
   case when {tabled} then 'table' when {_has_table("prose")} then 'text' end as source,
   {columns}
@@ -131,6 +131,8 @@ from (select {report}, {_TABLES} as t from reports r)"""
 
 
 VIEWS = {"statistics": statistics_sql, "measures": measures_sql}
+# SQLite keeps a view's SQL as written but for its first words, which it stores as "CREATE VIEW": the
+# SQL here starts so, or every open would see it changed.
 
 
 def ensure_views(db: sqlite_utils.Database) -> list[str]:

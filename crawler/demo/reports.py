@@ -53,9 +53,11 @@ def build_report(
     carried: list[int] | None,
     serial: int,
     carry_forward: list[int] | None = None,
+    fixed_carried: list[int] | None = None,
 ) -> Built:
-    """Generate the numbers and prose of one report (``carried``: last year's carry-forward;
-    ``carry_forward``: this year's, when next year's report is fixed already)."""
+    """Generate the numbers and prose of one report (``carried``: last year's carry-forward). To chain
+    with reports fixed already (files), ``fixed_carried`` and ``carry_forward`` set this year's 上年结转
+    and 结转下年度 after the numbers are drawn (:func:`crawler.demo.stats.refit_edges`)."""
     body = BODIES[spec.body]
     injection = spec.spam() if spec.spam else spam.Injection()
     if spec.template == "2008":
@@ -68,7 +70,9 @@ def build_report(
         stated = None if spec.indicator_table else texts.stated_figures(old)
         return Built(spec, blocks, tabs_old, _index_no(spec, serial), injection, facts.active, stated)
     mean = REQUEST_MEANS[spec.body] * (1 + (spec.year - 2019) * 0.08)
-    t3 = stats.make_table3(rng, spec.template, mean, carried, carry_forward)
+    t3 = stats.make_table3(rng, spec.template, mean, carried)
+    if fixed_carried is not None or carry_forward is not None:
+        t3 = stats.refit_edges(t3, fixed_carried, carry_forward)
     tabs = {
         "table2": stats.make_table2(rng, spec.template, body.scale),
         "table3": t3,

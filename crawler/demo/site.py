@@ -66,13 +66,12 @@ def _build_reports() -> tuple[list[Page], list[ManifestReport]]:
         last = carry.get(spec.body)
         carried = last[1] if last and last[0] == spec.year - 1 else None
         name = BODIES[spec.body].name
-        if carried is None and (file_before := files.get((name, spec.year - 1))):
-            carried = file_before["carry_forward"][:6]
-        file_after = files.get((name, spec.year + 1))
+        file_before, file_after = files.get((name, spec.year - 1)), files.get((name, spec.year + 1))
+        fixed = file_before["carry_forward"][:6] if carried is None and file_before else None
         forward = file_after["carried_over"][:6] if file_after else None
         if spec.carry_break and carried is not None:
             carried = [carried[0] + spec.carry_break, *carried[1:]]
-        built = reports.build_report(spec, rng, carried, 37 + style * 41, forward)
+        built = reports.build_report(spec, rng, carried, 37 + style * 41, forward, fixed)
         if spec.template != "2008":
             carry[spec.body] = (spec.year, stats.carry_forward_of(built.tables["table3"]))
         pages.append(reports.render_page(built, style))

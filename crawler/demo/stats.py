@@ -132,27 +132,18 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 def make_table3(
-    rng: random.Random,
-    template: str,
-    mean_natural: float,
-    carried: list[int] | None = None,
-    carry_forward: list[int] | None = None,
+    rng: random.Random, template: str, mean_natural: float, carried: list[int] | None = None
 ) -> dict[str, Any]:
-    """Table 3 for one report; ``carried`` is last year's carry-forward per applicant column, and
-    ``carry_forward`` (when next year's report is fixed already) this year's, per applicant column."""
+    """Table 3 for one report; ``carried`` is last year's carry-forward per applicant column."""
     carried = list(carried) if carried is not None else [_poisson(rng, 0.4 * s) for s in _COLUMN_SHARES]
     keys = outcome_keys(template)
     weights = {**_OUTCOME_WEIGHTS, **(_OTHER_WEIGHTS_2019 if template == "2019" else _OTHER_WEIGHTS_2021)}
     columns: list[dict[str, int]] = []
-    forced = list(carry_forward) if carry_forward is not None else [None] * len(_COLUMN_SHARES)
-    for share, carried_in, forward in zip(_COLUMN_SHARES, carried, forced, strict=True):
+    for share, carried_in in zip(_COLUMN_SHARES, carried, strict=True):
         new = _poisson(rng, mean_natural * share)
         available = new + carried_in
-        if forward is None:
-            forward = min(available, _poisson(rng, 0.05 * available))
-        elif forward > available:
-            new, available = new + forward - available, forward
-        handled = available - forward
+        carry_forward = min(available, _poisson(rng, 0.05 * available))
+        handled = available - carry_forward
         counts = dict.fromkeys(keys, 0)
         for key in rng.choices(keys, [weights[k] for k in keys], k=handled):
             counts[key] += 1
@@ -162,12 +153,34 @@ def make_table3(
                 "carried_over": carried_in,
                 **counts,
                 "total": handled,
-                "carry_forward": forward,
+                "carry_forward": carry_forward,
             }
         )
     rows = {key: [col[key] for col in columns] for key in table3_keys(template)}
     rows = {key: [*values, sum(values)] for key, values in rows.items()}
     return {"columns": list(TABLE3_COLUMNS), "rows": rows}
+
+
+def refit_edges(
+    table3: dict[str, Any], carried: list[int] | None = None, carry_forward: list[int] | None = None
+) -> dict[str, Any]:
+    """``table3`` with 二、上年结转 and/or 四、结转下年度 set per applicant column (to chain with a report
+    that is fixed already, a file), 一、本年新收 refitted so that new + carried = total + carry_forward
+    still holds; the outcomes, and so the random draws, stay as they were."""
+    rows = {key: list(values[:6]) for key, values in table3["rows"].items()}
+    if carried is not None:
+        rows["carried_over"] = list(carried)
+    if carry_forward is not None:
+        rows["carry_forward"] = list(carry_forward)
+    rows["new"] = [
+        t + f - c for t, f, c in zip(rows["total"], rows["carry_forward"], rows["carried_over"], strict=True)
+    ]
+    if min(rows["new"]) < 0:
+        raise ValueError(f"refitted table 3 receives fewer than no requests: {rows['new']}")
+    return {
+        "columns": table3["columns"],
+        "rows": {key: [*values, sum(values)] for key, values in rows.items()},
+    }
 
 
 def carry_forward_of(table3: dict[str, Any]) -> list[int]:
