@@ -15,6 +15,7 @@ from crawler import __version__
 from crawler.cli.crawling import crawl, demo, merge, reextract, runs
 from crawler.cli.extracting import extract
 from crawler.cli.reading import browse, checks, coverage, export, search
+from crawler.cli.statistics import codebook
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,5 +33,6 @@ main.add_command(search)
 main.add_command(export)
 main.add_command(coverage)
 main.add_command(checks)
+main.add_command(codebook)
 main.add_command(browse)
 main.add_command(extract)

@@ -15,6 +15,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from crawler.cli.options import TEMPLATE_VERSIONS, db_option, user_errors
+from crawler.cli.statistics import cross_year_report
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
@@ -84,8 +85,10 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl (whole records), csv, parquet, txt (a folder tree, one file per report) or warc "
-    "(the stored raw pages).",
+    help="jsonl (whole records), csv, parquet, txt (a folder tree, one file per report), warc "
+    "(the stored raw pages), stats (one row per statistics cell) or measures (one row of harmonised "
+    "measures per report, with NAME.codebook.json beside -o NAME); stats and measures are CSV, or "
+    "Parquet when -o ends in .parquet.",
 )
 @click.option(
     "-o",
@@ -114,7 +117,7 @@ def export(
     db_path: str,
 ) -> None:
     """Write the stored reports (all, or those the filters keep) as JSON lines, CSV, Parquet, text
-    files or WARC."""
+    files or WARC, or their statistics as data (stats, measures)."""
     if output_format == "txt" and output == "-":
         raise click.UsageError("--format txt writes one file per report: give a folder with -o DIR")
     filters = queries.ReportFilters(
@@ -133,6 +136,8 @@ def _write_export(database: Any, output_format: str, output: str, filters: queri
     from crawler.corpus import export as formats
 
     try:
+        if output_format in formats.STATISTICS_FORMATS:
+            return _write_statistics(database, output_format, output, filters)
         if output_format == "txt":
             return f"exported {formats.write_txt(database, output, filters)} reports to {output}"
         if output_format == "warc":
@@ -151,6 +156,28 @@ def _write_export(database: Any, output_format: str, output: str, filters: queri
         return f"exported {count} reports"
     except formats.ExportError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _write_statistics(database: Any, output_format: str, output: str, filters: queries.ReportFilters) -> str:
+    """``stats`` or ``measures`` as CSV (Parquet when ``output`` ends in ``.parquet``); a measures export
+    to a file gets its codebook beside it."""
+    from crawler.corpus import statistics
+
+    writer = statistics.write_statistics if output_format == "stats" else statistics.write_measures
+    if output.endswith(".parquet"):
+        with _binary_output(output) as out:
+            buffer = io.BytesIO()  # Parquet needs a seekable file; stdout is not one
+            count = writer(database, buffer, filters, parquet=True)
+            out.write(buffer.getvalue())
+    else:
+        with _text_output(output) as text_out:
+            count = writer(database, text_out, filters)
+    message = f"exported {count} " + ("statistics cells" if output_format == "stats" else "reports")
+    if output_format == "measures" and output != "-":
+        path = statistics.codebook_path(output)
+        path.write_text(statistics.codebook_json(), encoding="utf-8")
+        message += f" (codebook: {path})"
+    return message
 
 
 @contextlib.contextmanager
@@ -205,12 +232,24 @@ def coverage(
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--cross-year",
+    is_flag=True,
+    help="Check one body's consecutive reports against each other instead (上年结转 = last year's "
+    "结转下年度继续办理): one line per break (body, year before, year, rule, where, both values, urls).",
+)
 @db_option
 @user_errors
-def checks(output_format: str, db_path: str) -> None:
+def checks(output_format: str, cross_year: bool, db_path: str) -> None:
     """List the stored reports whose statistics fail a consistency rule: one line per failed check
     (url, title, rule, where, left, right; tab-separated in text, a JSON array in json)."""
     database = corpus.open_db(db_path, create=False)
+    if cross_year:
+        try:
+            cross_year_report(database, output_format)
+        finally:
+            database.close()
+        return
     try:
         failures = list(queries.failing_checks(database))
     finally:
