@@ -30,7 +30,9 @@ _EXTRACTIONS: dict[str, Extraction] = {}
 
 def ours(case: quality.RealCase) -> Extraction:
     if case.name not in _EXTRACTIONS:
-        _EXTRACTIONS[case.name] = extract_page(case.page.read_bytes(), f"http://real.example/{case.page.name}")
+        _EXTRACTIONS[case.name] = extract_page(
+            case.page.read_bytes(), f"http://real.example/{case.page.name}"
+        )
     return _EXTRACTIONS[case.name]
 
 
