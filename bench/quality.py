@@ -93,11 +93,13 @@ def real_pages_table(
         theirs[case.name] = quality.phrase_score(trafilatura.extract(body, include_tables=True) or "", case)
 
         def cells(score: quality.Score) -> str:
-            return f"{score.precision:5.3f} {score.recall:5.3f} {len(score.chrome_left):5d} {len(score.missing):4d}"
+            left, missing = len(score.chrome_left), len(score.missing)
+            return f"{score.precision:5.3f} {score.recall:5.3f} {left:5d} {missing:4d}"
 
         report = "ok" if extraction.is_report == case.is_report else f"is_report={extraction.is_report}"
         flag = "  WORSE" if quality.is_worse_on_phrases(mine[case.name], theirs[case.name]) else ""
-        lines.append(f"{case.name[:36]:36} | {cells(mine[case.name])} | {cells(theirs[case.name])} | {report}{flag}")
+        scores = f"{cells(mine[case.name])} | {cells(theirs[case.name])}"
+        lines.append(f"{case.name[:36]:36} | {scores} | {report}{flag}")
     return lines, mine, theirs
 
 

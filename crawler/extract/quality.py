@@ -141,7 +141,11 @@ def summary_line(
     chrome_left = sum(len(s.chrome_left) for s in ours.values())
     worse = sum(is_worse(ours[name], theirs[name]) for name in ours if name in theirs)
     real_ours, real_theirs = real_ours or {}, real_theirs or {}
-    worse += sum(is_worse_on_phrases(real_ours[name], real_theirs[name]) for name in real_ours if name in real_theirs)
+    worse += sum(
+        is_worse_on_phrases(score, real_theirs[name])
+        for name, score in real_ours.items()
+        if name in real_theirs
+    )
     return f"f1={mean:.3f} spam_left={spam_left} chrome_left={chrome_left} worse_than_trafilatura={worse}"
 
 
