@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from crawler.extract import bodies as body_names
 
@@ -65,6 +66,12 @@ def registered_rows(
     """The ledger of every registered body: a stored report counts for the body whose division code
     and name it carries; a report without a code, for the body of its name (told apart by the region
     when the name repeats: 西湖区人民政府 of 杭州市 or of 南昌市)."""
+    stored = list(stored)
+    years = [year for _, year, _, _, _ in stored if year]
+    # The ledger spans the corpus's years (the stored reports of unregistered bodies too): a
+    # registry none of whose bodies has a report yet still shows its gaps.
+    first_year = first_year or (min(years) if years else last_year or date.today().year - 1)
+    last_year = last_year or (max(years) if years else first_year)
     by_code = {entry.division_code: entry for entry in registered if entry.division_code}
     by_name: dict[str, list[Registered]] = defaultdict(list)
     for entry in registered:

@@ -16,11 +16,14 @@ The region is completed the same way (:func:`full_region`: ``石门镇`` → ``�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from crawler.extract import fields
 from crawler.extract.tables import patterns as tp
 
+# A government's name after its place: fields' forms, and a 地区's or 盟's 行政公署 (as the registry writes).
+GOVERNMENT_NAME = re.compile(rf"{tp.GOVERNMENT_REST.pattern}|^行政公署$")
 # Seed levels whose place can have townships reported on its portal (not provinces, not ministries).
 TOWNSHIP_PARENT_LEVELS = ("市", "县")
 
@@ -30,7 +33,7 @@ def government_place(body: str | None) -> str | None:
     if not body:
         return None
     units, rest = fields.split_places(body)
-    if not units or not tp.GOVERNMENT_REST.match(rest):
+    if not units or not GOVERNMENT_NAME.match(rest):
         return None
     return units[-1]
 
@@ -70,7 +73,7 @@ def under_seed(
     if not place or not body or body == seed_body or tp.TOWNSHIP_UNIT.search(place):
         return None
     units, rest = fields.split_places(body)
-    if not units or (units[-1] == place and tp.GOVERNMENT_REST.match(rest)):
+    if not units or (units[-1] == place and GOVERNMENT_NAME.match(rest)):
         return None  # the seed's own government, however written
     if is_bare_township(body):
         parent_ok = seed_level in TOWNSHIP_PARENT_LEVELS or (

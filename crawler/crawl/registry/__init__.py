@@ -225,7 +225,7 @@ def check(portals: list[Portal], review: list[dict[str, str]], path: str = "") -
 # --------------------------------------------------------------------------------------- selecting
 
 
-def _pick(name: str, known: list[str], what: str) -> str:
+def _pick(name: str, known: list[str], what: str, within: str = "") -> str:
     """``name`` among ``known`` (exactly, or the one that starts with it: 浙江 → 浙江省)."""
     if name in known:
         return name
@@ -233,9 +233,9 @@ def _pick(name: str, known: list[str], what: str) -> str:
     if len(starting) == 1:
         return starting[0]
     near = [c for c in known if name and (name in c or c in name)]
-    near += difflib.get_close_matches(name, known, n=NEAR_NAMES, cutoff=0.3)
+    near += difflib.get_close_matches(name, known, n=NEAR_NAMES, cutoff=0.5)
     listed = ", ".join(dict.fromkeys(near[:NEAR_NAMES])) or ", ".join(known[:NEAR_NAMES]) + ", …"
-    raise RegistryError(f"no {what} {name!r} in the registry (near: {listed})")
+    raise RegistryError(f"no {what} {name!r} in {within or 'the registry'} (near: {listed})")
 
 
 def select(
@@ -253,7 +253,7 @@ def select(
         chosen = [p for p in chosen if p.level != CENTRAL and p.province == name]
     if city is not None:
         cities = list(dict.fromkeys(p.city for p in chosen if p.level in ("市", "县") and p.city))
-        name = _pick(city, cities, "city" + (f" in {chosen[0].province}" if province and chosen else ""))
+        name = _pick(city, cities, "city", chosen[0].province if province and chosen else "")
         chosen = [p for p in chosen if p.level in ("市", "县") and p.city == name]
     if level is not None:
         chosen = [p for p in chosen if p.level == level]
