@@ -19,6 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe
+from crawler.corpus.names import unify_township_bodies
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
 from crawler.extract import provenance
@@ -123,7 +124,12 @@ class StorePipeline:
                 rendered=item.rendered,
                 run_id=self.run_id,
             )
-            hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
+            hints = {
+                "body": item.seed_body,
+                "region": item.seed_region,
+                "level": item.seed_level,
+                "division_code": item.seed_division_code,
+            }
             record = provenance.with_seed_hints(record, hints)
             if record.get("compromised"):
                 self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
@@ -288,6 +294,8 @@ class StorePipeline:
     ) -> None:
         assert self.run_id is not None
         try:
+            if self.write_error is None:  # one name per body: bare townships take their site's county
+                unify_township_bodies(self.db)
             corpus.finish_run(
                 self.db,
                 self.run_id,

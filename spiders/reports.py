@@ -217,6 +217,7 @@ class ReportsSpider(scrapy.Spider):
             seed_body=seed.body,
             seed_region=seed.region,
             seed_level=seed.level,
+            seed_division_code=seed.division_code,
         )
 
     def _attachments_of(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:

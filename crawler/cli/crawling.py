@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from crawler.cli.options import db_option, log_overrides, parse_settings, user_errors
+from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl.config import RENDER_MODES
@@ -35,6 +36,7 @@ SEED_COLUMNS = (
 @click.command()
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
+@registry_options()
 @db_option
 @click.option(
     "--render",
@@ -67,6 +69,11 @@ SEED_COLUMNS = (
 def crawl(
     urls: tuple[str, ...],
     seeds_file: str | None,
+    use_registry: bool,
+    registry_file: str | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
     db_path: str,
     render: str,
     full: bool,
@@ -78,10 +85,16 @@ def crawl(
 ) -> None:
     """Crawl seed URLs (portals, columns, report pages) into the corpus.
 
-    Run again on the same database, it fetches the listings but only new or changed reports."""
+    Run again on the same database, it fetches the listings but only new or changed reports. With
+    --registry (or --registry-file) it crawls the registered portals the filters keep, each report
+    carrying its portal's body, region, level and division code."""
     from crawler.crawl.runner import run_crawl
 
     seeds, problems = collect_seeds(list(urls), seeds_file)
+    if use_registry or registry_file:
+        seeds, problems = _with_registry(seeds, problems, registry_file, province, city, level)
+    elif province or city or level:
+        raise click.UsageError("--province, --city and --level choose registry rows: add --registry")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if not seeds:
@@ -102,6 +115,23 @@ def crawl(
     if summary.finish_reason in STORE_FAILURES:
         # the store's one line above says why; a script running the crawl must see that it stopped
         raise click.exceptions.Exit(1)
+
+
+def _with_registry(
+    seeds: list[Any],
+    problems: list[str],
+    registry_file: str | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
+) -> tuple[list[Any], list[str]]:
+    """The registry's seeds after the others; a URL seeded twice is crawled once (the first)."""
+    from crawler.crawl import registry
+
+    portals = chosen_portals(registry_file, province, city, level)
+    registered, missing = registry.seeds_of(portals, source=registry_file or "registry")
+    known = {seed.url for seed in seeds}
+    return [*seeds, *(seed for seed in registered if seed.url not in known)], [*problems, *missing]
 
 
 @click.command()

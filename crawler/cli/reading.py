@@ -15,6 +15,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from crawler.cli.options import TEMPLATE_VERSIONS, db_option, user_errors
+from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.cli.statistics import cross_year_report
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
@@ -22,6 +23,7 @@ from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
 from crawler.corpus.export import FORMATS as EXPORT_FORMATS
 from crawler.corpus.search import search_reports
 from crawler.crawl.seeds import read_seed_file
+from crawler.extract.fields import LEVELS
 
 # The columns of `govreports checks`, in order.
 CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
@@ -202,6 +204,8 @@ def _binary_output(output: str) -> Iterator[IO[bytes]]:
 
 @click.command()
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed CSV with a body column.")
+@registry_options(levels=LEVELS)
+@click.option("--region", help="Only reports (and registered bodies) whose region contains this.")
 @click.option("--from", "first_year", type=int, help="First year of the ledger (default: earliest stored).")
 @click.option("--to", "last_year", type=int, help="Last year of the ledger (default: latest stored).")
 @click.option(
@@ -210,22 +214,61 @@ def _binary_output(output: str) -> Iterator[IO[bytes]]:
 @db_option
 @user_errors
 def coverage(
-    seeds_file: str | None, first_year: int | None, last_year: int | None, output_format: str, db_path: str
+    seeds_file: str | None,
+    use_registry: bool,
+    registry_file: str | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
+    region: str | None,
+    first_year: int | None,
+    last_year: int | None,
+    output_format: str,
+    db_path: str,
 ) -> None:
-    """Which bodies have a stored report for which years: the gaps a researcher must chase."""
-    from crawler.corpus.coverage import coverage_rows, ledger_csv, ledger_text
+    """Which bodies have a stored report for which years: the gaps a researcher must chase.
 
+    The bodies are the seed list's (--seeds), every registered body the filters keep (--registry,
+    --registry-file, with --province/--city/--level), or else the stored ones; --region and --level
+    keep only the reports (and bodies) of that region and level."""
+    from crawler.corpus.coverage import coverage_rows, ledger_csv, ledger_text, registered_rows
+
+    if (province or city) and not (use_registry or registry_file):
+        raise click.UsageError("--province and --city choose registry rows: add --registry")
     database = corpus.open_db(db_path, create=False)
-    stored = queries.stored_body_years(database)
-    database.close()
-    bodies: list[str] = []
-    if seeds_file:
-        seeds, problems = read_seed_file(seeds_file)
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        bodies = [seed.body for seed in seeds if seed.body]
-    rows, years = coverage_rows(stored, bodies, first_year, last_year)
+    try:
+        stored = queries.coverage_reports(database, queries.ReportFilters(region=region, level=level))
+    finally:
+        database.close()
+    if use_registry or registry_file:
+        registered = _registered(registry_file, province, city, level, region)
+        rows, years = registered_rows(stored, registered, first_year, last_year)
+    else:
+        bodies: list[str] = []
+        if seeds_file:
+            seeds, problems = read_seed_file(seeds_file)
+            for problem in problems:
+                click.echo(f"error: {problem}", err=True)
+            bodies = [seed.body for seed in seeds if seed.body]
+        found = [(body, year, url) for body, year, url, _, _ in stored]
+        rows, years = coverage_rows(found, bodies, first_year, last_year)
     click.echo(ledger_csv(rows, years) if output_format == "csv" else ledger_text(rows, years), nl=False)
+
+
+def _registered(
+    registry_file: str | None, province: str | None, city: str | None, level: str | None, region: str | None
+) -> list[Any]:
+    """The ledger's bodies: the registry rows the filters keep (a level the registry has not, none)."""
+    from crawler.corpus.coverage import registered_labels
+    from crawler.crawl import registry
+
+    registry_level = level if level in registry.LEVELS else None
+    portals = chosen_portals(registry_file, province, city, registry_level)
+    if level is not None and registry_level is None:
+        portals = []
+    if region:
+        portals = [p for p in portals if region in p.region or region in "".join(p.places)]
+    return registered_labels([(p.body, p.division_code or None, p.places) for p in portals])
 
 
 @click.command()

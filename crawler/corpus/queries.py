@@ -189,6 +189,17 @@ def stored_body_years(db: sqlite_utils.Database) -> list[tuple[str | None, int |
     return [(body, year, url) for body, year, url in db.execute(sql).fetchall()]
 
 
+def coverage_reports(
+    db: sqlite_utils.Database, filters: ReportFilters | None = None
+) -> list[tuple[str | None, int | None, str, str | None, str | None]]:
+    """(body, report year, url, division code, region) of the stored reports ``filters`` keep, for the
+    coverage ledger of a seed list or the registry."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = f"select body, report_year, url, division_code, region from reports where {where}"
+    rows = db.execute(sql, params).fetchall()
+    return [(body, year, url, code, region) for body, year, url, code, region in rows]
+
+
 def list_runs(db: sqlite_utils.Database) -> list[Row]:
     return list(table(db, "runs").rows_where(order_by="id"))
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.corpus import dedupe, queries
+from crawler.corpus.names import unify_township_bodies
+from crawler.extract import provenance
 from crawler.extract.dispatch import extract_item, fill_stub
 
 # Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
-SEED_FIELDS = ("body", "region", "level")
+SEED_FIELDS = provenance.SEED_FIELDS
 
 
 @dataclass
@@ -40,10 +42,8 @@ def reextract_corpus(database: Any) -> ReextractResult:
             continue
         record = _with_its_file(database, outcome.record)
         sources = row.get("sources") or {}
-        for name in SEED_FIELDS:
-            if sources.get(name) == "seed":
-                record[name] = row.get(name)
-                record.setdefault("sources", {})[name] = "seed"
+        hints = {name: row.get(name) for name in SEED_FIELDS if sources.get(name) == "seed"}
+        record = provenance.with_seed_hints(record, hints)
         keep = (
             "seed",
             "referer",
@@ -57,6 +57,7 @@ def reextract_corpus(database: Any) -> ReextractResult:
         record |= {name: row.get(name) for name in keep}
         records.append(record)
     stored_result = dedupe.store_reports(database, records)
+    unify_township_bodies(database)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result
 

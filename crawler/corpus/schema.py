@@ -271,6 +271,15 @@ def _add_statistics_views(db: sqlite_utils.Database) -> None:
     ensure_views(db)
 
 
+def _add_division_code(db: sqlite_utils.Database) -> None:
+    """Issue #16: the administrative division code (民政部, e.g. 330106) a seed of the national registry
+    gives every report of its portal. Another change may add the same column: added only if absent."""
+    reports = table(db, "reports")
+    if "division_code" not in reports.columns_dict:
+        reports.add_column("division_code", str)
+    reports.create_index(["division_code"], if_not_exists=True)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -282,6 +291,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_title_key_index", _index_title_keys),
     ("0008_report_file", _add_report_file),
     ("0009_statistics_views", _add_statistics_views),
+    ("0010_division_code", _add_division_code),
 ]
 
 

@@ -32,6 +32,7 @@ class ReportItem:
     seed_body: str | None = None
     seed_region: str | None = None
     seed_level: str | None = None
+    seed_division_code: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
     capture: Capture | None = None
 

@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crawler.extract import fields, metadata, pagekind, patterns
+from crawler.extract import bodies, fields, metadata, pagekind, patterns
 
 BLOCK, META, TEXT, URL = "block", "meta", "text", "url"
 TITLE, SEED = "title", "seed"
@@ -27,8 +27,8 @@ TITLE, SEED = "title", "seed"
 PRECEDENCE = (BLOCK, META, TEXT, URL)
 # The fields read from the page's metadata (the block and its stand-ins).
 METADATA_FIELDS = ("index_no", "issuer", "doc_no", "topic", "written_date", "published_date", "disclosure")
-# The seed list's hints: CSV columns of the same names.
-SEED_FIELDS = ("body", "region", "level")
+# The seed list's hints: CSV columns (and registry columns) of the same names.
+SEED_FIELDS = ("body", "region", "level", "division_code")
 
 Values = dict[str, Any]
 Sources = dict[str, str]
@@ -89,12 +89,29 @@ def report_fields(title: str | None, text: str, site: str = "") -> tuple[Values,
 
 
 def with_seed_hints(record: Mapping[str, Any], hints: Mapping[str, str | None]) -> dict[str, Any]:
-    """The record with the seed's body/region/level where the seed gave them (the seed wins), and
-    the derived values kept where it gave none; ``sources`` says which."""
+    """The record with the seed's body/region/level/division_code where the seed gave them (the seed
+    wins), and the derived values kept where it gave none; ``sources`` says which.
+
+    A seed names its portal's owner: a report of a body under it (a department, a township, a
+    government below) keeps its own body and level, named in full with the seed's place
+    (:func:`crawler.extract.bodies.under_seed`), and its region is the seed's completed below. Derived
+    regions name every place of the body (:func:`crawler.extract.bodies.full_region`). This is where a
+    stored report's body gets its one name."""
     updated = dict(record)
     sources = dict(record.get("sources") or {})
+    given = {name: (hints.get(name) or "").strip() for name in SEED_FIELDS}
+    sub = bodies.under_seed(record.get("body"), record.get("region"), given["body"], given["level"])
+    if sub is not None:
+        if sub != record.get("body"):
+            updated["body"], sources["body"] = sub, SEED
+        if given["region"]:
+            updated["region"] = bodies.sub_region(given["region"], given["body"], sub)
+            sources["region"] = SEED
+        given |= {"body": "", "level": "", "region": ""}
     for name in SEED_FIELDS:
-        if hint := (hints.get(name) or "").strip():
+        if hint := given[name]:
             updated[name], sources[name] = hint, SEED
+    if sources.get("region") != SEED:
+        updated["region"] = bodies.full_region(updated.get("body"), updated.get("region"))
     updated["sources"] = sources
     return updated
