@@ -137,13 +137,9 @@ def _leaves(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...],
 
 
 def _value(leaf: Any) -> str:
+    """A cell's number, or what the report printed when it is no number (``—``)."""
     if isinstance(leaf, dict):
-        value = leaf.get("value")
-        return (
-            str(leaf.get("raw") if value is None else value)
-            if leaf.get("raw") is not None or value is not None
-            else ""
-        )
+        leaf = leaf["value"] if leaf.get("value") is not None else leaf.get("raw")
     return "" if leaf is None else str(leaf)
 
 
