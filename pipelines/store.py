@@ -20,6 +20,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe
 from crawler.corpus.names import unify_township_bodies
+from crawler.crawl.budget import run_status
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
 from crawler.extract import provenance
@@ -278,7 +279,8 @@ class StorePipeline:
             per_seed.setdefault(seed, {})["reports_stored"] = stored
         notes = list(getattr(spider, "notes", []))
         failed = list(getattr(spider, "failed_pages", []))
-        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed, failed)
+        status = run_status(reason, stats)  # a crawl a budget cut short says so
+        self._on_writer(self._finish_run, status, counts, errors, notes, per_seed, failed)
         assert self.writer is not None
         self.writer.shutdown(wait=True)
         self.writer = None

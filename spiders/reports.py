@@ -25,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.corpus.dedupe import url_key
-from crawler.crawl.budget import SiteBudgetExhausted
+from crawler.crawl.budget import SiteBudgetExhausted, count_budget_hit
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import RefusedAddress
 from crawler.crawl.items import ReportItem
@@ -132,8 +132,12 @@ class ReportsSpider(scrapy.Spider):
     def _within_budget(self, url: str) -> bool:
         if self.pages_per_site[urlsplit(url).netloc] < self.config.max_pages_per_site:
             return True
-        self._inc("budget/pages_per_site")
+        self._budget_hit("pages_per_site", url)
         return False
+
+    def _budget_hit(self, name: str, url: str) -> None:
+        """A link not followed because a budget ran out (``govreports/budget/<name>/<host>``)."""
+        count_budget_hit(self.crawler.stats if self.crawler else None, name, urlsplit(url).netloc)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler and self.crawler.stats:
@@ -188,6 +192,7 @@ class ReportsSpider(scrapy.Spider):
         meta = response.meta
         if meta["role"] in ("report", "attachment") and pagekind.is_attachment_url(response.url):
             self._count(seed, "attachments")
+            self._inc("pages/file")
             yield self._item(response, seed)
         elif meta["role"] == "seed":
             kind = _header(response.headers, "Content-Type") or "no Content-Type"
@@ -270,10 +275,10 @@ class ReportsSpider(scrapy.Spider):
             next_depth = depth + (1 if link_role == "section" else 0)
             listing_pages = meta["listing_pages"] + (1 if link_role == "listing" else 0)
             if next_depth > self.config.max_depth:
-                self._inc("budget/depth")
+                self._budget_hit("depth", url)
                 continue
             if listing_pages > self.config.max_listing_pages:
-                self._inc("budget/listing_pages")
+                self._budget_hit("listing_pages", url)
                 continue
             if not self._within_budget(url):
                 continue
