@@ -34,7 +34,7 @@ from crawler.crawl.items import ReportItem
 from crawler.crawl.ledger import RunLedger, SeedList
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
-from crawler.crawl.visit import Role, Visit, depth_of
+from crawler.crawl.visit import FOREIGN, Role, Visit, depth_of
 from crawler.extract import pagekind, patterns
 from crawler.extract.encoding import decode_html
 from crawler.extract.textutil import normalise_space
@@ -323,7 +323,7 @@ class ReportsSpider(scrapy.Spider):
     # --- failures and moved columns --------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request: scrapy.Request | None = getattr(failure, "request", None)
-        visit = Visit.of(request) if request is not None else Visit()
+        visit = Visit.of(request) if request is not None else FOREIGN
         reason = _failure_reason(failure)
         seed = visit.seed
         if isinstance(failure.value, RefusedAddress | SiteBudgetExhausted):

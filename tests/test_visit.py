@@ -49,7 +49,6 @@ def test_roles_are_the_words_pagekind_gives_links_and_the_spider_adds():
     assert {Role(word) for word in words} | {Role.SEED, Role.ATTACHMENT} == set(Role)
     assert Role("listing") is Role.LISTING and Role.LISTING == "listing"
     assert [role for role in Role if role.lists_reports] == [Role.COLUMN, Role.LISTING]
-    assert [role for role in Role if role.is_file_or_report] == [Role.REPORT, Role.ATTACHMENT]
 
 
 def test_a_visit_is_frozen_and_middlewares_replace_it():

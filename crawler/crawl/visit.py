@@ -44,11 +44,6 @@ class Role(StrEnum):
         """Whether the page is a list of reports (its links may paginate)."""
         return self in (Role.COLUMN, Role.LISTING)
 
-    @property
-    def is_file_or_report(self) -> bool:
-        """Whether the page is asked for as a report or a report's file (fetched conditionally)."""
-        return self in (Role.REPORT, Role.ATTACHMENT)
-
 
 @dataclass(frozen=True, slots=True)
 class Visit:
@@ -65,7 +60,7 @@ class Visit:
     parent: str | None = None
     # under a column seed: only the column's reports and pages are followed, not the rest of the site
     column_only: bool = False
-    # --- what happened to the request on the way (set by the downloader middlewares) ---
+    # --- how it is fetched, and what happened to it on the way (the downloader middlewares) ---
     rendered: bool = False  # sent through the browser (scrapy-playwright)
     challenged: bool = False  # an anti-bot challenge answered it once: this is the browser's retry
     conditional: bool = False  # asked with If-None-Match / If-Modified-Since
