@@ -13,6 +13,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from crawler.crawl.config import CrawlConfig
+from crawler.crawl.ledger import RunLedger
 
 # The status of a crawl that ended by itself but left links unfollowed because a budget ran out.
 BUDGET_EXHAUSTED = "budget_exhausted"
@@ -78,8 +79,9 @@ class SiteErrorBudgetMiddleware:
     requests are dropped, counted in ``govreports/budget/site_errors`` (and ``…/site_errors/<host>``)
     and noted once in the run."""
 
-    def __init__(self, crawler: Any, limit: int) -> None:
+    def __init__(self, crawler: Any, limit: int, ledger: RunLedger) -> None:
         self.crawler = crawler
+        self.ledger = ledger
         self.limit = limit
         self.errors: Counter[str] = Counter()
 
@@ -88,7 +90,7 @@ class SiteErrorBudgetMiddleware:
         limit = CrawlConfig.from_settings(crawler.settings).max_errors_per_site
         if limit <= 0:
             raise NotConfigured
-        return cls(crawler, limit)
+        return cls(crawler, limit, RunLedger.of(crawler))
 
     def process_request(self, request: Request) -> None:
         netloc = urlsplit(request.url).netloc
@@ -111,6 +113,4 @@ class SiteErrorBudgetMiddleware:
         self.errors[netloc] += 1
         if self.errors[netloc] == self.limit:
             note = f"site {netloc}: {self.limit} failed requests, its remaining requests dropped"
-            notes = getattr(self.crawler.spider, "notes", None)
-            if isinstance(notes, list):
-                notes.append(note)
+            self.ledger.note(note)

@@ -12,6 +12,7 @@ from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl import settings as project_settings
 from crawler.crawl.budget import BudgetHit, budget_hits, run_status
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import Seed
 
 
@@ -61,14 +62,14 @@ def run_crawl(
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
+    ledger = RunLedger.of(crawler)
     summary = CrawlSummary(
         pages_fetched=int(stats.get("response_received_count", 0)),
         reports_stored=int(stats.get("govreports/stored", 0)),
         items_dropped=int(stats.get("item_dropped_count", 0)),
         finish_reason=run_status(str(stats.get("finish_reason", "")), stats),
-        seed_errors=list(getattr(spider, "seed_failures", [])),
-        failed_pages=list(getattr(spider, "failed_pages", [])),
+        seed_errors=list(ledger.seed_failures),
+        failed_pages=list(ledger.failed_pages),
         pages_failed=int(stats.get("govreports/pages/failed", 0)),
         budget_hits=budget_hits(stats),
     )
