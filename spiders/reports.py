@@ -28,7 +28,7 @@ from crawler.corpus.dedupe import url_key
 from crawler.crawl.budget import SiteBudgetExhausted
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import RefusedAddress
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import ReportItem, page_dropped
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
 from crawler.extract import pagekind, patterns
@@ -350,10 +350,16 @@ class ReportsSpider(scrapy.Spider):
             self._inc(f"pages/{limit[0]}")
             yield from self._dropped(seed, meta.get("role"), f"{limit[1]}: {request.url if request else '?'}")
             return
+        if getattr(self.crawler, "interrupted", None) is not None:
+            # the crawl is stopping on a signal: requests cut short (a browser closed) are no failures
+            self._inc("pages/cancelled")
+            return
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided
             if "robots.txt" in str(failure.value):
                 self._inc("pages/robots_forbidden")
+            elif "challenge" in str(failure.value) and request is not None:
+                self._page_dropped(request.url, "challenge", str(failure.value))
             self.logger.debug("not fetched: %s", failure.value)
             return
         if seed is not None:
@@ -369,6 +375,13 @@ class ReportsSpider(scrapy.Spider):
             if len(self.failed_pages) < MAX_FAILED_PAGES_KEPT:
                 self.failed_pages.append(line)
             self.logger.warning("failed: %s", line)
+            if request is not None:
+                self._page_dropped(request.url, "failed", reason)
+
+    def _page_dropped(self, url: str, reason: str, detail: str) -> None:
+        """A page the run keeps as not stored, with its reason (the store pipeline records it)."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.signals.send_catch_log(page_dropped, url=url, reason=reason, detail=detail)
 
     def _dropped(self, seed: Seed | None, role: str | None, reason: str) -> Iterator[scrapy.Request]:
         """A request refused by the address guard or dropped by the per-site failure budget."""

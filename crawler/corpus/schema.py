@@ -261,6 +261,20 @@ def _add_report_file(db: sqlite_utils.Database) -> None:
     table(db, "reports").add_column("report_file", str)
 
 
+def _add_dropped_and_heartbeat(db: sqlite_utils.Database) -> None:
+    """Issue #15: every page a run fetched and did not store, with the reason (``dropped``), and the
+    run's heartbeat (``last_seen``) and process id, so a run whose process is gone is told from one
+    still going."""
+    table(db, "dropped").create(
+        {"id": int, "run_id": int, "url": str, "reason": str, "detail": str, "at": str}, pk="id"
+    )
+    table(db, "dropped").create_index(["run_id"])
+    table(db, "dropped").create_index(["url"])
+    runs = table(db, "runs")
+    runs.add_column("last_seen", str)
+    runs.add_column("pid", int)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -271,6 +285,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_failed_pages", _add_failed_pages),
     ("0007_title_key_index", _index_title_keys),
     ("0008_report_file", _add_report_file),
+    ("0009_dropped_and_heartbeat", _add_dropped_and_heartbeat),
 ]
 
 
