@@ -348,6 +348,8 @@ class ReportsSpider(scrapy.Spider):
             return
         if limit := _limit_exceeded(failure):
             self._inc(f"pages/{limit[0]}")
+            if request is not None:
+                self._page_dropped(request.url, limit[0], limit[1])
             yield from self._dropped(seed, meta.get("role"), f"{limit[1]}: {request.url if request else '?'}")
             return
         if getattr(self.crawler, "interrupted", None) is not None:

@@ -124,6 +124,8 @@ def _crawl(
         spider_cls = DistributedReportsSpider
     summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
     _print_summary(summary, db_path)
+    if summary.interrupted is not None:
+        _close_own_runs(db_path)  # stopped before its spider opened: Scrapy closed nothing
     _exit_if_interrupted(summary.interrupted, "crawl", resume=job_dir is not None)
     if summary.finish_reason in STORE_FAILURES:
         # the store's one line above says why; a script running the crawl must see that it stopped
@@ -158,6 +160,8 @@ def _demo(port: int, db_path: str, verbose: int) -> None:
     finally:
         server.stop()
     _print_summary(summary, db_path)
+    if summary.interrupted is not None:
+        _close_own_runs(db_path)
     _exit_if_interrupted(summary.interrupted, "demo", resume=False)
     database = corpus.open_db(db_path)
     stored = {row["url"] for row in queries.iter_reports(database)}
