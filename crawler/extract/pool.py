@@ -200,7 +200,7 @@ class BoundedPool:
         task, worker.task = worker.task, None
         assert task is not None
         try:
-            kind, value, peak = worker.conn.recv()
+            kind, value, peak, retire = worker.conn.recv()
         except (EOFError, OSError):
             failure = TaskFailed(self._death(worker))
             self.stats.died += 1
@@ -208,6 +208,8 @@ class BoundedPool:
             self._replace(worker)
             return
         self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, peak)
+        if retire and kind != "memory":  # grown past half its budget: a fresh one takes its place
+            self._replace(worker)
         if kind == "ok":
             self.stats.done += 1
             task.future.set_result(value)
@@ -287,8 +289,9 @@ def _serve(conn: Connection, max_mb: int, cpu_seconds: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    start = _address_space()
     if max_mb:
-        limit = _address_space() + max_mb * MB
+        limit = start + max_mb * MB
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
     while True:
@@ -302,14 +305,17 @@ def _serve(conn: Connection, max_mb: int, cpu_seconds: int) -> None:
             _cpu_backstop(cpu_seconds)
         function, args, kwargs = message
         kind, value = _call(function, args, kwargs)
+        # A worker whose address space grew past half its budget (memory the allocator keeps) retires
+        # after this task, so the next file starts with its whole budget.
+        retire = bool(max_mb) and _address_space() - start > max_mb * MB // 2
         try:
-            conn.send((kind, value, _own_peak_rss_mb()))
+            conn.send((kind, value, _own_peak_rss_mb(), retire))
         except MemoryError:
-            conn.send(("memory", None, _own_peak_rss_mb()))
+            conn.send(("memory", None, _own_peak_rss_mb(), True))
             return
         except Exception as error:  # an unpicklable result
-            conn.send(("error", f"result not returned ({type(error).__name__})", _own_peak_rss_mb()))
-        if kind == "memory":
+            conn.send(("error", f"result not returned ({type(error).__name__})", _own_peak_rss_mb(), retire))
+        if kind == "memory" or retire:
             return
         del message, function, args, kwargs, value
 

@@ -28,7 +28,7 @@ MAX_PAGES = 300
 # inflating past MAX_STREAM_BYTES stops the reading (pdfminer would inflate it whole into memory).
 MAX_DECLARED_PAGES = 5_000
 MAX_OBJECTS = 500_000
-MAX_STREAM_BYTES = 128 * 1024 * 1024
+MAX_STREAM_BYTES = 64 * 1024 * 1024
 # References followed from one object to another before a chain counts as a cycle.
 MAX_REFERENCE_CHAIN = 32
 # A PDF averaging fewer text characters than this per page is a scan (图片版): page numbers or a
