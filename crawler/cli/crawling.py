@@ -213,6 +213,11 @@ def reextract(db_path: str) -> None:
         f"re-extracted {result.updated} reports ({result.versions} changed, kept as versions); "
         f"{result.failed} failed, {result.missing} without a stored capture"
     )
+    if result.recovered or result.still_failing:
+        click.echo(
+            f"pages dropped as unreadable, tried again: {result.recovered} stored now, "
+            f"{result.still_failing} still unreadable"
+        )
 
 
 def _stoppable(db_path: str, command: str, body: Callable[[], None]) -> None:
