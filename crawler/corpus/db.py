@@ -208,13 +208,16 @@ def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
     """Runs left ``running`` by a process that is gone (killed, or stopped before it could close its
     run): ``interrupted``, finished when last seen. A run whose process lives and was seen lately is
     left alone (another crawl on the same corpus)."""
-    rows = db.execute("select id, pid, last_seen, started_at from runs where status = 'running'").fetchall()
-    gone = [
-        (last_seen or started, run_id)
-        for run_id, pid, last_seen, started in rows
-        if not _alive(pid, last_seen)
-    ]
     with db.atomic():
+        # a write first: it waits for another writer's lock (busy_timeout) before anything is read
+        db.execute("update runs set status = status where status = 'running'")
+        sql = "select id, pid, last_seen, started_at from runs where status = 'running'"
+        rows = db.execute(sql).fetchall()
+        gone = [
+            (last_seen or started, run_id)
+            for run_id, pid, last_seen, started in rows
+            if not _alive(pid, last_seen)
+        ]
         for finished, run_id in gone:
             db.execute(
                 "update runs set status = 'interrupted', finished_at = ? where id = ?", [finished, run_id]
@@ -265,6 +268,12 @@ def stored_capture(db: sqlite_utils.Database, url: str) -> tuple[bytes, dict[str
 
 
 def stored_validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
-    """URL → (ETag, Last-Modified) of every stored capture, for conditional requests."""
-    sql = "select url, etag, last_modified from pages"
+    """URL → (ETag, Last-Modified) of every stored capture, for conditional requests; a capture kept
+    only because its extraction failed is left out, so the crawl fetches and reads it again."""
+    sql = (
+        "select url, etag, last_modified from pages p where not exists (select 1 from dropped d "
+        "where d.url = p.url and d.reason in ('unreadable_file', 'failed')) "
+        "or exists (select 1 from reports r where r.url = p.url) "
+        "or exists (select 1 from attachments a where a.url = p.url)"
+    )
     return {url: (etag, modified) for url, etag, modified in db.execute(sql).fetchall()}
