@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from crawler.corpus.dedupe import canonical_url, url_key
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import Dropped, ReportItem
 
 
 class UrlDedupePipeline:
@@ -25,7 +23,7 @@ class UrlDedupePipeline:
         key = url_key(url)
         if key in self.seen:
             self.crawler.stats.inc_value("govreports/dedupe/url")
-            raise DropItem(f"duplicate URL: {item.url}")
+            raise Dropped("duplicate", "URL seen before in this run", item.url)
         self.seen.add(key)
         item.record["url"] = url
         if item.record.get("attachment_of"):

@@ -15,17 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe
 from crawler.corpus.names import unify_township_bodies
+from crawler.corpus.schema import utcnow
 from crawler.crawl.budget import run_status
 from crawler.crawl.config import CrawlConfig
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import Dropped, ReportItem, page_dropped
 from crawler.crawl.ledger import RunAccount, RunLedger
 from crawler.extract import provenance
-from crawler.extract.dispatch import fill_stub
+from crawler.extract.dispatch import capture_of, fill_stub
 from crawler.extract.record import Capture
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,10 @@ logger = logging.getLogger(__name__)
 # Run-level settings worth keeping beside each run, to tell later what produced the data (with
 # GOVREPORTS_MAX_PAGES_PER_SITE, read through CrawlConfig).
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY")
+# Dropped pages whose capture is kept, so that `govreports reextract` tries them again.
+KEEP_CAPTURE = ("unreadable_file", "failed")
+# Finish reasons of a run stopped by a signal (Scrapy says "shutdown").
+INTERRUPTED = ("shutdown", "interrupted")
 # Files of reports remembered in case their page turns out to be a stub that arrives after them.
 EARLY_FILES_KEPT = 256
 
@@ -47,6 +54,7 @@ class Batch:
     reports: list[dict[str, Any]] = field(default_factory=list)
     files: list[dict[str, Any]] = field(default_factory=list)
     pages: list[dict[str, Any]] = field(default_factory=list)
+    dropped: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +78,10 @@ class StorePipeline:
         self.pending: list[dict[str, Any]] = []
         self.pending_files: list[dict[str, Any]] = []
         self.pending_pages: list[dict[str, Any]] = []
+        # Pages fetched and not stored: url, reason, detail (issue #15: every page accounted for).
+        self.pending_dropped: list[dict[str, Any]] = []
+        self.dropped: Counter[str] = Counter()
+        self.heartbeat: task.LoopingCall | None = None
         self.stored_per_seed: Counter[str] = Counter()
         # Host → reports stored this run whose page had spam findings.
         self.compromised: Counter[str] = Counter()
@@ -90,11 +102,47 @@ class StorePipeline:
         pipeline = cls(crawler, CrawlConfig.from_settings(crawler.settings))
         # The finish reason is known only at spider_closed, after the pipelines have closed.
         crawler.signals.connect(pipeline.record_run_end, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_dropped, signal=page_dropped)
         return pipeline
 
     def open_spider(self) -> None:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="govreports-store")
         self._on_writer(self._open)
+        self.heartbeat = task.LoopingCall(self._beat)
+        self.heartbeat.start(corpus.HEARTBEAT_SECONDS, now=False)
+
+    def _beat(self) -> None:
+        """The run's heartbeat (``last_seen``), on the writer thread between batches."""
+        if self.writer is not None and self.run_id is not None and self.write_error is None:
+            self.writer.submit(corpus.touch_run, self.db, self.run_id)
+
+    # --- pages not stored ---------------------------------------------------------------------------
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        """A page dropped by a pipeline: kept in the run with its reason; the capture of one whose
+        extraction failed is kept too, for ``reextract``."""
+        if isinstance(exception, Dropped):
+            reason, detail = exception.reason, exception.detail
+        elif isinstance(exception, DropItem):
+            reason, detail = "dropped", str(exception)
+        else:
+            return
+        url = str(getattr(item, "url", None) or getattr(response, "url", ""))
+        self._drop(url, reason, detail)
+        if reason in KEEP_CAPTURE and isinstance(item, ReportItem):
+            if item.capture is None:
+                item.capture = capture_of(item.body)
+            self.pending_pages.append(self._page_row(item, url))
+
+    def page_dropped(self, url: str, reason: str, detail: str = "") -> None:
+        """A page that is no item (an unsolved challenge, a failed fetch): kept in the run."""
+        self._drop(url, reason, detail)
+
+    def _drop(self, url: str, reason: str, detail: str) -> None:
+        self.dropped[reason] += 1
+        row = {"url": url, "reason": reason, "detail": detail[:500], "at": utcnow()}
+        self.pending_dropped.append(row)
 
     def _on_writer(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function`` on the writer thread and wait for it (opening and closing the corpus)."""
@@ -206,10 +254,13 @@ class StorePipeline:
         and one gathered, and a slow disk slows the crawl instead of piling batches up in memory."""
         async with self.flush_turn:
             await self.wait_for_writer()
-            if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
+            if self.write_error is not None or not (
+                self.pending or self.pending_files or self.pending_pages or self.pending_dropped
+            ):
                 return
-            batch = Batch(self.pending, self.pending_files, self.pending_pages)
+            batch = Batch(self.pending, self.pending_files, self.pending_pages, self.pending_dropped)
             self.pending, self.pending_files, self.pending_pages = [], [], []
+            self.pending_dropped = []
             assert self.writer is not None
             self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
 
@@ -238,6 +289,7 @@ class StorePipeline:
             f"corpus write failed ({error}): crawl stopped, a batch of {reports} reports not stored"
         )
         self.pending, self.pending_files, self.pending_pages = [], [], []
+        self.pending_dropped = []
         self.crawler.stats.inc_value("govreports/store/write_failed")
         RunLedger.of(self.crawler).note(self.write_error)
         logger.error("%s", self.write_error)
@@ -248,17 +300,23 @@ class StorePipeline:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
         (:func:`crawler.corpus.dedupe.write_batch`): a process killed or a disk filled mid-batch leaves the
         corpus as it was, and the batch's pages are fetched again next run."""
-        result, files = dedupe.write_batch(
-            self.db,
-            batch.reports,
-            batch.files,
-            batch.pages,
-            run_id=self.run_id,
-            official_hosts=self.config.official_hosts,
-        )
+        assert self.run_id is not None
+        with self.db.atomic():
+            result, files = dedupe.write_batch(
+                self.db,
+                batch.reports,
+                batch.files,
+                batch.pages,
+                run_id=self.run_id,
+                official_hosts=self.config.official_hosts,
+            )
+            corpus.record_dropped(self.db, self.run_id, batch.dropped)
+            corpus.touch_run(self.db, self.run_id)
         return Written(result, files, len(batch.files))
 
     async def close_spider(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
         # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
         self.pending.extend(self.stubs.values())
         self.stubs.clear()
@@ -273,8 +331,11 @@ class StorePipeline:
         stats = self.crawler.stats.get_stats()
         counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
         account = RunLedger.of(self.crawler).account(self.stored_per_seed)
-        status = run_status(reason, stats)  # a crawl a budget cut short says so
-        self._on_writer(self._finish_run, status, counts, account)
+        counts.update({f"govreports/dropped/{name}": count for name, count in self.dropped.items()})
+        # a crawl a signal stopped is interrupted; one a budget cut short says so
+        status = "interrupted" if reason in INTERRUPTED else run_status(reason, stats)
+        dropped, self.pending_dropped = self.pending_dropped, []
+        self._on_writer(self._finish_run, status, counts, account, dropped)
         assert self.writer is not None
         self.writer.shutdown(wait=True)
         self.writer = None
@@ -284,9 +345,12 @@ class StorePipeline:
         reason: str,
         counts: dict[str, Any],
         account: RunAccount,
+        dropped: list[dict[str, Any]],
     ) -> None:
         assert self.run_id is not None
         try:
+            with self.db.atomic():
+                corpus.record_dropped(self.db, self.run_id, dropped)
             if self.write_error is None:  # one name per body: bare townships take their site's county
                 unify_township_bodies(self.db)
             corpus.finish_run(

@@ -30,7 +30,7 @@ from crawler.corpus.dedupe import url_key
 from crawler.crawl.budget import SiteBudgetExhausted, count_budget_hit
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import RefusedAddress
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import ReportItem, page_dropped
 from crawler.crawl.ledger import RunLedger, SeedList
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
@@ -337,12 +337,20 @@ class ReportsSpider(scrapy.Spider):
             return
         if limit := _limit_exceeded(failure):
             self._inc(f"pages/{limit[0]}")
+            if request is not None:
+                self._page_dropped(request.url, limit[0], limit[1])
             yield from self._dropped(seed, visit.role, f"{limit[1]}: {request.url if request else '?'}")
+            return
+        if getattr(self.crawler, "interrupted", None) is not None:
+            # the crawl is stopping on a signal: requests cut short (a browser closed) are no failures
+            self._inc("pages/cancelled")
             return
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided
             if "robots.txt" in str(failure.value):
                 self._inc("pages/robots_forbidden")
+            elif "challenge" in str(failure.value) and request is not None:
+                self._page_dropped(request.url, "challenge", str(failure.value))
             self.logger.debug("not fetched: %s", failure.value)
             return
         if seed is not None:
@@ -357,6 +365,13 @@ class ReportsSpider(scrapy.Spider):
             line = f"{request.url if request is not None else '?'}: {reason}"
             self.ledger.page_failed(line)
             self.logger.warning("failed: %s", line)
+            if request is not None:
+                self._page_dropped(request.url, "failed", reason)
+
+    def _page_dropped(self, url: str, reason: str, detail: str) -> None:
+        """A page the run keeps as not stored, with its reason (the store pipeline records it)."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.signals.send_catch_log(page_dropped, url=url, reason=reason, detail=detail)
 
     def _dropped(self, seed: Seed | None, role: Role | None, reason: str) -> Iterator[scrapy.Request]:
         """A request refused by the address guard or dropped by the per-site failure budget."""

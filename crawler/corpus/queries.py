@@ -259,3 +259,33 @@ def compromised_sites(db: sqlite_utils.Database, run_id: int) -> list[tuple[str,
     if row is None or not row[0]:
         return []
     return [(site["host"], site["reports"]) for site in json.loads(row[0])]
+
+
+# Counters of a run that are errors, besides its seed errors: pages that could not be fetched and
+# files or pages that could not be read. `govreports runs` and the crawl's summary both count this way.
+ERROR_COUNTERS = (
+    "govreports/pages/failed",
+    "govreports/extract/attachment_failed",
+    "govreports/extract/failed",
+    "govreports/extract/unreadable_file",
+)
+
+
+def run_error_count(run: Row) -> int:
+    """A run's errors: its seed errors plus :data:`ERROR_COUNTERS` — one count for every report of it."""
+    decoded = decode_run(dict(run))  # a row as stored, or as decode_run gave it
+    counts: dict[str, Any] = decoded["counts"] if isinstance(decoded.get("counts"), dict) else {}
+    errors: list[Any] = decoded["errors"] if isinstance(decoded.get("errors"), list) else []
+    return len(errors) + sum(int(counts.get(name, 0)) for name in ERROR_COUNTERS)
+
+
+def dropped_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
+    """The pages a run fetched and did not store, counted by reason."""
+    sql = "select reason, count(*) from dropped where run_id = ? group by reason order by count(*) desc"
+    return {reason: int(count) for reason, count in db.execute(sql, [run_id]).fetchall()}
+
+
+def dropped_pages(db: sqlite_utils.Database, run_id: int) -> list[Row]:
+    """A run's dropped pages: url, reason, detail, when."""
+    sql = "select url, reason, detail, at from dropped where run_id = ? order by id"
+    return select_rows(db, sql, [run_id])

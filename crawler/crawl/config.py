@@ -58,6 +58,12 @@ class CrawlConfig:
     # Processes that extract pages off the reactor thread (0 = in this process; the project's
     # settings use one per core).
     workers: int = _setting("GOVREPORTS_WORKERS", 0)
+    # Seconds one page or file may take to extract in a worker before the worker is killed and replaced
+    # (the item is dropped as unreadable_file); in-process extraction stops at it between two steps.
+    extract_timeout: float = _setting("GOVREPORTS_EXTRACT_TIMEOUT", 60.0)
+    # Address space (MB) an extraction worker may grow by; past it the file is dropped as unreadable
+    # and the worker replaced. 0 turns the bound off.
+    extract_max_mb: int = _setting("GOVREPORTS_EXTRACT_MAX_MB", 512)
     # Check every request of a rendered page, redirect hops included, with the address guard
     # (off only to show, in a test, what it stops).
     browser_guard: bool = _setting("GOVREPORTS_BROWSER_GUARD", True)
@@ -85,6 +91,9 @@ class CrawlConfig:
             raise ValueError(
                 f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {self.render!r}"
             )
+        if self.extract_timeout <= 0 or self.extract_max_mb < 0:
+            timeout, memory = SETTING_NAMES["extract_timeout"], SETTING_NAMES["extract_max_mb"]
+            raise ValueError(f"{timeout} must be above 0, {memory} at least 0")
         for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{SETTING_NAMES[name]} must be at least 1")
@@ -118,6 +127,8 @@ class CrawlConfig:
             official_hosts=hosts("official_hosts"),
             full=read("full", settings.getbool),
             workers=max(0, read("workers", settings.getint)),
+            extract_timeout=read("extract_timeout", settings.getfloat),
+            extract_max_mb=read("extract_max_mb", settings.getint),
             browser_guard=read("browser_guard", settings.getbool),
             challenge_enabled=read("challenge_enabled", settings.getbool),
             max_errors_per_site=read("max_errors_per_site", settings.getint),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
 from crawler.extract.record import Capture
 
 
@@ -40,3 +42,19 @@ class ReportItem:
         """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""
         of = f" of {self.parent_url}" if self.parent_url else ""
         return f"<ReportItem {self.url} {len(self.body)} bytes{of}>"
+
+
+# Scrapy signal sent for a fetched (or failed) page that is not an item: ``url``, ``reason`` (a word:
+# ``challenge``, ``failed``…) and ``detail``. The store pipeline keeps it in the run's dropped pages.
+page_dropped = object()
+
+
+class Dropped(DropItem):
+    """An item dropped for a ``reason`` the run keeps (``not_report``, ``duplicate``, ``unreadable_file``,
+    ``failed``…), with a ``detail`` saying more. Its message is ``reason: detail: URL``."""
+
+    def __init__(self, reason: str, detail: str, url: str) -> None:
+        super().__init__(f"{reason}: {detail}: {url}" if detail else f"{reason}: {url}")
+        self.reason = reason
+        self.detail = detail
+        self.url = url
