@@ -55,16 +55,16 @@ class ExtractPipeline:
             self.pool = None
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
         if self.pool is None:
-            outcome = extract_item(*arguments, capture=True)
+            outcome = extract_item(item.body, item.fetch, capture=True)
         else:
-            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments, capture=True))
+            future = self.pool.submit(extract_item, item.body, item.fetch, capture=True)
+            outcome = await asyncio.wrap_future(future)
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
-        if outcome.record is None:
+        if outcome.report is None:
             raise DropItem(outcome.reason)
-        item.record, item.capture = outcome.record, outcome.capture
+        item.report, item.capture = outcome.report, outcome.capture
         return item
 
 

@@ -4,7 +4,6 @@ counts, errors, and the sites whose pages carried spam)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import urllib.parse
@@ -18,11 +17,11 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.corpus import db as corpus
-from crawler.corpus import dedupe
+from crawler.corpus import dedupe, rows
+from crawler.corpus.db import Row
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
-from crawler.extract import provenance
-from crawler.extract.record import Capture
+from crawler.extract.record import Capture, Report, ReportFile, Stored
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +37,9 @@ T = TypeVar("T")
 class Batch:
     """What one transaction writes: reports, their files and the raw captures."""
 
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    files: list[dict[str, Any]] = field(default_factory=list)
-    pages: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[Stored] = field(default_factory=list)
+    files: list[ReportFile] = field(default_factory=list)
+    pages: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -61,9 +60,9 @@ class StorePipeline:
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
         self.config = config
-        self.pending: list[dict[str, Any]] = []
-        self.pending_files: list[dict[str, Any]] = []
-        self.pending_pages: list[dict[str, Any]] = []
+        self.pending: list[Stored] = []
+        self.pending_files: list[ReportFile] = []
+        self.pending_pages: list[Row] = []
         self.stored_per_seed: Counter[str] = Counter()
         # Host → reports stored this run whose page had spam findings.
         self.compromised: Counter[str] = Counter()
@@ -101,67 +100,19 @@ class StorePipeline:
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        record = dict(item.record)
-        self.pending_pages.append(self._page_row(item, record["url"]))
-        if record.get("kind", "html") != "html" or record.get("attachment_of"):
-            self.pending_files.append(self._file_row(item, record))
-        if not record.get("attachment_of"):
-            record.update(
-                content_type=item.content_type,
-                status=item.status,
-                seed=item.seed,
-                referer=item.referer,
-                anchor_text=item.anchor_text,
-                fetched_at=item.fetched_at,
-                rendered=item.rendered,
-                run_id=self.run_id,
-            )
-            hints = {"body": item.seed_body, "region": item.seed_region, "level": item.seed_level}
-            record = provenance.with_seed_hints(record, hints)
-            if record.get("compromised"):
-                self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
-            self.pending.append(record)
+        report, capture = _extracted(item)
+        fetch = item.fetch
+        self.pending_pages.append(rows.page_row(report.url, fetch, capture, self.run_id))
+        if (file := ReportFile.of(report, fetch, capture)) is not None:
+            self.pending_files.append(file)
+        if not report.attachment_of:
+            if report.compromised:
+                self.compromised[urllib.parse.urlsplit(report.url).hostname or ""] += 1
+            self.pending.append(Stored(report, fetch, self.run_id))
             self.stored_per_seed[item.seed or ""] += 1
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
-
-    def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
-        """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
-        headers = item.headers or {}
-        lower = {name.lower(): value for name, value in headers.items()}
-        capture = _capture_of(item)
-        return {
-            "url": url,
-            "status": item.status,
-            "headers": json.dumps(headers, ensure_ascii=False),
-            "body": capture.body_zlib,
-            "compression": "zlib",
-            "size": len(item.body),
-            "sha256": capture.sha256,
-            "content_type": item.content_type,
-            "etag": lower.get("etag"),
-            "last_modified": lower.get("last-modified"),
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
-
-    def _file_row(self, item: ReportItem, record: dict[str, Any]) -> dict[str, Any]:
-        """A file of a report: its PDF/DOCX version, or the file that is the report itself."""
-        return {
-            "url": record["url"],
-            "report_url": record.get("attachment_of") or record["url"],
-            "kind": record.get("kind"),
-            "title": record.get("title"),
-            "text": record.get("text"),
-            "pages": record.get("pages"),
-            "scanned": record.get("scanned"),
-            "size": len(item.body),
-            "sha256": _capture_of(item).sha256,
-            "content_type": item.content_type,
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
 
     async def flush(self) -> None:
         """Hand the pending batch to the writer thread, once the batch before it is written. Items
@@ -272,9 +223,9 @@ class StorePipeline:
         self.db = None
 
 
-def _capture_of(item: ReportItem) -> Capture:
-    """The compressed bytes and hash the extraction worker made (``extract_item(capture=True)``), with
-    the record's ``content_hash`` and ``signature``: the store only writes what extraction computed."""
-    if item.capture is None:
-        raise ValueError(f"{item.url}: no capture; items reach the store through ExtractPipeline")
-    return item.capture
+def _extracted(item: ReportItem) -> tuple[Report, Capture]:
+    """The report and the compressed bytes the extraction worker made (``extract_item(capture=True)``):
+    the store only writes what extraction computed."""
+    if item.report is None or item.capture is None:
+        raise ValueError(f"{item.url}: no report; items reach the store through ExtractPipeline")
+    return item.report, item.capture

@@ -4,15 +4,22 @@ import json
 
 import pytest
 import sqlite_utils
+from typed_records import stored
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
 from crawler.extract.fingerprint import signature_bands, text_signature
+from crawler.extract.record import Report, Stored
 
 
 def record(url: str, year: int = 2019, text: str = "正文") -> dict:
     return {"url": url, "title": f"{year}年报", "text": text, "report_year": year, "spam": [], "tables": []}
+
+
+def report(url: str, year: int = 2019, text: str = "正文", **fields) -> Stored:
+    """:func:`record` as a stored report, with other ``fields``."""
+    return stored(**record(url, year, text) | fields)
 
 
 def test_migrations_apply_once(tmp_path):
@@ -24,9 +31,9 @@ def test_migrations_apply_once(tmp_path):
 
 def test_storing_again_updates_and_keeps_first_seen(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [record("http://a/1", text="旧")])
+    dedupe.store_reports(database, [report("http://a/1", text="旧")])
     first = next(queries.iter_reports(database))
-    dedupe.store_reports(database, [record("http://a/1", text="新"), record("http://a/2", 2020)])
+    dedupe.store_reports(database, [report("http://a/1", text="新"), report("http://a/2", 2020)])
     rows = {row["url"]: row for row in queries.iter_reports(database)}
     assert rows["http://a/1"]["text"] == "新"
     assert rows["http://a/1"]["first_seen_at"] == first["first_seen_at"]
@@ -35,7 +42,7 @@ def test_storing_again_updates_and_keeps_first_seen(tmp_path):
 
 def test_json_columns_round_trip(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [record("http://a/1") | {"tables": [{"rows": [["规章", "3"]]}]}])
+    dedupe.store_reports(database, [report("http://a/1", tables=[{"rows": [["规章", "3"]]}])])
     assert next(queries.iter_reports(database))["tables"] == [{"rows": [["规章", "3"]]}]
 
 
@@ -114,14 +121,14 @@ def test_new_json_columns_round_trip(tmp_path):
         "raw_tables": [{"rows": [["a"]]}],
         "sources": {"title": "meta"},
     }
-    dedupe.store_reports(database, [record("http://a/1") | extra])
+    dedupe.store_reports(database, [report("http://a/1", **extra)])
     row = next(queries.iter_reports(database))
     assert {key: row[key] for key in extra} == extra
 
 
 def test_absent_json_columns_read_back_empty(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [{"url": "http://a/1", "text": "正文"}])
+    dedupe.store_reports(database, [Stored(Report(url="http://a/1", text="正文"))])
     row = next(queries.iter_reports(database))
     assert (row["spam"], row["tables"], row["checks"], row["raw_tables"], row["sources"]) == (
         [],
@@ -135,8 +142,8 @@ def test_absent_json_columns_read_back_empty(tmp_path):
 def test_spam_findings_mark_the_report_compromised_with_its_kinds(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     findings = [{"kind": k, "evidence": "x", "where": "body"} for k in ("mirror", "hidden_element", "mirror")]
-    other = record("http://a/2") | {"title": "另一机关2019年报"}
-    dedupe.store_reports(database, [record("http://a/1") | {"spam": findings}, other])
+    other = report("http://a/2", title="另一机关2019年报")
+    dedupe.store_reports(database, [report("http://a/1", spam=findings), other])
     rows = {row["url"]: (row["compromised"], row["spam_kinds"]) for row in queries.iter_reports(database)}
     assert rows == {"http://a/1": (1, "hidden_element,mirror"), "http://a/2": (0, "")}
 
@@ -145,8 +152,8 @@ def test_failing_checks_lists_only_failures(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     fail = {"rule": "table4_group_sum", "where": "review", "status": "fail", "left": 3, "right": 4}
     ok = fail | {"status": "pass", "right": 3}
-    other = record("http://a/2") | {"title": "另一机关2019年报"}
-    dedupe.store_reports(database, [record("http://a/1") | {"checks": [ok, fail]}, other])
+    other = report("http://a/2", title="另一机关2019年报")
+    dedupe.store_reports(database, [report("http://a/1", checks=[ok, fail]), other])
     assert list(queries.failing_checks(database)) == [
         {
             "url": "http://a/1",
@@ -207,8 +214,7 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     texts = [f"第{n}份报告的正文，与其他报告各不相同：{'甲乙丙丁戊己庚辛'[n] * 40}" for n in range(3)]
     reports = [
-        record(f"http://a/{n}", text=text) | {"signature": text_signature(text)}
-        for n, text in enumerate(texts)
+        report(f"http://a/{n}", text=text, signature=text_signature(text)) for n, text in enumerate(texts)
     ]
     good_page = {"url": "http://a/0", "status": 200, "body": b"x", "size": 1}
     dedupe.write_batch(database, [reports[0]], [], [good_page])
@@ -216,7 +222,7 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
     assert before["reports"] == 1 and before["lsh_bands"] > 0
     bad_page = {"url": "http://a/2", "status": 200, "no_such_column": 1}
     with pytest.raises(Exception, match="no_such_column"):
-        dedupe.write_batch(database, [dict(r) for r in reports[1:]], [], [good_page, bad_page])
+        dedupe.write_batch(database, reports[1:], [], [good_page, bad_page])
     assert table_counts(database) == before
 
 
@@ -224,7 +230,7 @@ def test_a_batch_commits_once(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     statements: list[str] = []
     database.conn.set_trace_callback(statements.append)
-    reports = [record(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
+    reports = [report(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
     dedupe.write_batch(database, reports, [], [{"url": "http://a/0", "status": 200, "body": b"", "size": 0}])
     database.conn.set_trace_callback(None)
     assert sum(statement.strip().upper() == "COMMIT" for statement in statements) == 1
@@ -240,7 +246,7 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
         for n in range(40)
     ]
     reports = [
-        record(f"http://a/{n}", 2020, text) | {"title": f"报告{n}", "signature": text_signature(text)}
+        report(f"http://a/{n}", 2020, text, title=f"报告{n}", signature=text_signature(text))
         for n, text in enumerate(texts)
     ]
     dedupe.write_batch(database, reports[:-1], [], [])

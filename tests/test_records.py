@@ -20,10 +20,11 @@ from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
 from crawler.extract import provenance
-from crawler.extract.dispatch import capture_of, with_identity
+from crawler.extract.dispatch import capture_of, finish_report
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.files.read import extract_attachment
 from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
+from crawler.extract.record import Report, Stored, contract
 from crawler.extract.tables.statistics import Statistics
 from pipelines.store import StorePipeline
 
@@ -113,7 +114,7 @@ def test_url_date(url, date):
 def test_a_files_metadata_block_comes_from_its_text_and_its_date_from_the_url():
     text = f"{TITLE}\n索 引 号：\n000014348/2024-00012\n成文日期：2024年3月1日\n一、总体情况"
     document = AttachmentText(kind="pdf", text=text)
-    record = attachment_record(document, "http://a.gov.cn/xxgk/202403/t20240320_9.pdf", None)
+    record = contract(attachment_record(document, "http://a.gov.cn/xxgk/202403/t20240320_9.pdf", None))
     assert (record["index_no"], record["written_date"], record["published_date"]) == (
         "000014348/2024-00012",
         "2024-03-01",
@@ -188,11 +189,11 @@ def test_record_keys_extend_the_contract_in_order():
 
 
 def test_seed_hints_win_and_are_recorded():
-    record = {"body": "青岚县教育局", "level": "部门", "region": "青岚县", "sources": {"body": "title"}}
+    record = Report(URL, body="青岚县教育局", level="部门", region="青岚县", sources={"body": "title"})
     hinted = provenance.with_seed_hints(record, {"body": "青岚县教育局（本级）", "region": "", "level": None})
-    assert (hinted["body"], hinted["sources"]["body"]) == ("青岚县教育局（本级）", "seed")
-    assert (hinted["region"], hinted["level"]) == ("青岚县", "部门")
-    assert "region" not in hinted["sources"] and record["sources"] == {"body": "title"}
+    assert (hinted.body, hinted.sources["body"]) == ("青岚县教育局（本级）", "seed")
+    assert (hinted.region, hinted.level) == ("青岚县", "部门")
+    assert "region" not in hinted.sources and record.sources == {"body": "title"}
 
 
 def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str, dict[str, Any]], Any, int]:
@@ -222,10 +223,11 @@ def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str,
 
 
 def item(url: str, body: bytes, **seed: Any) -> ReportItem:
-    """An item as the extraction pipeline hands it on (record, content hash, signature, capture), for
-    any page: the report gate is not what these tests are about."""
-    record = with_identity(extract_page(body, url).record() | {"kind": "html"})
-    return ReportItem(url=url, body=body, record=record, capture=capture_of(body), **seed)
+    """An item as the extraction pipeline hands it on (report with the seed's hints, content hash and
+    signature; capture), for any page: the report gate is not what these tests are about."""
+    fetched = ReportItem(url=url, body=body, capture=capture_of(body), **seed)
+    fetched.report = finish_report(extract_page(body, url).report(kind="html"), fetched.fetch)
+    return fetched
 
 
 def test_store_fills_body_level_region_from_the_title_unless_the_seed_gives_them(tmp_path):
@@ -306,7 +308,8 @@ def test_page_without_tables_has_empty_statistics():
 
 def test_attachment_records_carry_statistics_and_sources():
     docx = next(f for f in attachment_fixtures() if f.kind == "docx" and not f.broken)
-    record = attachment_record(extract_attachment(docx.body, docx.path), f"http://127.0.0.1{docx.path}", None)
+    document = extract_attachment(docx.body, docx.path)
+    record = contract(attachment_record(document, f"http://127.0.0.1{docx.path}", None))
     assert record["template_version"] == "2021" and set(record["tables"]) == {"table2", "table3", "table4"}
     assert record["checks"] and {check["status"] for check in record["checks"]} == {"pass"}
     assert record["raw_tables"] and record["raw_tables"][0]["rows"]
@@ -318,7 +321,7 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
     report = next(r for r in demo_site.reports if r.template_version == "2019")
     extraction = extract_demo(demo_site, report.path)
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [extraction.record()])
+    dedupe.store_reports(database, [Stored(extraction.report())])
     (exported,) = export_records(database)
     assert list(exported)[: len(RECORD_KEYS)] == list(RECORD_KEYS)
     assert (exported["tables"], exported["checks"], exported["sources"]) == (

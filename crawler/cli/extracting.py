@@ -13,6 +13,7 @@ from crawler import __version__
 from crawler.cli.options import user_errors
 from crawler.crawl.seeds import url_problem
 from crawler.extract.page import extract_page
+from crawler.extract.record import contract
 
 # Fetching one page for `extract URL`: a short timeout, our own identity.
 FETCH_TIMEOUT = 20
@@ -42,7 +43,7 @@ def extract(source: str, url: str | None, output_format: str) -> None:
     if output_format == "text":
         click.echo(extraction.text)
     else:
-        click.echo(json.dumps(extraction.record(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(contract(extraction.report()), ensure_ascii=False, indent=2))
 
 
 def _fetch(url: str) -> tuple[bytes, str | None]:

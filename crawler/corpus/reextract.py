@@ -6,14 +6,13 @@ is stored by the same identity rules, so a text that changes keeps its earlier v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crawler.corpus import dedupe, queries
+from crawler.corpus.rows import fetch_of_row
 from crawler.extract.dispatch import extract_item
-
-# Fields the crawl took from the seed list, not from the page: re-extraction keeps them.
-SEED_FIELDS = ("body", "region", "level")
+from crawler.extract.record import Stored
 
 
 @dataclass
@@ -25,6 +24,8 @@ class ReextractResult:
 
 
 def reextract_corpus(database: Any) -> ReextractResult:
+    """Each stored report extracted again from its capture, with the fetch and run it was stored with
+    (the seed's hints among them, :func:`crawler.corpus.rows.fetch_of_row`), and stored again."""
     result = ReextractResult()
     stored = {row["url"]: row for row in queries.iter_reports(database)}
     captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
@@ -34,28 +35,13 @@ def reextract_corpus(database: Any) -> ReextractResult:
         if page is None:
             result.missing += 1
             continue
-        outcome = extract_item(page["body"], url, page["content_type"], row.get("anchor_text"), None)
-        if outcome.record is None:
+        fetch = fetch_of_row(row)
+        # the capture's content type reads its bytes; the report keeps the one it was stored with
+        outcome = extract_item(page["body"], replace(fetch, content_type=page["content_type"]))
+        if outcome.report is None:
             result.failed += 1
             continue
-        record = outcome.record
-        sources = row.get("sources") or {}
-        for name in SEED_FIELDS:
-            if sources.get(name) == "seed":
-                record[name] = row.get(name)
-                record.setdefault("sources", {})[name] = "seed"
-        keep = (
-            "seed",
-            "referer",
-            "anchor_text",
-            "fetched_at",
-            "content_type",
-            "status",
-            "run_id",
-            "rendered",
-        )
-        record |= {name: row.get(name) for name in keep}
-        records.append(record)
+        records.append(Stored(outcome.report, fetch, row.get("run_id")))
     stored_result = dedupe.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result

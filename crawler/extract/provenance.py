@@ -9,17 +9,20 @@ order is fixed here, once: the **block** (what the portal states as the record's
 region) are read from the **title**, else the **text**; a seed list's hints (**seed**) win over both.
 
 Every record carries ``sources``, field → where its value came from, for the fields that have one.
-Pure functions over plain dicts; the readers of each source live in :mod:`crawler.extract.metadata`,
-:mod:`crawler.extract.fields` and :mod:`crawler.extract.page`.
+Pure functions over plain dicts (and a :class:`crawler.extract.record.Report` for the seed's hints); the
+readers of each source live in :mod:`crawler.extract.metadata`, :mod:`crawler.extract.fields` and
+:mod:`crawler.extract.page`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crawler.extract import fields, metadata, pagekind, patterns
+from crawler.extract.record import SEED_HINTS, Report
 
 BLOCK, META, TEXT, URL = "block", "meta", "text", "url"
 TITLE, SEED = "title", "seed"
@@ -28,7 +31,7 @@ PRECEDENCE = (BLOCK, META, TEXT, URL)
 # The fields read from the page's metadata (the block and its stand-ins).
 METADATA_FIELDS = ("index_no", "issuer", "doc_no", "topic", "written_date", "published_date", "disclosure")
 # The seed list's hints: CSV columns of the same names.
-SEED_FIELDS = ("body", "region", "level")
+SEED_FIELDS = SEED_HINTS
 
 Values = dict[str, Any]
 Sources = dict[str, str]
@@ -88,13 +91,11 @@ def report_fields(title: str | None, text: str, site: str = "") -> tuple[Values,
     return values, sources
 
 
-def with_seed_hints(record: Mapping[str, Any], hints: Mapping[str, str | None]) -> dict[str, Any]:
-    """The record with the seed's body/region/level where the seed gave them (the seed wins), and
+def with_seed_hints(report: Report, hints: Mapping[str, str | None]) -> Report:
+    """The report with the seed's body/region/level where the seed gave them (the seed wins), and
     the derived values kept where it gave none; ``sources`` says which."""
-    updated = dict(record)
-    sources = dict(record.get("sources") or {})
-    for name in SEED_FIELDS:
-        if hint := (hints.get(name) or "").strip():
-            updated[name], sources[name] = hint, SEED
-    updated["sources"] = sources
-    return updated
+    given: dict[str, Any] = {name: hint for name in SEED_FIELDS if (hint := (hints.get(name) or "").strip())}
+    if not given:
+        return report
+    sources = dict(report.sources) | dict.fromkeys(given, SEED)
+    return dataclasses.replace(report, **given, sources=sources)
