@@ -4,6 +4,8 @@ keeps, the seed's hints, and the statistics (tables, checks, template) of demo p
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,17 +17,19 @@ from test_tables import expected_tables, numbers
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.export import export_records
+from crawler.corpus.rows import stored_of_row
 from crawler.crawl.items import ReportItem
 from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
 from crawler.extract import provenance
-from crawler.extract.dispatch import capture_of, finish_report
+from crawler.extract.dispatch import capture_of, extract_item, finish_report, with_identity
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.files.read import extract_attachment
 from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
-from crawler.extract.record import Report, Stored, contract
+from crawler.extract.record import Fetch, Report, Stored, contract
 from crawler.extract.tables.statistics import Statistics
+from pipelines.dedupe import UrlDedupePipeline
 from pipelines.store import StorePipeline
 
 TITLE = "青岚县2023年政府信息公开工作年度报告"
@@ -330,3 +334,43 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
         extraction.sources,
     )
     assert (exported["template_version"], exported["compromised"]) == ("2019", int(extraction.compromised))
+
+
+# ------------------------------------------------------------------------------------- the typed record
+
+
+def test_the_worker_makes_the_whole_record_and_it_crosses_a_process_pool():
+    fetch = Fetch(URL, seed_body="青岚县政府办公室", anchor_text=TITLE)
+    content = CONTENT + "<p>" + "全年办理政府信息公开申请三十件，全部按期答复。" * 6 + "</p>"
+    outcome = extract_item(page(content=content), fetch, capture=True)
+    assert outcome.report is not None and outcome.capture is not None
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    report = outcome.report
+    assert (report.body, report.sources["body"], report.kind) == ("青岚县政府办公室", "seed", "html")
+    assert report.content_hash and report.signature and outcome.capture.size == len(page(content=content))
+    assert list(contract(report, {}))[: len(RECORD_KEYS)] == list(RECORD_KEYS)
+
+
+def test_a_stored_report_reads_back_as_the_records_it_was_made_from(tmp_path):
+    extraction = extract_page(page(), URL)
+    report = with_identity(extraction.report(kind="html"))
+    report = provenance.with_seed_hints(report, {"level": "部门"})
+    fetch = Fetch(URL, content_type="text/html", seed="http://a.gov.cn/", fetched_at="2024-03-20")
+    fetch = dataclasses.replace(fetch, seed_level="部门")
+    database = corpus.open_db(tmp_path / "c.db")
+    dedupe.store_reports(database, [Stored(report, fetch, 7)])
+    (row,) = queries.iter_report_records(database)
+    again = stored_of_row(row)
+    assert contract(again.report, {}) == contract(report, {})
+    assert (again.report.content_hash, again.report.signature) == (report.content_hash, report.signature)
+    assert again.fetch == fetch and again.run_id == 7
+
+
+def test_url_dedupe_makes_a_new_report_under_the_canonical_url():
+    crawler = get_crawler(Spider)
+    pipeline = UrlDedupePipeline(crawler)
+    fetched = item(URL + "?utm_source=x#top", page())
+    extracted = fetched.report
+    pipeline.process_item(fetched)
+    assert fetched.report is not extracted and extracted is not None
+    assert (fetched.report.url, extracted.url) == (URL, URL + "?utm_source=x#top")
