@@ -4,7 +4,9 @@ Run from the repository root: ``.venv/bin/python bench/quality.py``. One row per
 ``tests/golden/cases.toml`` with character-bigram precision/recall/F1 against the expected text, spam
 phrases left and chrome lines left, for ``extract_page`` and for
 ``trafilatura.extract(html, include_tables=True)``. The last line is the summary the quality gate
-reads: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``. Scoring lives in
+reads: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``; the line before it
+``kept_legit=<n>/<clean pages> spam_recorded=<n>/<spam pages>`` (clean pages kept whole with no finding,
+spam pages with every expected finding kind), after the lexicon's size per category. Scoring lives in
 :mod:`crawler.extract.quality`.
 
 Before that line, a metadata table: per record field, how many pages give the expected value — over the
@@ -20,16 +22,34 @@ from typing import Any
 import trafilatura
 
 from crawler.demo import build_site
-from crawler.extract import quality
-from crawler.extract.page import extract_page
+from crawler.extract import lexicon, quality
+from crawler.extract.page import Extraction, extract_page
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
 # The record fields trafilatura's metadata has, under our names.
 TRAFILATURA_FIELDS = ("title", "published_date")
 
 
+_EXTRACTIONS: dict[str, Extraction] = {}
+
+
+def extraction(case: quality.GoldenCase) -> Extraction:
+    if case.name not in _EXTRACTIONS:
+        _EXTRACTIONS[case.name] = extract_page(case.page.read_bytes(), case.url)
+    return _EXTRACTIONS[case.name]
+
+
 def ours(case: quality.GoldenCase) -> str:
-    return extract_page(case.page.read_bytes(), case.url).text
+    return extraction(case).text
+
+
+def lexicon_line() -> str:
+    sizes = lexicon.load().sizes()
+    parts = [
+        f"{name} {sum(counts.values())} ({counts[lexicon.NEVER]}/{counts[lexicon.PROSE_SAFE]})"
+        for name, counts in sorted(sizes.items())
+    ]
+    return f"lexicon {len(lexicon.load())} terms (never_in_report/prose_safe): " + ", ".join(parts)
 
 
 def plain_trafilatura(case: quality.GoldenCase) -> str:
@@ -88,6 +108,10 @@ def main() -> None:
     print(f"\nrecord fields over {len(field_cases)} pages (demo manifest and golden `fields`):")
     for line in metadata_table(field_cases):
         print(line)
+    print()
+    print(lexicon_line())
+    found = {case.name: {finding["kind"] for finding in extraction(case).spam} for case in cases}
+    print(quality.recording_line(cases, found, mine))
     print(quality.summary_line(mine, theirs))
 
 

@@ -10,7 +10,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -21,6 +21,7 @@ from crawler.corpus import dedupe, rows
 from crawler.corpus.db import Row
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
+from crawler.extract.dispatch import fill_stub
 from crawler.extract.record import Capture, Report, ReportFile, Stored
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 # Run-level settings worth keeping beside each run, to tell later what produced the data (with
 # GOVREPORTS_MAX_PAGES_PER_SITE, read through CrawlConfig).
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY")
+# Files of reports remembered in case their page turns out to be a stub that arrives after them.
+EARLY_FILES_KEPT = 256
 
 
 T = TypeVar("T")
@@ -73,6 +76,10 @@ class StorePipeline:
         self.writer: ThreadPoolExecutor | None = None
         self.in_flight: tuple[Future[Written], int] | None = None  # the batch being written, its reports
         self.flush_turn = asyncio.Lock()
+        # Stub report pages (their text a lead to 附件) waiting for their file, by the file's URL; and
+        # the latest files of reports, by URL, for a stub that comes after its file.
+        self.stubs: dict[str, Stored] = {}
+        self.early_files: dict[str, Report] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -108,11 +115,34 @@ class StorePipeline:
         if not report.attachment_of:
             if report.compromised:
                 self.compromised[urllib.parse.urlsplit(report.url).hostname or ""] += 1
-            self.pending.append(Stored(report, fetch, self.run_id))
             self.stored_per_seed[item.seed or ""] += 1
+            self._report(Stored(report, fetch, self.run_id))
+        else:
+            self._file_of_report(report)
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
+
+    def _report(self, stored: Stored) -> None:
+        """A report to store; a stub waits for the file holding its text (unless that came first)."""
+        report_file = stored.report.report_file
+        if report_file:
+            file = self.early_files.pop(report_file, None)
+            if file is None:
+                self.stubs[report_file] = stored
+                return
+            stored = _filled(stored, file)
+        self.pending.append(stored)
+
+    def _file_of_report(self, file: Report) -> None:
+        """A file of a report: the text of a waiting stub, else remembered for a stub still to come."""
+        stub = self.stubs.pop(file.url, None)
+        if stub is not None:
+            self.pending.append(_filled(stub, file))
+            return
+        self.early_files[file.url] = file
+        while len(self.early_files) > EARLY_FILES_KEPT:
+            del self.early_files[next(iter(self.early_files))]
 
     async def flush(self) -> None:
         """Hand the pending batch to the writer thread, once the batch before it is written. Items
@@ -175,6 +205,9 @@ class StorePipeline:
         return Written(result, files, len(batch.files))
 
     async def close_spider(self) -> None:
+        # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
+        self.pending.extend(self.stubs.values())
+        self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()
 
@@ -221,6 +254,12 @@ class StorePipeline:
             logger.error("the run's record could not be written (%s)", error)
         self.db.close()
         self.db = None
+
+
+def _filled(stub: Stored, file: Report) -> Stored:
+    """A stub report, as stored, with the text of its file (:func:`crawler.extract.dispatch.fill_stub`);
+    its fetch and run stay the page's."""
+    return replace(stub, report=fill_stub(stub.report, file))
 
 
 def _extracted(item: ReportItem) -> tuple[Report, Capture]:

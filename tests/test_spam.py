@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from crawler.extract import patterns, spam
+from crawler.extract import links, spam
 from crawler.extract.normalise import normalise_text
 
 GOV_URL = "http://www.yunshan.gov.cn/zwgk/xxgknb/t20240320_1.html"
@@ -25,7 +25,7 @@ def kinds(findings: list[spam.Finding]) -> set[str]:
 
 def test_hidden_spam_in_any_case_and_spacing_is_removed_and_recorded():
     findings, text = preclean(f'{BODY}<div style=" Display : NONE ">{CASINO}</div>')
-    assert kinds(findings) == {"hidden_element", "spam_keywords"}
+    assert {"hidden_element", "spam_keywords"} <= kinds(findings)
     assert "新葡京" not in text and "4127条" in text
 
 
@@ -40,11 +40,11 @@ def test_offscreen_and_zero_size_blocks_count_as_hidden():
         assert "hidden_element" in kinds(findings), style
 
 
-def test_hidden_menu_and_read_aloud_copy_are_not_spam():
+def test_hidden_menu_and_read_aloud_copy_are_not_spam_and_not_text():
     menu = '<div style="display:none"><a href="/zwgk/">政务公开</a><a href="http://www.gov.cn/">中国政府网</a></div>'
     copy = f'<div style="display:none">{BODY}</div>'
     findings, text = preclean(menu + copy + BODY)
-    assert findings == [] and "政务公开" in text
+    assert findings == [] and "政务公开" not in text and text.count("4127条") == 1
 
 
 def test_document_write_of_hidden_spam_is_a_script_injection():
@@ -68,7 +68,7 @@ def test_markup_after_the_closing_html_tag_is_recorded():
         for i, c in enumerate(["北京", "上海", "广州", "深圳", "杭州"])
     )
     page = f"<html><body>{BODY}</body></html>\n<div>{farm}</div>"
-    findings = spam.after_html_spam(page.encode(), "utf-8", spam.Site.from_url(GOV_URL))
+    findings = spam.after_html_spam(page.encode(), "utf-8", links.Site.from_url(GOV_URL))
     assert kinds(findings) == {"after_html", "offsite_link_farm"}
 
 
@@ -91,7 +91,7 @@ def test_place_names_linking_gov_sites_stay():
 
 
 def test_offsite_means_another_host_and_not_gov_cn():
-    site = spam.Site.from_url("http://127.0.0.1:8000/a.html")
+    site = links.Site.from_url("http://127.0.0.1:8000/a.html")
     assert site.offsite_host("http://www.gov.cn/") is None
     assert site.offsite_host("/zwgk/") is None
     assert site.offsite_host("http://bj.spam.example/") == "bj.spam.example"
@@ -101,20 +101,6 @@ def test_spam_sentence_is_cut_from_a_genuine_line():
     cleaned = spam.postclean("全年公开信息214条。澳门新葡京娱乐城注册送彩金！", GOV_URL)
     assert cleaned.text == "全年公开信息214条。"
     assert [f.kind for f in cleaned.findings] == ["spam_keywords"]
-
-
-def test_chrome_lines_are_removed_and_listed():
-    text = (
-        "您好,今天是: |\n一、总体情况\n移动门户 微信 微博 OA办公\n云ICP备18003726号-1 网站标识码：5399010001"
-    )
-    cleaned = spam.postclean(text, GOV_URL)
-    assert cleaned.text == "一、总体情况" and len(cleaned.chrome) == 3 and cleaned.findings == []
-
-
-def test_table_rows_and_long_paragraphs_mentioning_chrome_words_stay():
-    row = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |"
-    prose = "本机关在门户网站开设“我要纠错”栏目，全年收到网民纠错留言46条，均已核实办理。"
-    assert spam.postclean(f"{row}\n{prose}", GOV_URL).text == f"{row}\n{prose}"
 
 
 def test_place_run_with_spam_fillers_is_removed_but_a_plain_list_stays():
@@ -139,35 +125,3 @@ def test_normalised_text_is_simplified_with_ascii_digits_beside_the_original():
     cleaned = spam.postclean("政府信息公開２０１９年度報告", GOV_URL)
     assert cleaned.text == "政府信息公開２０１９年度報告"
     assert cleaned.normalised == normalise_text(cleaned.text) == "政府信息公开2019年度报告"
-
-
-def _required_characters(items) -> set[str]:
-    """Characters every match of a parsed pattern holds (literals outside optional parts)."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-
-    found: set[str] = set()
-    for op, value in items:
-        if op is sre.LITERAL:
-            found.add(chr(value))
-        elif op is sre.SUBPATTERN:
-            found |= _required_characters(value[-1])
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1:
-            found |= _required_characters(value[2])
-        elif op is sre.BRANCH:
-            found |= set.intersection(*(_required_characters(branch) for branch in value[1]))
-    return found
-
-
-def test_every_chrome_line_alternative_holds_a_hint_character():
-    """CHROME_LINE_HINT lets a line skip CHROME_LINE: each alternative must need one of its characters
-    (without case, as CHROME_LINE is case-blind), or a chrome line would go unnoticed."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
-
-    [(op, (_, alternatives))] = list(_parser.parse(patterns.CHROME_LINE.pattern))
-    assert op is sre.BRANCH and len(alternatives) > 20
-    [(_, hint_class)] = list(_parser.parse(patterns.CHROME_LINE_HINT.pattern))
-    hints = {chr(value) for kind, value in hint_class if kind is sre.LITERAL}
-    for alternative in alternatives:
-        shared = _required_characters(alternative) & hints
-        assert shared and all(char.lower() == char.upper() for char in shared), alternative

@@ -12,7 +12,7 @@ import click
 from crawler import __version__
 from crawler.cli.options import user_errors
 from crawler.crawl.seeds import url_problem
-from crawler.extract.page import extract_page
+from crawler.extract.dispatch import extract_any
 from crawler.extract.record import contract
 
 # Fetching one page for `extract URL`: a short timeout, our own identity.
@@ -27,7 +27,8 @@ FETCH_TIMEOUT = 20
 )
 @user_errors
 def extract(source: str, url: str | None, output_format: str) -> None:
-    """Extract one saved page (FILE) or one page fetched from a URL; print JSON or text."""
+    """Extract one saved page or file (FILE) or one fetched from a URL — HTML, PDF, DOCX, DOC, WPS, XLS,
+    XLSX, told by their bytes; print JSON or text."""
     if source.startswith(("http://", "https://")):
         if problem := url_problem(source):
             raise click.UsageError(f"{source!r}: {problem}")
@@ -39,11 +40,11 @@ def extract(source: str, url: str | None, output_format: str) -> None:
             raise click.UsageError(f"{source}: no such file")
         body, content_type = path.read_bytes(), None
         page_url = url or path.resolve().as_uri()
-    extraction = extract_page(body, page_url, content_type)
+    report = extract_any(body, page_url, content_type)
     if output_format == "text":
-        click.echo(extraction.text)
+        click.echo(report.text)
     else:
-        click.echo(json.dumps(contract(extraction.report()), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(contract(report), ensure_ascii=False, indent=2))
 
 
 def _fetch(url: str) -> tuple[bytes, str | None]:

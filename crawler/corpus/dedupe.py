@@ -223,6 +223,14 @@ def _save_source(
     )
 
 
+def _save_file_source(
+    db: sqlite_utils.Database, copy: Copy, report_url: str, report: Report, run_id: int | None
+) -> None:
+    """A stub page's file, whose text the report took (``report_file``): a URL of the report too."""
+    if report.report_file and report.sources.get("text") == "attachment":
+        _save_source(db, replace(copy, url=report.report_file), report_url, report, run_id)
+
+
 def _keep_version(db: sqlite_utils.Database, url: str, run_id: int | None) -> None:
     """The stored text of a report that changed, kept before it is overwritten."""
     row = db.execute("select content_hash, title, text, published_date from reports where url = ?", [url])
@@ -350,6 +358,7 @@ def _store_one(
         write_row(db, "reports", report_row(record, now, stored[1]), pk="url")
         _save_fingerprint(db, copy, bands)
         _save_source(db, copy, copy.url, report, run_id)
+        _save_file_source(db, copy, copy.url, report, run_id)
         result.updated += 1
         result.report_of[copy.url] = copy.url
         return
@@ -366,8 +375,10 @@ def _store_one(
         else:
             result.new += 1
         _save_source(db, copy, copy.url, report, run_id)
+        _save_file_source(db, copy, copy.url, report, run_id)
         result.report_of[copy.url] = copy.url
         return
     _save_source(db, copy, match.report_url, report, run_id)
+    _save_file_source(db, copy, match.report_url, report, run_id)
     result.merged += 1
     result.report_of[copy.url] = match.report_url

@@ -11,8 +11,8 @@ from typing import Any
 
 from crawler.corpus import dedupe, queries
 from crawler.corpus.rows import fetch_of_row
-from crawler.extract.dispatch import extract_item
-from crawler.extract.record import Stored
+from crawler.extract.dispatch import extract_item, fill_stub
+from crawler.extract.record import Fetch, Report, Stored
 
 
 @dataclass
@@ -25,7 +25,8 @@ class ReextractResult:
 
 def reextract_corpus(database: Any) -> ReextractResult:
     """Each stored report extracted again from its capture, with the fetch and run it was stored with
-    (the seed's hints among them, :func:`crawler.corpus.rows.fetch_of_row`), and stored again."""
+    (the seed's hints among them, :func:`crawler.corpus.rows.fetch_of_row`), a stub filled again from
+    its file's capture, and stored again."""
     result = ReextractResult()
     stored = {row["url"]: row for row in queries.iter_reports(database)}
     captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
@@ -41,7 +42,20 @@ def reextract_corpus(database: Any) -> ReextractResult:
         if outcome.report is None:
             result.failed += 1
             continue
-        records.append(Stored(outcome.report, fetch, row.get("run_id")))
+        report = _with_its_file(database, outcome.report)
+        records.append(Stored(report, fetch, row.get("run_id")))
     stored_result = dedupe.store_reports(database, records)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result
+
+
+def _with_its_file(database: Any, report: Report) -> Report:
+    """A stub report filled again from the stored capture of its file, as the crawl filled it."""
+    if not report.report_file:
+        return report
+    for page in queries.iter_pages(database, [report.report_file]):
+        fetch = Fetch(url=report.report_file, content_type=page["content_type"], parent_url=report.url)
+        outcome = extract_item(page["body"], fetch)
+        if outcome.report is not None:
+            return fill_stub(report, outcome.report)
+    return report

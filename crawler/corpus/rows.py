@@ -35,6 +35,7 @@ REPORT_COLUMNS = (
     "text_normalised",
     "compromised",
     "content_hash",
+    "report_file",
 )
 FETCH_COLUMNS = ("content_type", "status", "seed", "referer", "anchor_text", "fetched_at", "rendered")
 
@@ -128,6 +129,7 @@ def report_of_row(row: Mapping[str, Any]) -> Report:
         text_normalised=row.get("text_normalised"),
         compromised=bool(row.get("compromised")),
         content_hash=row.get("content_hash"),
+        report_file=row.get("report_file"),
         signature=row.get("signature"),
     )
 

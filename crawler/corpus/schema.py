@@ -256,6 +256,11 @@ def _index_title_keys(db: sqlite_utils.Database) -> None:
     table(db, "fingerprints").create_index(["title_key"], if_not_exists=True)
 
 
+def _add_report_file(db: sqlite_utils.Database) -> None:
+    """Issue #14: a stub report page's text comes from the file it points to (``report_file``)."""
+    table(db, "reports").add_column("report_file", str)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -265,6 +270,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0005_numpy_shingle_signatures", _recompute_signatures),
     ("0006_failed_pages", _add_failed_pages),
     ("0007_title_key_index", _index_title_keys),
+    ("0008_report_file", _add_report_file),
 ]
 
 

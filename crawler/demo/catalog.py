@@ -144,7 +144,7 @@ class ReportSpec:
     written: str | None  # ISO date, None when not shown
     doc_no: str | None  # None shows as 无 (or the field is absent)
     meta_style: str  # table | ul | dl | none
-    container: str  # zoom | trs | article | old
+    container: str  # zoom | trs | trs_nested | article | old
     charset: str = "utf-8"  # charset declared in the page (utf-8 | gbk | gb2312)
     wrong_header: bool = False  # GBK bytes served as charset=utf-8
     indicator_table: bool = False  # 2008 template only
@@ -448,6 +448,21 @@ REPORTS += (
         None,
         "dl",
         "zoom",
+    ),
+)
+
+# Issue #14: a TRS page with .TRS_Editor nested in .TRS_Editor and its footer in a .TRS_Editor too.
+REPORTS += (
+    ReportSpec(
+        "czj",
+        2020,
+        "青岚县财政局2020年度政府信息公开工作年度报告",
+        "/zwgk/bm/czj/xxgknb/202102/t20210203_15544.html",
+        "2021-02-03 09:35",
+        "2021-02-01",
+        None,
+        "ul",
+        "trs_nested",
     ),
 )
 

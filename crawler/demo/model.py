@@ -89,6 +89,25 @@ class ManifestFile:
     must_have: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ManifestStub:
+    """A stub report page (its text a lead: 报告全文详见附件) and the file holding its report: one report
+    at ``path`` with the page's metadata, the file's ``text``, and ``file_path`` among its sources."""
+
+    path: str
+    file_path: str
+    title: str
+    report_year: int
+    body: str
+    kind: str
+    index_no: str
+    issuer: str
+    written_date: str
+    published_date: str
+    text: str
+    must_have: tuple[str, ...]
+
+
 @dataclass
 class DemoSite:
     """The whole generated portal: pages by path plus the manifest of what a crawl should find."""
@@ -97,6 +116,7 @@ class DemoSite:
     reports: list[ManifestReport] = field(default_factory=list)
     decoys: list[ManifestDecoy] = field(default_factory=list)
     files: list[ManifestFile] = field(default_factory=list)
+    stubs: list[ManifestStub] = field(default_factory=list)
     seeds: list[str] = field(default_factory=lambda: ["/"])
     column_path: str = "/zwgk/xxgknb/"
     # Dynamic resources (endless pagers, calendars) by bare path: handler(request path) -> Page.
@@ -124,8 +144,13 @@ class DemoSite:
         return None
 
     def expected_report_paths(self) -> list[str]:
-        """Every report a complete crawl stores: the HTML reports and the reports that are files."""
-        return [r.path for r in self.reports] + [f.path for f in self.files if f.twin_of is None]
+        """Every report a complete crawl stores: the HTML reports, the reports that are files and the
+        stub pages (each one report with its file's text)."""
+        return (
+            [r.path for r in self.reports]
+            + [f.path for f in self.files if f.twin_of is None]
+            + [s.path for s in self.stubs]
+        )
 
     def report(self, path: str) -> ManifestReport | None:
         """The manifest entry of the report served at ``path``, if any."""
@@ -137,6 +162,7 @@ class DemoSite:
             "reports": [asdict(r) for r in self.reports],
             "decoys": [asdict(d) for d in self.decoys],
             "files": [asdict(f) for f in self.files],
+            "stubs": [asdict(s) for s in self.stubs],
             "seeds": list(self.seeds),
             "column_path": self.column_path,
             "challenge_prefixes": list(self.challenge_prefixes),

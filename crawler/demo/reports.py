@@ -22,8 +22,22 @@ CONTAINER_OPEN = {
     "zoom": '<div id="zoom" class="zoom">',
     "trs": '<div class="view TRS_UEDITOR trs_paper_default"><div class=TRS_Editor>',
     "article": '<div class="article-content" id="ivs_content">',
+    # real TRS pages: .TRS_Editor nested in .TRS_Editor (and the footer in one too, _EDITOR_FOOTER)
+    "trs_nested": '<div class="TRS_Editor"><div class="view TRS_UEDITOR trs_paper_default">'
+    '<div class="TRS_Editor">',
 }
-CONTAINER_CLOSE = {"zoom": "</div>", "trs": "</div></div>", "article": "</div>"}
+CONTAINER_CLOSE = {
+    "zoom": "</div>",
+    "trs": "</div></div>",
+    "article": "</div>",
+    "trs_nested": "</div></div></div>",
+}
+# The page's own footer lines, wrapped by the CMS in a .TRS_Editor after the report.
+_EDITOR_FOOTER = (
+    '<div class="bottom-info"><div class="TRS_Editor"><p>主办单位：青岚县财政局　联系电话：0871-5552046　'
+    "地址：青岚县青云路18号县行政中心3楼</p>"
+    "<p>版权所有：青岚县财政局　技术支持：青岚县融媒体中心</p></div></div>"
+)
 
 
 @dataclass(frozen=True)
@@ -195,12 +209,17 @@ def _info_line(spec: ReportSpec, hits: int) -> str:
     )
 
 
+def _old_info(spec: ReportSpec, hits: int) -> str:
+    """The info line of an old table layout: date, issuer (信息来源) and hits on one line."""
+    return f"时间：{spec.published[:10]}　信息来源：{BODIES[spec.body].issuer}　浏览次数：{hits}"
+
+
 def _old_layout(built: Built, hits: int) -> str:
     spec = built.spec
     return f"""<table width="960" border="0" cellspacing="0" cellpadding="0" align="center" class="main-old">
 <tr><td height="30">{layout.breadcrumb_html(_crumbs(spec))}</td></tr>
 <tr><td align="center" class="bt" height="50"><font size="4"><b>{escape(spec.title)}</b></font></td></tr>
-<tr><td align="center" class="xx">时间：{spec.published[:10]}　信息来源：县政府办　浏览次数：{hits}</td></tr>
+<tr><td align="center" class="xx">{_old_info(spec, hits)}</td></tr>
 <tr><td class="nr" style="line-height:28px;font-size:14px">
 {_content_html(built, 0)}
 </td></tr>
@@ -222,6 +241,7 @@ def _article(built: Built, style: int, hits: int) -> str:
 {_content_html(built, style)}
 {_SHARE}
 {_related()}
+{_EDITOR_FOOTER if spec.container == "trs_nested" else ""}
 </div></div>"""
 
 
@@ -257,6 +277,8 @@ def manifest_entry(built: Built) -> ManifestReport:
     """Ground truth for the page :func:`render_page` writes from the same ``built``."""
     spec, body = built.spec, BODIES[built.spec.body]
     must_not = [layout.ICP_LINE, "当前位置", "网站标识码", *built.injection.phrases]
+    if spec.container == "trs_nested":  # the footer the CMS wrapped in a .TRS_Editor
+        must_not += ["0871-5552046", "技术支持"]
     if spec.container != "old":
         must_not += ["分享到", "浏览次数", "相关链接"]
     if built.index_no:
@@ -273,7 +295,8 @@ def manifest_entry(built: Built) -> ManifestReport:
         published_date=spec.published[:10],
         written_date=None if spec.placeholder_written or spec.meta_style == "none" else spec.written,
         index_no=built.index_no,
-        issuer=body.issuer if spec.meta_style != "none" else None,
+        # an old table layout shows its issuer in the info line (信息来源：…)
+        issuer=body.issuer if spec.meta_style != "none" or spec.container == "old" else None,
         doc_no=spec.doc_no if spec.meta_style != "none" else None,
         encoding=spec.encoding,
         served_charset=spec.served_charset,

@@ -17,6 +17,7 @@ from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
 from crawler.demo.layout import ListItem
 from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page, redirect
 from crawler.demo.spam import SPAM_HOST_TOKEN
+from crawler.demo.stubs import STUBS, stub_manifest, stub_pages
 
 Route = Callable[[str], Page]
 # Where injected spam links point when no test says otherwise: a second loopback address.
@@ -85,6 +86,7 @@ def _report_columns() -> tuple[list[Page], dict[str, Route]]:
             (f.path, f.title, _file_date(f)) for f in _listed_files() if f.path.startswith(body.column)
         ]
         entries += [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == body.column]
+        entries += [(s.path, s.title, s.published[:10]) for s in STUBS if s.body == key]
         crumbs: Crumbs = [_HOME, _ZWGK]
         if body.level == "部门":
             crumbs.append(_BM)
@@ -210,6 +212,7 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
         *column_pages,
         *_link_twins(report_pages),
         *file_pages,
+        *stub_pages(),
         disallowed_page,
         *decoy_pages,
         *_drifted_columns(),
@@ -226,6 +229,7 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
         reports=entries,
         decoys=[*decoys, disallowed, *broken],
         files=files,
+        stubs=stub_manifest(),
         seeds=["/", COLUMN],
         column_path=COLUMN,
         routes=routes,

@@ -4,6 +4,10 @@ Tampered government pages carry gambling/porn links hidden in several ways (DOMA
 pages also hide perfectly legitimate things (read-aloud templates, tab panels). Both are generated
 here so a spam detector can be tested on telling them apart. Every off-site host uses the reserved
 ``.example`` TLD.
+
+The spam's vocabulary is invented (brand names no word list holds) and shares no term with the
+extractor's lexicon (``tests/test_spam_structure.py`` checks it): the extractor must find it by its
+structure — hidden, written by script, after ``</html>``, clusters of off-site links — not its words.
 """
 
 from __future__ import annotations
@@ -11,22 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SPAM_LINKS = (
-    ("http://www.hg8868-spam.example/", "澳门新葡京"),
-    ("http://www.bjl-casino.example/", "百家乐在线"),
-    ("http://ssc.lottery-spam.example/", "时时彩计划"),
-    ("http://www.lhc-kaijiang.example/", "六合彩开奖结果"),
-    ("http://pk10.lottery-spam.example/", "北京赛车pk10"),
-    ("http://www.tiyu-touzhu.example/", "体育投注平台"),
-    ("http://www.yulecheng-888.example/", "娱乐城注册送彩金"),
-    ("http://www.wuye-av.example/", "午夜成人影院"),
+    ("http://www.xinglanhui.example/", "星澜汇"),
+    ("http://www.jinzunge.example/", "金樽阁入口"),
+    ("http://qx.liuguangfang.example/", "鎏光坊"),
+    ("http://www.cuiweihui.example/", "翠微荟新服"),
+    ("http://www.jiguangdao.example/", "极光岛"),
+    ("http://www.lanjingwan.example/", "蓝鲸湾俱乐部"),
+    ("http://www.chixiaotang.example/", "赤霄堂"),
+    ("http://www.yeying-lou.example/", "夜莺楼"),
 )
 
 # Replaced by the second loopback host's address when the site is built (:func:`site.build_site`), so a
 # test can serve 127.0.0.2 and prove that the crawler never requests a spam link.
 SPAM_HOST_TOKEN = "__SPAM_HOST__"
 LOOPBACK_SPAM_LINKS = (
-    (f"http://{SPAM_HOST_TOKEN}/zhenren/", "真人娱乐城"),
-    (f"http://{SPAM_HOST_TOKEN}/touzhu/index.html", "足球体育投注"),
+    (f"http://{SPAM_HOST_TOKEN}/qiyue/", "琦月坊"),
+    (f"http://{SPAM_HOST_TOKEN}/haoyun/index.html", "浩云阁"),
 )
 
 _PLACES = (
@@ -65,24 +69,24 @@ def _anchors(links: tuple[tuple[str, str], ...], sep: str = " ") -> str:
 
 
 def hidden_div() -> Injection:
-    """(a) ``DISPLAY: NONE`` div (upper case, odd spacing) full of gambling/porn anchors."""
+    """(a) ``DISPLAY: NONE`` div (upper case, odd spacing) full of off-site brand anchors."""
     html = f'<div style = "DISPLAY:  NONE ">{_anchors(SPAM_LINKS[:5] + LOOPBACK_SPAM_LINKS)}</div>'
     return Injection(
         content_end=html,
-        kinds=("hidden_element", "offsite_link_farm", "spam_keywords"),
-        phrases=("百家乐在线", "时时彩计划"),
+        kinds=("hidden_element", "offsite_link_farm"),
+        phrases=("金樽阁入口", "鎏光坊"),
     )
 
 
 def hidden_class() -> Injection:
-    """(b) A class hidden by the page's own ``<style>`` block, holding spam words and links."""
+    """(b) A class hidden by the page's own ``<style>`` block, holding a slogan and links."""
     style = '<style type="text/css">.hdbox{display:none}.hdbox a{color:#fff}</style>'
-    html = f'<div class="hdbox">六合彩 体育投注 {_anchors(SPAM_LINKS[3:7])}</div>'
+    html = f'<div class="hdbox">翠微荟 新服开启 {_anchors(SPAM_LINKS[3:7])}</div>'
     return Injection(
         head=style,
         before_footer=html,
-        kinds=("hidden_element", "spam_keywords"),
-        phrases=("六合彩开奖结果", "体育投注平台"),
+        kinds=("hidden_element", "offsite_link_farm"),
+        phrases=("翠微荟新服", "蓝鲸湾俱乐部"),
     )
 
 
@@ -91,25 +95,28 @@ def script_write() -> Injection:
     links = "".join(f'<a href="{href}">{text}</a>' for href, text in SPAM_LINKS[5:])
     hidden = f'<div style="display:none">{links}</div>'
     script = f"<script type=\"text/javascript\">document.write('{hidden}');</script>"
-    return Injection(before_footer=script, kinds=("script_injection",), phrases=("午夜成人影院",))
+    return Injection(before_footer=script, kinds=("script_injection",), phrases=("夜莺楼",))
 
 
 def after_html_farm() -> Injection:
     """(d) ``地名|地名|…`` anchors to off-site hosts appended after ``</html>``."""
     links = tuple(
-        (f"http://{code}.hg8868-spam.example/", place) for code, place in zip(_PINYIN, _PLACES, strict=True)
+        (f"http://{code}.jinzunge.example/", place) for code, place in zip(_PINYIN, _PLACES, strict=True)
     )
     links += tuple(
         (f"http://{SPAM_HOST_TOKEN}/{code}/", place)
         for code, place in zip(_PINYIN[:3], _PLACES[:3], strict=True)
     )
-    farm = f'<div class="links">{_anchors(links, "|")}|<a href="http://www.hg8868-spam.example/">娱乐城</a></div>'
+    farm = (
+        f'<div class="links">{_anchors(links, "|")}|<a href="http://www.jinzunge.example/">金樽阁</a></div>'
+    )
     return Injection(after_html=farm, kinds=("after_html", "offsite_link_farm"), phrases=("北京|上海",))
 
 
 def plain_text(sentence: str, phrase: str) -> Injection:
-    """(e) One visible spam sentence pasted into the article itself."""
-    return Injection(content_end=f"<p>{sentence}</p>", kinds=("spam_keywords",), phrases=(phrase,))
+    """(e) One visible spam paragraph pasted into the article itself, its links all leaving the site."""
+    links = _anchors(SPAM_LINKS[:2])
+    return Injection(content_end=f"<p>{sentence}{links}</p>", kinds=("offsite_link_farm",), phrases=(phrase,))
 
 
 def combine(*parts: Injection) -> Injection:

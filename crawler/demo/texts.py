@@ -314,8 +314,9 @@ def old_template_blocks(rng: random.Random, f: Facts, s: OldStats, *, with_table
 
 # ---------------------------------------------------------------- spam text and key phrases
 
-SPAM_SENTENCE = "澳门新葡京娱乐城官方网址，百家乐、时时彩在线投注，注册即送彩金。"
-SPAM_PHRASE = "澳门新葡京娱乐城"
+# Invented vocabulary, disjoint from the extractor's lexicon: the paragraph is caught by its links.
+SPAM_SENTENCE = "星澜汇新服今晚开启，老朋友回归领取星辰礼盒，邀请好友再得琉璃宝箱。"
+SPAM_PHRASE = "星辰礼盒"
 
 
 def must_have_phrases(blocks: list[Block], active: int) -> tuple[str, ...]:

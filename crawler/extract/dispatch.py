@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.extract import pagekind, provenance
 from crawler.extract.files.attachment import AttachmentError
@@ -61,6 +62,91 @@ def finish_report(report: Report, fetch: Fetch) -> Report:
     return with_identity(provenance.with_seed_hints(report, fetch.hints))
 
 
+# What a stub report takes from the file that holds its text; the page keeps its own title and metadata.
+FILE_FIELDS = (
+    "text",
+    "text_normalised",
+    "tables",
+    "checks",
+    "template_version",
+    "raw_tables",
+    "scanned",
+    "pages",
+)
+# Report-level fields the page's title gives and the file's text gives when the title does not.
+REPORT_FIELDS = ("report_year", "body", "level", "region")
+
+
+def fill_stub(page: Report, file: Report) -> Report:
+    """A stub report page (its text a lead to 附件, ``report_file``) with the text of that file: one
+    report, the page's title and metadata (index number, issuer, dates), the file's text and tables.
+    A scanned file leaves the page's lead as the text. ``sources`` says ``text: attachment``. The
+    page's seed hints (:func:`finish_report`) stay: a field the page has is never the file's."""
+    sources = dict(page.sources)
+    values: dict[str, Any]
+    if (file.text or "").strip():
+        values = {name: getattr(file, name) for name in FILE_FIELDS}
+        values["text"], values["text_normalised"] = _without_title(file, page.title)
+        sources["text"] = "attachment"
+    else:
+        values = {"scanned": file.scanned, "pages": file.pages}
+    for name in REPORT_FIELDS:
+        if getattr(page, name) in (None, "") and getattr(file, name) not in (None, ""):
+            values[name] = getattr(file, name)
+            sources[name] = "attachment"
+    filled = dataclasses.replace(
+        page, **values, sources=sources, report_file=file.url, file_kind=file.kind, content_hash=None
+    )
+    return with_identity(filled)
+
+
+def _without_title(file: Report, title: str | None) -> tuple[str, str]:
+    """The file's text and its normalised twin without a first line that is the report's title (the
+    report has the title; its text is the report's body, as a page's is)."""
+    text, normalised = file.text or "", file.text_normalised or ""
+    first = text.split("\n", 1)[0]
+    if first.strip() and first.replace(" ", "") in {
+        (title or "").replace(" ", ""),
+        (file.title or "").replace(" ", ""),
+    }:
+        return text.partition("\n")[2], normalised.partition("\n")[2]
+    return text, normalised
+
+
+def extract_any(body: bytes, url: str, content_type: str | None = None) -> Report:
+    """One saved or fetched page or file → its report, whatever it is (``govreports extract``, which
+    prints :func:`crawler.extract.record.contract` of it): the kind sniffed from the bytes (PDF, DOCX,
+    DOC, WPS, XLS, XLSX, HTML), never from the name; a scanned PDF gives empty text and ``scanned``.
+    Raises :class:`ExtractionError` for bytes that are neither a readable file nor an HTML page (binary
+    is never read as text)."""
+    try:
+        document = extract_attachment(body, url, content_type)
+    except AttachmentError as error:
+        if body[:1024].lstrip().startswith(_FILE_MAGIC) or (not _looks_html(body) and _is_binary(body)):
+            raise ExtractionError(f"not a readable file or HTML page ({error})") from error
+        return extract_page(body, url, content_type).report(kind="html")
+    return attachment_record(document, url, None)
+
+
+_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_binary(body: bytes) -> bool:
+    """Bytes no page is made of: NULs or other control characters, or not text in any encoding we read."""
+    head = body[:4096]
+    if any(byte < 9 or (13 < byte < 32 and byte != 27) for byte in head):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
 def _extract(body: bytes, fetch: Fetch) -> Outcome:
     url, content_type = fetch.url, fetch.content_type
     if _is_document(url, content_type):
@@ -101,5 +187,6 @@ def _is_document(url: str, content_type: str | None) -> bool:
 
 
 def _looks_html(body: bytes) -> bool:
+    """Bytes that start like an HTML page."""
     head = body[:512].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p"))

@@ -66,12 +66,51 @@ def _clean_value(field: str, value: str) -> str | None:
     return value
 
 
+def split_labels(segment: str) -> list[str]:
+    """A segment holding several ``label：value`` runs (``发布机构：X 发布日期：2023-01-18``) as one
+    segment a run: a label's value stops at the next known label."""
+    starts = [match.start() for match in patterns.METADATA_LABEL_ANYWHERE.finditer(segment)]
+    if len(starts) < 2 or segment[: starts[0]].strip():
+        return [segment]
+    return [
+        segment[start:end].strip() for start, end in zip(starts, [*starts[1:], len(segment)], strict=True)
+    ]
+
+
+def read_info_lines(lines: Sequence[str]) -> dict[str, str]:
+    """Dates and issuer of a page's info lines (``发布时间：2013-03-18 来源：县农业局 点击：209``, the
+    chrome stage's lines of an old table layout): first occurrence wins."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for run in _info_runs(normalise_space(line.replace("|", " "))):
+            match = patterns.METADATA_INLINE.match(run)
+            if match is None:
+                continue
+            label = match.group(1).replace(" ", "")
+            for pattern, field in patterns.INFO_LINE_FIELDS:
+                if field not in found and pattern.match(label):
+                    value = patterns.CHROME_TOOL.sub(" ", match.group(2))
+                    value = value.split()[0] if field == "issuer" and value.split() else value
+                    if cleaned := _clean_value(field, value):
+                        found[field] = cleaned
+    return found
+
+
+def _info_runs(line: str) -> list[str]:
+    """An info line cut at each of its labels: ``时间：2011-03-25 信息来源：X 浏览次数：250`` → three runs."""
+    starts = [match.start() for match in patterns.CHROME_INFO_LABEL.finditer(line)]
+    if not starts:
+        return []
+    return [line[start:end].strip() for start, end in zip(starts, [*starts[1:], len(line)], strict=True)]
+
+
 def read_labelled(segments: Sequence[str], *, blank_claims: bool = False) -> dict[str, str]:
     """Fields of a metadata block flattened into text segments, in order: a label standing alone takes
     the next segment as its value (unless that one is a label too), ``label：value`` is read in one.
     The first occurrence of a field wins; with ``blank_claims`` an empty or placeholder value (``无``,
     ``—``) counts as that occurrence, so a later value of the field is not taken."""
     found: dict[str, str | None] = {}
+    segments = [part for raw in segments for part in _split_runs(raw)]
     for position, raw in enumerate(segments):
         if not _may_name_field(raw):
             continue
@@ -91,6 +130,11 @@ def read_labelled(segments: Sequence[str], *, blank_claims: bool = False) -> dic
     return {field: value for field, value in found.items() if value}
 
 
+def _split_runs(raw: str) -> list[str]:
+    """:func:`split_labels` of a segment that may name a field (most texts: left as they are)."""
+    return split_labels(normalise_space(raw)) if _may_name_field(raw) else [raw]
+
+
 def read_block(root: html.HtmlElement, content: html.HtmlElement | None = None) -> dict[str, str]:
     """Fields of the metadata block found outside the content container; first occurrence wins, an
     empty one too (the block's own blank beats a label further down the page)."""
@@ -105,8 +149,8 @@ def block_elements(root: html.HtmlElement) -> list[html.HtmlElement]:
     for element in root.iter("table", "ul", "dl", "div"):
         if len(named.get(element, ())) < 2 or len(element_text(element)) > MAX_BLOCK_CHARS:
             continue
-        found = [kept for kept in found if not _contains(element, kept)]
-        if not any(_contains(kept, element) for kept in found):
+        found = [kept for kept in found if not _contains(kept, element)]  # an outer one gives way
+        if not any(_contains(element, kept) for kept in found):
             found.append(element)
     return found
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import trafilatura
 from lxml import etree, html
 
-from crawler.extract import fields, metadata, pagekind, patterns, provenance, spam
+from crawler.extract import chrome, fields, links, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
@@ -31,6 +32,8 @@ from crawler.extract.textutil import element_text, normalise_lines, normalise_sp
 MIN_CONTAINER_CHARS = 40
 # A report page says something: an error page or an empty shell under a report title is not one.
 MIN_REPORT_CHARS = 120
+# A container nested in the chosen one replaces it when it holds this share of its prose.
+NESTED_PROSE_SHARE = 0.9
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -68,7 +71,11 @@ class Extraction:
     is_report: bool = False
     text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.extract.normalise)
     compromised: bool = False  # spam was found (and removed) on the page
-    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
+    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the chrome stage removed
+    hidden: list[str] = field(default_factory=list)  # hidden content removed as not spam (menus, copies)
+    attachments: list[dict[str, str]] = field(default_factory=list)  # files the page links: url, anchor
+    # A stub page (its text a lead to 附件): the file that holds the report's text (dispatch.fill_stub).
+    report_file: str | None = None
 
     def report(self, **extras: Any) -> Report:
         """The page's :class:`crawler.extract.record.Report`: the contract's fields, the page's extras
@@ -141,20 +148,63 @@ def find_title_and_source(
     return candidates[0] if candidates else (None, None)
 
 
-def find_container(root: html.HtmlElement) -> tuple[html.HtmlElement | None, str | None]:
-    """The first known content container that holds real text, with the XPath that found it.
+def report_score(text: str) -> tuple[int, int]:
+    """How much a text looks like a report: the kinds of report markers it holds (section headings,
+    the Regulations, the genre, statistics words; :data:`crawler.extract.patterns.REPORT_MARKERS`),
+    then its characters of prose."""
+    markers = sum(1 for marker in patterns.REPORT_MARKERS if marker.search(text))
+    return markers, sum(len(match.group()) for match in patterns.PROSE_CLAUSE.finditer(text))
 
-    Where containers nest (吉林's ``#zoom`` inside ``#zoom``) the innermost one with text wins.
-    """
+
+@dataclass
+class _Candidate:
+    element: html.HtmlElement
+    xpath: str
+    score: tuple[int, int]
+
+
+def container_candidates(root: html.HtmlElement) -> list[_Candidate]:
+    """Every known content container that holds text (or a stub's short lead to its 附件), in the
+    order of :data:`crawler.extract.patterns.CONTENT_CONTAINERS_XPATH`, then the document's."""
+    found: list[_Candidate] = []
+    seen: set[html.HtmlElement] = set()
     for xpath in patterns.CONTENT_CONTAINERS_XPATH:
-        candidates = [
-            element
-            for element in root.xpath(xpath)
-            if len(normalise_space(element_text(element))) >= MIN_CONTAINER_CHARS
-        ]
-        if candidates:
-            return candidates[-1], xpath
-    return None, None
+        for element in root.xpath(xpath):
+            if element in seen:
+                continue
+            seen.add(element)
+            text = normalise_space(element_text(element))
+            if len(text) >= MIN_CONTAINER_CHARS or (text and patterns.STUB_LEAD.search(text)):
+                found.append(_Candidate(element, xpath, report_score(text)))
+    return found
+
+
+def find_container(root: html.HtmlElement) -> tuple[html.HtmlElement | None, str | None]:
+    """The known content container that holds the report, with the XPath that found it.
+
+    Chosen by content, never by place: real TRS pages nest ``.TRS_Editor`` in ``.TRS_Editor`` and wrap
+    the footer in one too, so the candidate with the most report markers, then the most prose, wins
+    (the first of equals); of containers nested in it, the innermost holding the same markers and
+    nearly all its prose (吉林's ``#zoom`` inside ``#zoom``: the outer adds only a wrapper).
+    """
+    candidates = container_candidates(root)
+    if not candidates:
+        return None, None
+    best = max(candidates, key=lambda candidate: candidate.score)
+    narrowed = True
+    while narrowed:
+        narrowed = False
+        for candidate in candidates:
+            markers, prose = candidate.score
+            if (
+                candidate is not best
+                and markers >= best.score[0]
+                and prose >= NESTED_PROSE_SHARE * best.score[1]
+                and best.element in candidate.element.iterancestors()
+            ):
+                best, narrowed = candidate, True
+                break
+    return best.element, best.xpath
 
 
 def drop_non_text(root: html.HtmlElement) -> None:
@@ -204,6 +254,43 @@ def page_text(root: html.HtmlElement) -> str:
     return normalise_lines(text or "")
 
 
+def _better_of(
+    root: html.HtmlElement, container: html.HtmlElement | None, text: str
+) -> tuple[html.HtmlElement | None, str]:
+    """No container holds a report-like text: trafilatura's choice over the whole page when it looks
+    more like a report (more kinds of report markers), else the container's: more prose alone is
+    as often the navigation around an article as the article."""
+    whole = page_text(copy.deepcopy(root)) if container is not None else page_text(root)
+    if container is None or report_score(whole)[0] > report_score(text)[0]:
+        return None, whole
+    return container, text
+
+
+def attachment_links(root: html.HtmlElement, url: str) -> list[dict[str, str]]:
+    """The files (PDF/DOCX/DOC/WPS/XLS) the page links, report-like anchors and documents first."""
+    links: dict[str, str] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip().split("#", 1)[0]
+        if href and pagekind.is_attachment_url(href):
+            target = urllib.parse.urljoin(url, href)
+            links.setdefault(target, normalise_space(element_text(anchor)))
+
+    def rank(item: tuple[str, str]) -> tuple[bool, bool]:
+        target, anchor_text = item
+        return (not pagekind.is_report_title(anchor_text), bool(patterns.SHEET_URL.search(target)))
+
+    return [{"url": target, "anchor": text} for target, text in sorted(links.items(), key=rank)]
+
+
+def stub_file(text: str, links: list[dict[str, str]]) -> str | None:
+    """The file holding the report when the page is a stub: its own text a short lead pointing to an
+    attachment (``根据…现将…予以公布。报告全文详见附件``), and a document (not a 附表 sheet) linked."""
+    documents = [link["url"] for link in links if not patterns.SHEET_URL.search(link["url"])]
+    if not documents or len(text) > patterns.MAX_STUB_CHARS:
+        return None
+    return documents[0] if not text or patterns.STUB_LEAD.search(text) else None
+
+
 def raw_tables(container: html.HtmlElement | None) -> list[dict[str, Any]]:
     """Every ``<table>`` in the content as rows of cell strings (the statistics parser reads these)."""
     if container is None:
@@ -231,17 +318,26 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     # (libxml2 reads its content as text, so dropping scripts or spam later cannot change it.)
     page_title = spam.page_title(root)
     title, title_source = find_title_and_source(root, meta, page_title)
-    findings = spam.preclean(root, body, encoding, url)  # before drop_non_text: it reads the scripts
+    hidden: list[str] = []  # what a reader does not see (not spam), removed: visibility.py
+    findings = spam.preclean(root, body, encoding, url, hidden)  # before drop_non_text: it reads scripts
     drop_non_text(root)
     block = metadata.read_block(root)
     for element in metadata.block_elements(root):
         element.drop_tree()
     container, container_xpath = find_container(root)
-    slots = container_slots(container)
-    text = container_text(container, slots) if container is not None else page_text(root)
+    findings += spam.article_links(container, links.Site.from_url(url))
+    text = container_text(container, container_slots(container)) if container is not None else ""
+    if container is None or report_score(text)[0] == 0:
+        container, text = _better_of(root, container, text)
+        container_xpath = container_xpath if container is not None else None
     cleaned = spam.postclean(text, url, page_title)
-    text, findings = cleaned.text, findings + cleaned.findings
-    page_values, page_sources = page_metadata(block, meta, _page_text_fields(root, text), url)
+    stripped = chrome.strip_chrome(cleaned.text, cleaned.normalised)
+    text, findings = stripped.text, findings + cleaned.findings
+    slots = container_slots(container)
+    info = metadata.read_info_lines(stripped.chrome)
+    file_links = attachment_links(root, url)
+    report_file = stub_file(text, file_links) if pagekind.is_report_title(title) else None
+    page_values, page_sources = page_metadata(block, meta, info | _page_text_fields(root, text), url)
     report_values, report_sources = provenance.report_fields(title, text, _site_names(page_title, meta))
     stats = parse_statistics_from_container(container, text, slots)
     return Extraction(
@@ -256,10 +352,13 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
         sources=_title_source(title_source) | page_sources | report_sources,
         encoding=encoding,
         container=container_xpath,
-        is_report=pagekind.is_report_title(title) and says_report(text, stats.tables),
-        text_normalised=cleaned.normalised,
+        is_report=pagekind.is_report_title(title) and (bool(report_file) or says_report(text, stats.tables)),
+        text_normalised=stripped.normalised,
         compromised=bool(findings),
-        chrome_lines=cleaned.chrome,
+        chrome_lines=stripped.chrome,
+        hidden=hidden,
+        attachments=file_links,
+        report_file=report_file,
     )
 
 

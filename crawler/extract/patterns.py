@@ -106,6 +106,27 @@ CONTENT_CONTAINERS_XPATH = [
     '//*[@id="content"]',
     '//*[@id="Content"]',
 ]
+# What marks a report's text, counted per kind (crawler/extract/page.py chooses among containers by
+# them): the template's section headings, the Regulations, the genre, the statistics tables' words.
+REPORT_MARKERS = (
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:总体情况|概述|基本情况)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:主动公开|依申请)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:收到和处理|政府信息公开行政复议|因政府信息公开申请)"),
+    re.compile(r"[一二三四五六七八][、.．]\s*(?:存在的主要问题|其他需要报告)"),
+    re.compile(r"政府信息公开条例|《条例》"),
+    re.compile(r"年度报告|年报"),
+    re.compile(r"本年新收|上年结转|主动公开政府信息数|收到申请数|予以公开|行政复议|行政诉讼"),
+)
+# A line of prose: a clause of CJK text ending in a comma or a stop.
+PROSE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；]")
+# Stub report pages: a lead that points to the report in an attachment (报告全文详见附件).
+STUB_LEAD = re.compile(
+    r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]"
+)
+# Spreadsheets (a report's 附表), never the file holding a stub's report text.
+SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
+# A stub's own text is a lead, not a report: at most this long.
+MAX_STUB_CHARS = 400
 # Elements that never hold report text.
 DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "link", "meta")
 
@@ -138,6 +159,19 @@ METADATA_LABELS: dict[str, re.Pattern[str]] = {
     "topic": re.compile(r"^主\s*题\s*分\s*类$"),
     "disclosure": re.compile(r"^公\s*开\s*方\s*式$"),
 }
+# Any label of the block followed by its colon, wherever it stands: where one label's value ends on a
+# line holding two (``发布机构：X 发布日期：2023-01-18``). Longer labels first.
+METADATA_LABEL_ANYWHERE = re.compile(
+    r"(?:(?:信\s*息\s*)?索\s*引\s*号|发\s*布\s*机\s*构|发\s*文\s*机\s*关|发\s*布\s*单\s*位|信\s*息\s*来\s*源"
+    r"|发\s*文\s*字\s*号|文\s*件\s*编\s*号|文\s*号|成\s*文\s*日\s*期|发\s*布\s*日\s*期|公\s*开\s*日\s*期"
+    r"|主\s*题\s*分\s*类|公\s*开\s*方\s*式|发\s*布\s*时\s*间|[来來]\s*源|点\s*击\s*数|浏\s*览\s*次\s*数"
+    r"|浏\s*览\s*量|生\s*成\s*日\s*期|标\s*题|名\s*称)\s*[:：]"
+)
+# An info line's fields (发布时间：… 来源：… 点击数：…, old table layouts): label → field.
+INFO_LINE_FIELDS = (
+    (re.compile(r"^(?:[发發]布[时時][间間]|[发發]布日期|[时時][间間]|日期)$"), "published_date"),
+    (re.compile(r"^(?:信息来源|[来來]源|文章来源|[发發]布机构)$"), "issuer"),
+)
 # The first character of every label above, after spaces (or other non-word characters, so any space
 # normalise_space strips): a text starting otherwise names no field, as a label or "label：value".
 METADATA_LABEL_START = re.compile(r"\W*[信索发文成公主]")
@@ -148,46 +182,85 @@ METADATA_INLINE = re.compile(r"^\s*([^:：]{2,12}?)\s*[:：]\s*(.*)$")
 # Placeholders that mean "no value".
 METADATA_EMPTY = re.compile(r"^[\s—\-–_/无暂]*$")
 
-# --- Spam and boilerplate cleaning (DOMAIN.md §3; used by crawler/spam.py) -----------------------
-# Spam words. STRONG ones never occur in a disclosure report; WEAK ones do now and then (澳门回归,
-# 成人教育, 福利彩票开奖, 打击网络赌场), so they count only in link texts, two or more together.
-SPAM_STRONG_WORDS = (
-    "新葡京", "百家乐", "时时彩", "北京赛车", "pk10", "体育投注", "娱乐城", "彩金", "真人视讯", "真人娱乐",
-    "老虎机", "电子游艺", "线上赌", "网赌", "赌球", "金沙娱乐", "葡京娱乐", "股票配资", "代孕",
-    "无码", "成人影院", "午夜影院", "理论片", "亚洲日韩", "日韩午夜", "波多野", "内射", "av高清", "av在线",
-    "约炮",
-)  # fmt: skip
-SPAM_WEAK_WORDS = (
-    "澳门", "六合彩", "成人", "自拍", "午夜", "投注", "开奖", "彩票", "棋牌", "视频", "免费", "在线",
-    "高清", "日韩", "影院", "博彩", "赌场", "色情", "裸聊", "一区二区",
-)  # fmt: skip
-SPAM_STRONG = re.compile("|".join(re.escape(word) for word in SPAM_STRONG_WORDS), re.IGNORECASE)
-SPAM_STRONG_LOWER = tuple(word.lower() for word in SPAM_STRONG_WORDS)  # spam.may_hold_strong_words
-SPAM_WEAK = re.compile("|".join(re.escape(word) for word in SPAM_WEAK_WORDS), re.IGNORECASE)
-# "Sub-site" channels that spam link farms mix into their place-name runs (seed 000: 手游| 军事| 星座).
-SPAM_FARM_FILLERS = frozenset(
-    {"手游", "军事", "星座", "娱乐", "彩票", "游戏", "小说", "影视", "动漫", "电竞"}
-)
+# --- Spam and boilerplate cleaning (DOMAIN.md §3; used by spam.py, links.py, visibility.py) ---------
+# Spam *words* are data: crawler/extract/lexicon/*.tsv. What follows is structure.
 # A place name: anything ending in an administrative unit, or one of the big cities spam farms use bare.
 PLACE_NAME = re.compile(
     r"^[\u4e00-\u9fff]{1,8}(省|市|县|區|区|縣|州|旗|盟|镇|鎮|乡|鄉|自治区|特别行政区)$"
     r"|^(北京|上海|天津|重庆|广州|深圳|杭州|南京|成都|武汉|西安|长沙|郑州|昆明|南宁|沈阳|哈尔滨|济南|青岛|"
     r"厦门|福州|合肥|南昌|贵阳|兰州|太原|石家庄|呼和浩特|乌鲁木齐|拉萨|西宁|银川|海口|长春|大连|苏州|宁波)$"
 )
-
-# Hidden by inline style, matched on the lower-cased style with all whitespace removed.
-HIDDEN_STYLE = re.compile(
-    r"(?:^|;)(?:display:none|visibility:hidden|opacity:0(?:\.0*)?(?:;|$|!)|font-size:0(?:px|pt|em)?(?:;|$|!)"
-    r"|text-indent:-\d{3,}|(?:left|top|right|margin-left|margin-top):-\d{3,})"
+# A bare name as link farms label their anchors: a place without its 县/市 (卓资, 楚雄), a channel, a
+# brand — 2 to 6 Chinese characters, or one short Latin word. Institutions and media end in a word of
+# their kind (人民网, 日报, 电视台, 银行 …) and are not bare names.
+BARE_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|[A-Za-z]{2,10})$")
+INSTITUTION_END = re.compile(
+    r"(网|报|台|社|院|局|厅|委|办|馆|会|部|处|所|站|中心|银行|公司|集团|大学|学校|医院|政府|平台|门户|杂志)$"
 )
-ZERO_SIZE_STYLE = re.compile(r"(?:^|;)(?:height|width):[01](?:px)?(?:;|$|!)")
-OVERFLOW_HIDDEN_STYLE = re.compile(r"overflow:hidden")
-STYLE_COLOR = re.compile(r"(?:^|;)color:([#\w]+)")
-STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:([#\w]+)")
+# Hosts that are never spam targets: government (any country's .gov, gov.cn, gov.mo, gov.hk …),
+# education and academy domains, state and mainstream media, public hotlines and the big platforms
+# that press offices link. Matched on the bare host (no ``www.``).
+OFFICIAL_HOST = re.compile(
+    r"(^|\.)(gov|gouv|gob|govt|edu|mil|ac)(\.[a-z]{2,3})?$|(^|\.)gov\.[a-z]{2,3}$|(^|\.)(gov|edu|ac|mil)\.cn$"
+    r"|(^|\.)(people\.com\.cn|people\.cn|xinhuanet\.com|news\.cn|cctv\.com|cctv\.cn|cntv\.cn|chinanews\.com"
+    r"|chinanews\.com\.cn|china\.com\.cn|gmw\.cn|chinadaily\.com\.cn|cnr\.cn|cri\.cn|youth\.cn|cyol\.com"
+    r"|ce\.cn|qstheory\.cn|81\.cn|chinapeace\.gov\.cn|workercn\.cn|thepaper\.cn|cnki\.net|12377\.cn"
+    r"|12306\.cn|10086\.cn|95598\.cn|12321\.cn|12315\.cn|weibo\.com|weibo\.cn|qq\.com|toutiao\.com"
+    r"|douyin\.com|baidu\.com|sina\.com\.cn|sohu\.com|163\.com|ifeng\.com|cpc\.people\.com\.cn"
+    r"|npc\.gov\.cn|court\.gov\.cn|spp\.gov\.cn|cac\.gov\.cn|conac\.cn|beian\.miit\.gov\.cn"
+    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com)$"
+)
+# Top-level domains that spam registers by the thousand (cheap, short-lived).
+THROWAWAY_TLD = re.compile(
+    r"\.(top|xyz|vip|club|win|bet|buzz|icu|site|online|fun|ink|pw|tk|ml|ga|cf|gq|shop|work|loan|men|wang"
+    r"|ren|cyou|rest|bar|casino|poker|sex|porn|adult|xxx|cc|ws|la|bid|trade|date|racing|party|review"
+    r"|stream|download|accountant|science|faith|cricket|kim|link|click|space|website|lol|mom|monster"
+    r"|sbs|quest|cfd|beauty|hair|skin|makeup|boats|yachts|autos|homes|motorcycles)$"
+)
+# A host label named like a betting brand: letters and a run of (lucky) digits, ``hg8868``, ``js5566``,
+# ``365bet``, ``vns9992`` (hotlines like 12306.cn are pure digits and official).
+BRANDLIKE_LABEL = re.compile(r"^(?:[a-z]{1,8}\d{3,6}[a-z]{0,4}|\d{3,6}[a-z]{1,8})$")
+# Words of enforcement and regulation: a sentence holding one reports on spam's subject, it is not spam.
+ENFORCEMENT = re.compile(
+    r"打击|查处|整治|取缔|收缴|监管|依法|侦破|破获|抓获|刑事|立案|处罚|罚款|起诉|判处|违法|非法|犯罪|专项行动"
+    r"|严厉|清理|关停|封堵|下架|约谈|处置|举报|投诉|警示|提醒|防范|宣传|治理|管理|规范|禁止|严禁|涉嫌|案件"
+    r"|捣毁|扫黄|打非|反诈|诈骗|查获|没收|督办|核查"
+)
+# Prose of a report: what a hidden report body shown by script says (visibility.reveal).
+REPORT_PROSE = re.compile(
+    r"政府信息公开|主动公开|依申请公开|信息公开工作|年度报告|行政复议|行政诉讼|公开申请"
+)
+MIN_REVEAL_CHARS = 120
+
+# Hidden by inline style, matched on the lower-cased style with all whitespace removed
+# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away.
+HIDDEN_STYLE = re.compile(
+    r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse)|opacity:0(?:\.0*)?(?:;|$|!)"
+    r"|font-size:0(?:\.0*)?(?:px|pt|em|rem|%)?(?:;|$|!)|font:0(?:px|pt)?(?:/|;|$|!)"
+    r"|text-indent:-(?:\d{3,}|\d{2,}(?:\.\d+)?r?em)"
+    r"|(?:left|top|right|bottom|margin-left|margin-top|margin-right|margin-bottom):-(?:\d{3,}|\d{2,}r?em)"
+    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\))"
+)
+# Far to the right or below, for an element taken out of the flow.
+POSITIONED_STYLE = re.compile(r"(?:^|;)position:(?:absolute|fixed)")
+FAR_OFFSET_STYLE = re.compile(r"(?:^|;)(?:(?:left|margin-left):\d{4,}|top:\d{5,})")
+ZERO_SIZE_STYLE = re.compile(
+    r"(?:^|;)(?:height|width|max-height|max-width|line-height):(?:[01](?:\.0+)?|\.0+)(?:px|pt|em)?(?:;|$|!)"
+)
+OVERFLOW_HIDDEN_STYLE = re.compile(r"overflow(?:-[xy])?:hidden")
+STYLE_COLOR = re.compile(r"(?:^|;)color:(#[0-9a-f]{3,8}|rgba?\([\d.,%]+\)|[a-z]+)")
+STYLE_BACKGROUND = re.compile(r"(?:^|;)background(?:-color)?:(#[0-9a-f]{3,8}|rgba?\([\d.,%]+\)|[a-z]+)")
+# The few colour names pages write, as hex.
+COLOUR_NAMES = {
+    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
+    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
+}  # fmt: skip
+# Elements whose colour may equal their background (an inline colour, or <font color>).
+COLOURED = etree.XPath("descendant-or-self::*[@color or contains(@style, 'olor')]")
 # The simple selectors (tag.class, .class, #id) of a page's own <style> rules that we act on.
 CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
 # Elements that hide or animate what they hold; judged like hidden ones.
-HIDING_TAGS = ("marquee", "noscript")
+HIDING_TAGS = ("marquee", "noscript", "template")
 # The elements that can be hidden at all, in document order (spam.hiding_reason is None for any other):
 # a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
 _HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
@@ -232,26 +305,45 @@ MIN_PINYIN_GLOSSES = 3
 BAR_SPLIT = re.compile(r"\s*[|｜]\s*")
 MIN_RUN_TOKENS = 6
 
-# Residual page chrome in the text (seeds 000–004, DOMAIN.md §2). Matched on short lines only.
-CHROME_LINE = re.compile(
-    r"您好[,，]?\s*今天是|浏览(?:量|次数)\s*[:：]|瀏覽(?:量|次數)|我要纠错|【?\s*字体\s*[:：]|字[号體体]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小"
-    r"|\[?\s*打印\s*\]?\s*\[?\s*关闭|\[?\s*打印本页\s*\]?|关闭窗口|^分享到|^分享\s*[:：]|ICP\s*备\s*\d|ICP备案|公网安备"
-    r"|公網安備|网站标识码|網站標識碼|版权所有|版權所有|主办单位\s*[:：]|承办单位\s*[:：]|当前位置\s*[:：]|技术支持\s*[:：]"
-    r"|建议使用.{0,20}分辨率|^相关链接$|^朗读$|^上一篇|^下一篇|扫一扫在手机打开|联系我们$"
-    r"|^[（(]?\s*责任编辑\s*[:：]|^(?:pdf|word|wps)\s*下载(?:\s+(?:pdf|word|wps)\s*下载)*$|^(?:\[\d+\]\s*)+$",
+# Residual page chrome in the text (seeds 000–004, DOMAIN.md §2), judged by a line's shape and place
+# (crawler/extract/chrome.py), never by a word anywhere: a report says 全年网站浏览量：1286453人次.
+# Tool furniture: a line made only of these is chrome wherever it stands.
+CHROME_TOOL = re.compile(
+    r"[【\[]?\s*字[体號号體]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]*"
+    r"|[【\[]\s*(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回顶部|我要纠错)\s*[】\]]|打印本页|关闭窗口|我要纠错"
+    r"|分享到\s*[:：]?(?:\s*[-—]?\s*(?:微信|微博|QQ空间|QQ|朋友圈|人人网|豆瓣))*|^分享\s*[:：]"
+    r"|扫一扫在手机(?:上)?打开(?:当前页)?|(?:pdf|word|wps)\s*下载|(?:\[\d+\]\s*)+"
+    r"|^[（(]?\s*责任编辑\s*[:：][^）)]{0,20}[）)]?$|^相关链接$|^朗读$|^(?:上一篇|下一篇)\s*[:：].{0,60}$|^联系我们$"
+    r"|建议使用.{0,20}分辨率.{0,30}",
     re.IGNORECASE,
 )
-# A character every CHROME_LINE alternative holds (none of them has a case): one scan for these spares
-# most lines the case-blind alternatives at every position. Keep it in step with CHROME_LINE.
-CHROME_LINE_HINT = re.compile(r"[您浏瀏我字打关分备公网網版主承当技建相朗上下扫联责\[]")
-MAX_CHROME_LINE_CHARS = 100
+# Info and footer labels: "label：value" runs of these make a whole info/footer line (发布时间：… 来源：…
+# 点击数：…, 主办单位：… 版权所有：…). Not after a CJK character: 全年网站浏览量： is the report's own line.
+CHROME_INFO_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[发發]布[时時][间間]|[发發]布日期|更新[时時][间間]|[时時][间間]|日期|信息来源|[来來]源|作者"
+    r"|[浏瀏][览覽](?:量|次[数數]|人次)|点[击擊](?:数|量|率|次数)?|[访訪][问問]量|阅读(?:量|次数|数)|字号"
+    r"|主[办辦]单位|承[办辦]单位|协办单位|技[术術]支持|版[权權]所有|[联聯]系[电電]话|[联聯]系地址|地址|邮编"
+    r"|当前位置|[网網]站[标標][识識]码|[网網]站识别码)\s*[:：]"
+)
+# Footer tokens written without a colon: ICP and police filings, 版权所有 ….
+CHROME_FOOTER_TOKEN = re.compile(
+    r"[\u4e00-\u9fff]?ICP\s*备\s*[\d-]+号(?:-\d+)?|ICP备案|[\u4e00-\u9fff]?公[网網]安[备備]\s*\d+号?"
+    r"|版[权權]所有(?!\s*[:：])|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
+    re.IGNORECASE,
+)
+# A value of an info run: short, not a sentence.
+CHROME_INFO_VALUE = re.compile(r"^[^。；;！!？?]{0,50}$")
+MAX_CHROME_LINE_CHARS = 160
 # A sentence of some length ending in a full stop is prose, whatever chrome word it mentions.
 PROSE_LINE = re.compile(r"^.{20,}[。；]$")
+# A line of the report's body: a sentence or a numbered heading. Info lines are chrome only before the
+# first such line or after the last one (the edges of the text).
+BODY_LINE = re.compile(r"^.{12,}[。；！？]$|^\s*[一二三四五六七八九十]+\s*[、.．]\s*\S")
 # Lines made only of portal navigation words: "移动门户 微信 微博 OA办公".
 CHROME_WORDS = frozenset(
     {"移动门户", "微信", "微博", "OA办公", "手机版", "无障碍", "长者模式", "打印", "关闭", "收藏", "分享",
      "返回顶部", "网站地图", "联系我们", "关于我们", "English", "繁體", "繁体", "简体", "登录", "注册",
-     "[", "]", "|"}
+     "[", "]", "|", "【", "】", "-"}
 )  # fmt: skip
 WORD_SPLIT = re.compile(r"[\s|｜/、]+")
 # Sentence ends, to cut a spam sentence out of an otherwise genuine line.

@@ -136,6 +136,17 @@ def summary_line(ours: dict[str, Score], theirs: dict[str, Score]) -> str:
     return f"f1={mean:.3f} spam_left={spam_left} chrome_left={chrome_left} worse_than_trafilatura={worse}"
 
 
+def recording_line(cases: list[GoldenCase], found: Mapping[str, set[str]], ours: Mapping[str, Score]) -> str:
+    """``kept_legit=<n>/<clean pages> spam_recorded=<n>/<spam pages>``: clean pages (no expected spam kind)
+    that kept every must-have phrase and yielded no finding, and spam pages whose expected finding kinds
+    were all made (``found``: case name → the kinds found)."""
+    clean = [case for case in cases if not case.spam_kinds]
+    spammed = [case for case in cases if case.spam_kinds]
+    kept = sum(not found[case.name] and not ours[case.name].missing for case in clean)
+    recorded = sum(set(case.spam_kinds) <= found[case.name] for case in spammed)
+    return f"kept_legit={kept}/{len(clean)} spam_recorded={recorded}/{len(spammed)}"
+
+
 # ------------------------------------------------------------------------------------- record fields
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from crawler.extract.spam import Finding
 
 __all__ = [
+    "FILE_EXTRAS",
     "PAGE_EXTRAS",
     "RECORD_KEYS",
     "SEED_HINTS",
@@ -31,6 +32,7 @@ __all__ = [
     "ReportFile",
     "Stored",
     "contract",
+    "extract_extras",
 ]
 
 # The keys of `govreports extract` and `export`: a contract, extended but never renamed.
@@ -56,8 +58,20 @@ RECORD_KEYS = (
     "region",
     "sources",
 )
-# The extras `govreports extract` prints after the contract's keys, in this order.
-PAGE_EXTRAS = ("encoding", "container", "is_report", "text_normalised", "compromised", "chrome_lines")
+# The extras `govreports extract` prints after the contract's keys, in this order: of a page (then its
+# ``kind``, when the report has one) and of a file.
+PAGE_EXTRAS = (
+    "encoding",
+    "container",
+    "is_report",
+    "text_normalised",
+    "compromised",
+    "chrome_lines",
+    "hidden",
+    "attachments",
+    "report_file",
+)
+FILE_EXTRAS = ("kind", "scanned", "pages", "text_normalised", "compromised")
 # The seed list's hints (CSV columns of the same names), as :func:`crawler.extract.provenance.with_seed_hints`
 # applies them.
 SEED_HINTS = ("body", "region", "level")
@@ -133,7 +147,13 @@ class Report:
     is_report: bool | None = None  # a page: title and content say "report"
     text_normalised: str | None = None  # `text` in simplified characters with ASCII digits
     compromised: bool = False  # spam was found (and removed) on the page
-    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the post-clean removed
+    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the chrome stage removed
+    hidden: list[str] = field(default_factory=list)  # a page: hidden content removed as not spam
+    attachments: list[dict[str, str]] = field(default_factory=list)  # a page: files it links: url, anchor
+    # A stub page (its text a lead to 附件): the file that holds the report's text; once filled from it
+    # (crawler.extract.dispatch.fill_stub), the file's kind.
+    report_file: str | None = None
+    file_kind: str | None = None
     attachment_of: str | None = None  # a file of the report at this URL, not a report of its own
     content_hash: str | None = None  # of `text` (crawler.extract.fingerprint); None for a report's file
     signature: bytes | None = None  # MinHash of `text`; None for a report's file or an empty text
@@ -187,10 +207,18 @@ class Stored:
 
 def contract(report: Report, extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON contract of a report, the one place it is made: :data:`RECORD_KEYS` first (spam findings
-    as ``kind``/``evidence``/``where`` objects), then ``extras``: by default the page's extraction extras
-    (:data:`PAGE_EXTRAS`, what ``govreports extract`` prints); ``export`` gives the stored columns."""
+    as ``kind``/``evidence``/``where`` objects), then ``extras``: by default the extraction extras
+    (:func:`extract_extras`, what ``govreports extract`` prints); ``export`` gives the stored columns."""
     values = {key: getattr(report, key) for key in RECORD_KEYS}
     values["spam"] = [finding.as_dict() for finding in report.spam]
     if extras is None:
-        extras = {name: getattr(report, name) for name in PAGE_EXTRAS}
+        extras = {name: getattr(report, name) for name in extract_extras(report)}
     return values | {key: value for key, value in extras.items() if key not in values}
+
+
+def extract_extras(report: Report) -> tuple[str, ...]:
+    """The extras ``govreports extract`` prints of a report: a file's (:data:`FILE_EXTRAS`), else a
+    page's (:data:`PAGE_EXTRAS`), then its ``kind`` when it has one."""
+    if report.kind not in (None, "html"):
+        return FILE_EXTRAS
+    return (*PAGE_EXTRAS, "kind") if report.kind else PAGE_EXTRAS

@@ -1,17 +1,15 @@
 """Injected spam and page chrome: found, removed and recorded, never silently (DOMAIN.md §3).
 
-Tampered government pages carry gambling/porn link blocks (暗链) hidden by style, by a class hidden in
-the page's own ``<style>``, by ``<marquee>``, written by ``document.write`` or stuck after ``</html>``;
-mirrors copy whole reports to other hosts with pinyin glosses and place-name link farms. Real pages
-also hide perfectly legitimate things (menus, read-aloud copies, the 党政机关 badge), and link other
-government sites and list place names. So hidden-ness, or an off-site link, is never spam alone: a
-block is spam when what it says (spam words) or where it links (a farm of off-site anchors named for
-places) says so too.
+The clean text is what a reader of the article sees. Everything a browser would not show
+(:mod:`crawler.extract.visibility`), everything a script writes and everything after ``</html>`` leaves
+the text, whatever it says; structure (:mod:`crawler.extract.links`: clusters of off-site links to
+non-government hosts, throwaway TLDs, brand-like hosts, bare-name farms) and, second, the lexicon
+(:mod:`crawler.extract.lexicon`) only decide whether a removal is recorded as spam (a :class:`Finding`)
+or as hidden chrome. Visible content is judged by structure first: link clusters, article blocks whose
+links all leave the site, and prose only for ``never_in_report`` terms outside an enforcement context.
 
 Two passes, both pure functions: :func:`preclean` on the parsed tree before scripts and styles are
-dropped, :func:`postclean` on the extracted text. Each returns :class:`Finding` records
-(``kind``, ``evidence``, ``where``) for everything it removed as spam; chrome lines it removes are
-listed apart, as they are boilerplate, not spam.
+dropped (and :func:`article_links` on the content container), :func:`postclean` on the extracted text.
 """
 
 from __future__ import annotations
@@ -21,11 +19,11 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
 from lxml import etree, html
 
-from crawler.extract import patterns
+from crawler.extract import lexicon, links, patterns, visibility
+from crawler.extract.links import Site
 from crawler.extract.normalise import normalise_text
 from crawler.extract.textutil import normalise_space
 
@@ -37,13 +35,12 @@ PINYIN_GLOSS = "pinyin_gloss"
 MIRROR = "mirror"
 AFTER_HTML = "after_html"
 
-# Enough off-site anchors in one block to call it a farm (with place names or spam words in them).
-MIN_FARM_ANCHORS = 5
-# Off-site anchors next to spam words that make the block a link farm as well.
-MIN_SPAM_LINKS = 3
-# Share of a farm's anchors named for places.
-PLACE_SHARE = 0.6
 EVIDENCE_CHARS = 120
+# Hidden chrome records kept per page (real pages hide hundreds of menu templates).
+MAX_HIDDEN_RECORDS = 100
+# An article block is dropped whole when it says no more than this (else only its links go).
+MAX_BLOCK_CHARS = 600
+_BLOCKS = frozenset({"p", "li", "dd", "dt", "td", "th", "div", "section", "center", "h1", "h2", "h3", "h4"})
 
 
 @dataclass(frozen=True)
@@ -58,142 +55,64 @@ class Finding:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Site:
-    """The page's own host; it and every ``gov.cn`` host count as "the site"."""
-
-    host: str
-
-    @classmethod
-    def from_url(cls, url: str) -> Site:
-        return cls(_bare_host(urllib.parse.urlsplit(url).hostname or ""))
-
-    @property
-    def is_gov(self) -> bool:
-        return bool(patterns.GOV_HOST.search(self.host))
-
-    def offsite_host(self, href: str | None) -> str | None:
-        """The host of ``href`` when it is off the site (not this host, not gov.cn), else None."""
-        if not href or not href.strip().lower().startswith(("http:", "https:", "//")):
-            return None
-        try:
-            host = _bare_host(urllib.parse.urlsplit(href.strip()).hostname or "")
-        except ValueError:
-            return None
-        if not host or host == self.host or patterns.GOV_HOST.search(host):
-            return None
-        return host
-
-
-@dataclass
-class Signals:
-    """What a suspect block says and where it links."""
-
-    strong_words: list[str] = field(default_factory=list)
-    link_weak_words: list[str] = field(default_factory=list)
-    offsite_hosts: list[str] = field(default_factory=list)
-    offsite_places: int = 0
-    fillers: int = 0
-
-    @property
-    def keywords(self) -> list[str]:
-        if self.strong_words:
-            return self.strong_words
-        return self.link_weak_words if len(self.link_weak_words) >= 2 else []
-
-    @property
-    def is_place_farm(self) -> bool:
-        count = len(self.offsite_hosts)
-        return count >= MIN_FARM_ANCHORS and self.offsite_places + self.fillers >= PLACE_SHARE * count
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.keywords) or self.is_place_farm
-
-    def findings(self, where: str) -> list[Finding]:
-        """The keyword and link-farm findings these signals support."""
-        found = []
-        if self.keywords:
-            found.append(Finding(SPAM_KEYWORDS, "、".join(self.keywords), where))
-        if self.is_place_farm or (self.keywords and len(self.offsite_hosts) >= MIN_SPAM_LINKS):
-            found.append(Finding(OFFSITE_LINK_FARM, _hosts_evidence(self.offsite_hosts), where))
-        return found
-
-
-def _bare_host(host: str) -> str:
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
-
-
-def _hosts_evidence(hosts: list[str]) -> str:
-    distinct = list(dict.fromkeys(hosts))
-    shown = ", ".join(distinct[:4]) + (f" … ({len(distinct)} hosts)" if len(distinct) > 4 else "")
-    return f"{len(hosts)} off-site links: {shown}"
-
-
 def _clip(text: str) -> str:
     text = normalise_space(text)
     return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1] + "…"
-
-
-def spam_words(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """Distinct spam words of ``pattern`` in ``text``, in order of appearance."""
-    return list(dict.fromkeys(match.group().lower() for match in pattern.finditer(text)))
-
-
-def is_place_name(text: str) -> bool:
-    return bool(patterns.PLACE_NAME.match(text.strip()))
-
-
-def signals(block: html.HtmlElement, site: Site) -> Signals:
-    """Spam words in the block's text, weak ones in its link texts, and its off-site anchors."""
-    found = Signals(strong_words=spam_words(block.text_content(), patterns.SPAM_STRONG))
-    link_texts = []
-    for anchor in block.iter("a"):
-        label = normalise_space(anchor.text_content() + " " + (anchor.get("title") or ""))
-        link_texts.append(label)
-        if host := site.offsite_host(anchor.get("href")):
-            found.offsite_hosts.append(host)
-            text = normalise_space(anchor.text_content())
-            found.offsite_places += is_place_name(text)
-            found.fillers += text in patterns.SPAM_FARM_FILLERS
-    found.link_weak_words = spam_words(" ".join(link_texts), patterns.SPAM_WEAK)
-    return found
-
-
-# --- DOM pre-clean -------------------------------------------------------------------------------
-
-
-def preclean(root: html.HtmlElement, body: bytes, encoding: str, url: str) -> list[Finding]:
-    """Find and remove injected spam in the tree (in place); run it before scripts are dropped."""
-    site = Site.from_url(url)
-    findings = after_html_spam(body, encoding, site)
-    findings += script_injections(root, site)
-    findings += hidden_spam(root, site)
-    findings += link_farms(root, site)
-    return findings
 
 
 def _where(element: html.HtmlElement) -> str:
     return str(element.getroottree().getpath(element))
 
 
-def after_html_spam(body: bytes, encoding: str, site: Site) -> list[Finding]:
-    """Markup after the last ``</html>`` (lxml drops it; browsers show it) that is spam."""
+def link_findings(found: links.Links, where: str, cluster: str | None) -> list[Finding]:
+    """The keyword and link-cluster findings a block's links and words support."""
+    result = []
+    if found.keywords:
+        result.append(Finding(SPAM_KEYWORDS, "、".join(found.keywords), where))
+    if cluster or (found.keywords and len(found.hosts) >= links.MIN_HIDDEN_LINKS):
+        result.append(Finding(OFFSITE_LINK_FARM, found.evidence(), where))
+    return result
+
+
+# --- DOM pre-clean -------------------------------------------------------------------------------
+
+
+def preclean(
+    root: html.HtmlElement, body: bytes, encoding: str, url: str, hidden: list[str] | None = None
+) -> list[Finding]:
+    """Remove what a reader does not see and visible link spam from the tree (in place), before scripts
+    are dropped. Returns the spam findings; hidden chrome removed is appended to ``hidden``."""
+    site = Site.from_url(url)
+    chrome: list[str] = [] if hidden is None else hidden
+    findings = after_html(body, encoding, site, chrome)
+    findings += script_injections(root, site)
+    findings += hidden_content(root, site, chrome)
+    findings += link_farms(root, site)
+    del chrome[MAX_HIDDEN_RECORDS:]
+    return findings
+
+
+def after_html(body: bytes, encoding: str, site: Site, chrome: list[str] | None = None) -> list[Finding]:
+    """Markup after the last ``</html>`` (lxml drops it, browsers show it): never text; spam when its
+    links or words say so, else hidden chrome."""
     ends = list(patterns.HTML_END.finditer(body))
     if not ends:
         return []
     tail = body[ends[-1].end() :].decode(encoding, errors="replace").strip()
-    if not tail:
+    if not tail or (block := _fragment(tail)) is None:
         return []
-    block = _fragment(tail)
-    if block is None:
-        return []
-    found = signals(block, site)
-    if not (found.is_spam or len(found.offsite_hosts) >= MIN_SPAM_LINKS):
-        return []
+    found = links.read_links(block, site)
+    cluster = found.cluster(hidden=True)
     where = "after </html>"
-    return [Finding(AFTER_HTML, _clip(block.text_content()), where), *found.findings(where)]
+    if not (cluster or found.keywords):
+        if chrome is not None and (text := normalise_space(block.text_content())):
+            chrome.append(f"{where}: {_clip(text)}")
+        return []
+    return [Finding(AFTER_HTML, _clip(block.text_content()), where), *link_findings(found, where, cluster)]
+
+
+def after_html_spam(body: bytes, encoding: str, site: Site) -> list[Finding]:
+    return after_html(body, encoding, site)
 
 
 def _fragment(markup: str) -> html.HtmlElement | None:
@@ -204,23 +123,26 @@ def _fragment(markup: str) -> html.HtmlElement | None:
 
 
 def script_injections(root: html.HtmlElement, site: Site) -> list[Finding]:
-    """``document.write`` calls that write spam (typically a hidden div of spam links); removed."""
+    """``document.write`` calls that write spam: links to non-official hosts hidden by the markup they
+    write (``<div style="display:none">`` — the attribute form), a link cluster, or spam words.
+    Scripts never reach the text; these are recorded and removed."""
     findings: list[Finding] = []
     for script in list(root.iter("script")):
         code = script.text or ""
         if not patterns.DOCUMENT_WRITE.search(code):
             continue
         markup = written_markup(code)
-        if not _worth_parsing(markup) or (block := _fragment(markup)) is None:
+        if "<" not in markup or (block := _fragment(markup)) is None:
             continue
-        found = signals(block, site)
-        hides = bool(patterns.HIDDEN_STYLE.search(_compact(markup)))
-        if found.is_spam or (hides and len(found.offsite_hosts) >= MIN_SPAM_LINKS):
+        found = links.read_links(block, site)
+        cluster = found.cluster(hidden=True)
+        hider = visibility.hidden_inside(block) if found.hosts else None
+        if hider is not None and not cluster:
+            cluster = f"{len(found.hosts)} off-site anchors written hidden ({hider.reason})"
+        if cluster or found.keywords:
             where = _where(script)
-            findings += [
-                Finding(SCRIPT_INJECTION, _clip(block.text_content()), where),
-                *found.findings(where),
-            ]
+            evidence = _clip(block.text_content()) or found.evidence()
+            findings += [Finding(SCRIPT_INJECTION, evidence, where), *link_findings(found, where, cluster)]
             script.drop_tree()
     return findings
 
@@ -237,134 +159,97 @@ def _js_unescape(match: re.Match[str]) -> str:
     return chr(int(hex2 or hex4, 16)) if (hex2 or hex4) else char
 
 
-def _worth_parsing(markup: str) -> bool:
-    """Cheap test before parsing: markup with spam words or several links."""
-    return "<" in markup and (
-        bool(patterns.SPAM_STRONG.search(markup)) or markup.lower().count("href") >= MIN_SPAM_LINKS
-    )
-
-
-def _compact(style: str) -> str:
-    return "".join(style.lower().split())
-
-
-def hidden_selectors(root: html.HtmlElement) -> tuple[set[str], set[str]]:
-    """Classes and ids that the page's own ``<style>`` blocks hide (simple selectors only)."""
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for style in root.iter("style"):
-        for selectors, declarations in css_rules(style.text or ""):
-            simple = [m for s in selectors.split(",") if (m := patterns.CSS_SIMPLE_SELECTOR.match(s.strip()))]
-            if not simple or not _hides(_compact(declarations)):
-                continue
-            for match in simple:
-                (classes if match.group(1) == "." else ids).add(match.group(2))
-    return classes, ids
-
-
-def css_rules(css: str) -> Iterator[tuple[str, str]]:
-    """``(selectors, declarations)`` of each innermost rule; one split, no backtracking regex."""
-    for chunk in css.split("}"):
-        selectors, brace, declarations = chunk.rpartition("{")
-        if brace and selectors.strip():
-            yield selectors.rsplit(";", 1)[-1].rsplit("*/", 1)[-1], declarations
-
-
-@lru_cache(maxsize=4096)
-def _hides(style: str) -> bool:
-    """Whether compacted CSS declarations hide the element (pages repeat a few styles a thousand times)."""
-    if patterns.HIDDEN_STYLE.search(style):
-        return True
-    if patterns.ZERO_SIZE_STYLE.search(style) and patterns.OVERFLOW_HIDDEN_STYLE.search(style):
-        return True
-    colour = patterns.STYLE_COLOR.search(style)
-    background = patterns.STYLE_BACKGROUND.search(style)
-    return bool(colour and background and colour.group(1) == background.group(1))
-
-
-@lru_cache(maxsize=4096)
-def _style_hides(style: str) -> bool:
-    """:func:`_hides` of a ``style`` attribute as written: compacting the same few styles again on
-    every element was most of the hidden-element scan."""
-    return _hides(_compact(style))
-
-
-def hiding_reason(element: html.HtmlElement, classes: set[str], ids: set[str]) -> str | None:
-    """Why the element is invisible to a reader, or None when it is shown."""
-    if element.tag in patterns.HIDING_TAGS:
-        return f"<{element.tag}>"
-    if element.get("hidden") is not None:
-        return "hidden attribute"
-    style = element.get("style")
-    if style and _style_hides(style):
-        return f'style="{normalise_space(style)}"'
-    if ids and element.get("id") in ids:
-        return f"#{element.get('id')} hidden by <style>"
-    hidden_classes = classes.intersection((element.get("class") or "").split()) if classes else set()
-    if hidden_classes:
-        return f".{sorted(hidden_classes)[0]} hidden by <style>"
-    return None
-
-
-def _hidden_blocks(root: html.HtmlElement) -> Iterator[tuple[html.HtmlElement, str]]:
-    """Outermost hidden elements with their reason, in document order."""
-    classes, ids = hidden_selectors(root)
-    inside: set[html.HtmlElement] = set()
-    for element in _hiding_candidates(root, classes, ids):
-        if element in inside or element.tag in ("html", "body"):
-            continue
-        if reason := hiding_reason(element, classes, ids):
-            inside.update(element.iterdescendants())
-            yield element, reason
-
-
-def _hiding_candidates(root: html.HtmlElement, classes: set[str], ids: set[str]) -> list[html.HtmlElement]:
-    """The elements :func:`hiding_reason` may find hidden, in document order: with no class or id hidden
-    by the page's ``<style>``, only those with a hiding tag, attribute or style (most pages style
-    nearly every element, and judging each one was most of the pre-clean)."""
-    if classes or ids:
-        return list(patterns.HIDING_CANDIDATES(root))
-    attributes = patterns.STYLE_ATTRIBUTES(root)
-    hiding = {str(style) for style in set(attributes) if style and _style_hides(str(style))}
-    if not (marked := patterns.HIDING_MARKED(root)):  # the usual page: the hiding styles' elements alone
-        return [style.getparent() for style in attributes if style in hiding]
-    if not hiding:
-        return list(marked)
-    styles = sorted(hiding)  # both kinds: libxml2 merges them in document order
-    tests = "".join(patterns.HIDING_STYLE_TEST.format(index=index) for index in range(len(styles)))
-    variables = {f"style{index}": style for index, style in enumerate(styles)}
-    return list(root.xpath(patterns.HIDING_CANDIDATES_STYLED.format(styles=tests), **variables))
-
-
-def hidden_spam(root: html.HtmlElement, site: Site) -> list[Finding]:
-    """Hidden blocks that also hold spam words or an off-site place-name farm; removed."""
+def hidden_content(root: html.HtmlElement, site: Site, chrome: list[str] | None = None) -> list[Finding]:
+    """Remove every hidden block (:mod:`crawler.extract.visibility`); record it as spam when its links
+    or words say so, else as hidden chrome. A hidden report body shown by script on a page with no
+    visible article stays (:func:`crawler.extract.visibility.revealed`)."""
+    blocks = visibility.hidden_elements(root)
+    judged = []
+    for block in blocks:
+        found = links.read_links(block.element, site)
+        judged.append((block, found, found.cluster(hidden=True)))
+    clean = {id(block.element): not (cluster or found.keywords) for block, found, cluster in judged}
+    keep = visibility.revealed(root, blocks, clean) if any(clean.values()) else None
     findings: list[Finding] = []
-    for element, reason in list(_hidden_blocks(root)):
-        found = signals(element, site)
-        if not found.is_spam:
+    for block, found, cluster in judged:
+        if block is keep:
             continue
-        where = _where(element)
-        evidence = f"{reason}: {_clip(element.text_content())}"
-        findings += [Finding(HIDDEN_ELEMENT, evidence, where), *found.findings(where)]
-        element.drop_tree()
+        text = normalise_space(block.element.text_content())
+        if cluster or found.keywords:
+            where = _where(block.element)
+            evidence = f"{block.reason}: {_clip(text) or found.evidence()}"
+            findings += [Finding(HIDDEN_ELEMENT, evidence, where), *link_findings(found, where, cluster)]
+        elif chrome is not None and text:
+            chrome.append(f"{block.reason}: {_clip(text)}")
+        _drop(block.element)
     return findings
+
+
+def _drop(element: html.HtmlElement) -> None:
+    """Remove an element and what it holds, keeping the text that follows it (its tail)."""
+    if element.getparent() is not None:
+        element.drop_tree()
 
 
 def link_farms(root: html.HtmlElement, site: Site) -> list[Finding]:
-    """Visible clusters of off-site anchors named for places or spam; the anchors are removed."""
+    """Visible clusters of links to non-official hosts (bare-name farms, throwaway or brand-like hosts,
+    sub-domain farms) or labelled with spam words: the anchors go, and their block when it says
+    little else."""
     groups: dict[html.HtmlElement, list[html.HtmlElement]] = defaultdict(list)
     for anchor in root.iter("a"):
-        if site.offsite_host(anchor.get("href")) and (group := _link_group(anchor)) is not None:
+        if site.spam_target(anchor.get("href")) and (group := _link_group(anchor)) is not None:
             groups[group].append(anchor)
     findings: list[Finding] = []
     for parent, anchors in groups.items():
-        found = signals(_shell(anchors), site)
-        if not found.is_spam:
+        found = links.read_links(_shell(anchors), site)
+        cluster = found.cluster()
+        if not (cluster or found.keywords):
             continue
         where = _where(parent)
-        findings += found.findings(where) or [Finding(OFFSITE_LINK_FARM, "", where)]
+        findings += link_findings(found, where, cluster) or [Finding(OFFSITE_LINK_FARM, "", where)]
         _drop_anchors(anchors)
+        if _small_block(parent):
+            _drop(parent)
     return findings
+
+
+def article_links(container: html.HtmlElement | None, site: Site) -> list[Finding]:
+    """Blocks inside the article whose links all leave the site for non-official hosts — two or more
+    with bare-name labels, or one to a throwaway or brand-like host — and that say nothing of a report:
+    dropped whole, prose included (spam pasted into the article with its links)."""
+    if container is None:
+        return []
+    blocks: dict[html.HtmlElement, list[html.HtmlElement]] = defaultdict(list)
+    for anchor in container.iter("a"):
+        block = next((a for a in anchor.iterancestors() if a.tag in _BLOCKS or a is container), None)
+        if block is not None and block is not container:
+            blocks[block].append(anchor)
+    findings: list[Finding] = []
+    for block, anchors in blocks.items():
+        hrefs = [a.get("href") for a in anchors if (a.get("href") or "").strip()[:1] not in ("", "#")]
+        targets = [site.spam_target(href) for href in hrefs]
+        if not targets or not all(targets) or not _small_block(block):
+            continue
+        found = links.read_links(_shell(anchors), site)
+        suspicious = bool(found.suspicious)
+        if not (suspicious or (len(found.hosts) >= 2 and found.bare * 2 >= len(found.hosts))):
+            continue
+        if patterns.REPORT_PROSE.search(block.text_content()):
+            continue
+        where = _where(block)
+        evidence = f"{found.evidence()}: {_clip(block.text_content())}"
+        findings.append(Finding(OFFSITE_LINK_FARM, evidence, where))
+        _drop(block)
+    return findings
+
+
+def _small_block(element: html.HtmlElement) -> bool:
+    """A block that can go whole: not the page, no paragraphs or tables inside, little text."""
+    if element.tag in ("body", "html") or element.getparent() is None:
+        return False
+    if element.find(".//p") is not None or element.find(".//table") is not None:
+        return False
+    return len(normalise_space(element.text_content())) <= MAX_BLOCK_CHARS
 
 
 def _link_group(anchor: html.HtmlElement) -> html.HtmlElement | None:
@@ -428,7 +313,8 @@ def page_title(root: html.HtmlElement) -> str:
 
 
 def postclean(text: str, url: str, title: str = "") -> CleanText:
-    """Remove pinyin glosses, spam lines and sentences, spam place-name runs and chrome lines."""
+    """Remove pinyin glosses, spam lines and sentences and spam place-name runs (chrome lines are
+    :mod:`crawler.extract.chrome`'s)."""
     findings: list[Finding] = []
     text, glosses = strip_pinyin_glosses(text)
     if glosses:
@@ -438,16 +324,12 @@ def postclean(text: str, url: str, title: str = "") -> CleanText:
         findings.append(mirror)
     kept: list[str] = []
     kept_normalised: list[str] = []
-    chrome: list[str] = []
     lines = list(_with_normalised(text.split("\n")))
-    strong = may_hold_strong_words("\n".join(simple for _, simple in lines))
+    strong = bool(lexicon.current().never_in_report("\n".join(simple for _, simple in lines)))
     for line, simple in lines:
-        if is_chrome_line(simple):
-            chrome.append(line)
-            continue
         if is_spam_run(simple, mirror is not None):
             findings.append(Finding(OFFSITE_LINK_FARM, _clip(line), "text"))
-            if words := spam_words(simple, patterns.SPAM_STRONG):
+            if words := lexicon.current().never_in_report(simple):
                 findings.append(Finding(SPAM_KEYWORDS, "、".join(words), "text"))
             continue
         cleaned, removed = cut_spam_sentences(line, simple) if strong else (line, [])
@@ -455,7 +337,7 @@ def postclean(text: str, url: str, title: str = "") -> CleanText:
         if cleaned:
             kept.append(cleaned)
             kept_normalised.append(simple if not removed else normalise_text(cleaned))
-    return CleanText("\n".join(kept), "\n".join(kept_normalised), findings, chrome)
+    return CleanText("\n".join(kept), "\n".join(kept_normalised), findings)
 
 
 def _with_normalised(lines: list[str]) -> Iterator[tuple[str, str]]:
@@ -464,15 +346,6 @@ def _with_normalised(lines: list[str]) -> Iterator[tuple[str, str]]:
     if len(simple) != len(lines):
         simple = [normalise_text(line) for line in lines]
     return zip(lines, simple, strict=True)
-
-
-def may_hold_strong_words(text: str) -> bool:
-    """Whether ``SPAM_STRONG`` may match in ``text``: a substring test per word on the lower-cased
-    text, ~30 µs where the case-blind regex takes ~1 ms on a report. Never wrong when it says no:
-    ``lower()`` turns every character the regex takes for a word's letter into that letter (``PK10``,
-    the Kelvin sign) as long as the words hold no ``i`` or ``s`` (their dotless/long forms stay)."""
-    lowered = text.lower()
-    return any(word in lowered for word in patterns.SPAM_STRONG_LOWER)
 
 
 def strip_pinyin_glosses(text: str) -> tuple[str, list[str]]:
@@ -505,10 +378,11 @@ def _gloss_evidence(glosses: list[str]) -> str:
 
 
 def mirror_finding(site: Site, title: str, text: str, glosses: int) -> Finding | None:
-    """A copied government page on a non-gov host: spam words in its title, or pinyin glosses."""
-    if site.is_gov or not patterns.GOV_TEXT.search(text):
+    """A copied government page on a non-gov host: ``never_in_report`` words injected into its title, or
+    pinyin glosses."""
+    if site.is_gov or links.is_official(site.host) or not patterns.GOV_TEXT.search(text):
         return None
-    title_words = spam_words(normalise_text(title), patterns.SPAM_STRONG)
+    title_words = lexicon.current().never_in_report(normalise_text(title))
     if not title_words and glosses < patterns.MIN_PINYIN_GLOSSES:
         return None
     reasons = [f"host {site.host}"]
@@ -519,18 +393,8 @@ def mirror_finding(site: Site, title: str, text: str, glosses: int) -> Finding |
     return Finding(MIRROR, "; ".join(reasons), "page")
 
 
-def is_chrome_line(line: str) -> bool:
-    """A line of page furniture: greeting, hit counter, font/print/share tools, ICP and site codes."""
-    if len(line) > patterns.MAX_CHROME_LINE_CHARS or patterns.PROSE_LINE.search(line):
-        return False
-    if patterns.CHROME_LINE_HINT.search(line) and patterns.CHROME_LINE.search(line):
-        return True
-    words = [word for word in patterns.WORD_SPLIT.split(line) if word]
-    return bool(words) and all(word in patterns.CHROME_WORDS for word in words)
-
-
 def is_spam_run(line: str, mirror: bool) -> bool:
-    """A ``地名| 地名| …`` run of a link farm: places with spam fillers or words, or on a mirror."""
+    """A ``地名| 地名| …`` run of a link farm: places with channel fillers or spam words, or on a mirror."""
     if line.startswith(("|", "｜")):  # a table row as the extractor writes it
         return False
     if line.count("|") + line.count("｜") + 1 < patterns.MIN_RUN_TOKENS:  # too few bars to split
@@ -538,19 +402,21 @@ def is_spam_run(line: str, mirror: bool) -> bool:
     tokens = [token for token in patterns.BAR_SPLIT.split(line) if token]
     if len(tokens) < patterns.MIN_RUN_TOKENS or any(len(token) > 12 for token in tokens[1:]):
         return False
-    places = sum(is_place_name(token) for token in tokens)
-    fillers = sum(token in patterns.SPAM_FARM_FILLERS for token in tokens)
-    if places + fillers < PLACE_SHARE * len(tokens):
+    words = lexicon.current()
+    places = sum(bool(patterns.PLACE_NAME.match(token)) for token in tokens)
+    fillers = sum(words.is_channel(token) for token in tokens)
+    if places + fillers < links.BARE_SHARE * len(tokens):
         return False
-    return mirror or fillers > 0 or bool(patterns.SPAM_STRONG.search(line))
+    return mirror or fillers > 0 or bool(words.never_in_report(line))
 
 
 def cut_spam_sentences(line: str, simple: str) -> tuple[str, list[str]]:
-    """The line without its sentences that carry strong spam words, and the sentences cut."""
-    if not patterns.SPAM_STRONG.search(simple):
+    """The line without its sentences that name a ``never_in_report`` term outside an enforcement
+    context (打击, 查处, 整治 … never make a sentence spam), and the sentences cut."""
+    if not lexicon.current().never_in_report(simple):
         return line, []
     sentences = [s for s in patterns.SENTENCE_END.split(line) if s]
-    removed = [s for s in sentences if patterns.SPAM_STRONG.search(normalise_text(s))]
+    removed = [s for s in sentences if links.unshielded_never(normalise_text(s))]
     kept = "".join(s for s in sentences if s not in removed).strip()
     return kept, removed
 

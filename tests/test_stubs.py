@@ -1,0 +1,89 @@
+"""Stub report pages (issue #14): a page whose text is a lead to 附件 and its DOCX/PDF are one report —
+the page's URL, title and metadata, the file's text, both URLs among its sources — over a real crawl
+of the demo portal, through re-extraction from the stored captures, and as pure functions."""
+
+from __future__ import annotations
+
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
+
+from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.corpus.dedupe import canonical_url
+from crawler.corpus.reextract import reextract_corpus
+from crawler.demo import build_site
+from crawler.extract.dispatch import extract_item, fill_stub
+from crawler.extract.record import Fetch
+from spiders.reports import ReportsSpider
+
+SITE = build_site()
+
+
+def _outcome(path: str, parent: str | None = None):
+    page = SITE.pages[path]
+    fetch = Fetch("http://127.0.0.1:9" + path, content_type=page.content_type, parent_url=parent)
+    return extract_item(page.body, fetch)
+
+
+def test_a_stub_page_is_a_report_pointing_to_its_file_and_its_lead_is_its_text():
+    for stub in SITE.stubs:
+        report = _outcome(stub.path).report
+        assert report is not None and report.report_file == "http://127.0.0.1:9" + stub.file_path
+        assert "详见附件" in report.text  # never empty: the lead, until the file fills it
+        assert (report.index_no, report.issuer) == (stub.index_no, stub.issuer)
+
+
+def test_fill_stub_takes_the_files_text_and_keeps_the_pages_metadata():
+    for stub in SITE.stubs:
+        page = _outcome(stub.path).report
+        assert page is not None
+        file = _outcome(stub.file_path, parent=page.url).report
+        assert file is not None and file.attachment_of == page.url
+        report = fill_stub(page, file)
+        assert report.url == page.url and report.title == stub.title
+        assert report.text == stub.text
+        assert (report.index_no, report.issuer) == (stub.index_no, stub.issuer)
+        assert (report.written_date, report.published_date) == (stub.written_date, stub.published_date)
+        assert report.sources["text"] == "attachment" and report.report_file == file.url
+        assert report.file_kind == file.kind and report.attachment_of is None
+        assert report.content_hash != page.content_hash and report.signature != page.signature
+
+
+def test_a_full_report_page_that_links_its_pdf_is_no_stub():
+    twin = next(f for f in SITE.files if f.twin_of)
+    report = _outcome(twin.twin_of).report
+    assert report is not None and report.report_file is None
+
+
+@deferred_f_from_coro_f
+async def test_the_crawl_stores_each_stub_as_one_report_with_its_files_text(
+    demo_server, fast_settings, tmp_path
+):
+    db_path = tmp_path / "corpus.db"
+    crawler = get_crawler(ReportsSpider, fast_settings(db_path, GOVREPORTS_RENDER="never"))
+    await crawler.crawl_async(seeds=demo_server.url("/"))
+    database = corpus.open_db(db_path)
+    stored = {row["url"]: row for row in queries.iter_reports(database)}
+    for stub in SITE.stubs:
+        url, file_url = (
+            canonical_url(demo_server.url(stub.path)),
+            canonical_url(demo_server.url(stub.file_path)),
+        )
+        row = stored[url]
+        assert file_url not in stored
+        assert row["text"] == stub.text and row["report_file"] == file_url
+        assert (row["title"], row["report_year"], row["index_no"], row["issuer"]) == (
+            stub.title,
+            stub.report_year,
+            stub.index_no,
+            stub.issuer,
+        )
+        assert {source["url"] for source in queries.sources_of(database, url)} == {url, file_url}
+        assert [a["url"] for a in queries.attachments_of(database, url)] == [file_url]
+    # re-extraction from the stored captures fills the stubs again: nothing changes
+    database.execute("update reports set text = 'x' where report_file is not null")
+    reextract_corpus(database)
+    again = {row["url"]: row for row in queries.iter_reports(database)}
+    for stub in SITE.stubs:
+        assert again[canonical_url(demo_server.url(stub.path))]["text"] == stub.text
+    database.close()
