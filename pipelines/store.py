@@ -45,6 +45,14 @@ class Batch:
     pages: list[Row] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HeldStub:
+    """A stub report waiting for its file, and its capture, written with it."""
+
+    stored: Stored
+    page: Row
+
+
 @dataclass
 class Written:
     """What a batch came to, counted on the reactor thread."""
@@ -78,7 +86,7 @@ class StorePipeline:
         self.flush_turn = asyncio.Lock()
         # Stub report pages (their text a lead to 附件) waiting for their file, by the file's URL; and
         # the latest files of reports, by URL, for a stub that comes after its file.
-        self.stubs: dict[str, Stored] = {}
+        self.stubs: dict[str, HeldStub] = {}
         self.early_files: dict[str, Report] = {}
 
     @classmethod
@@ -109,36 +117,41 @@ class StorePipeline:
     async def process_item(self, item: ReportItem) -> ReportItem:
         report, capture = _extracted(item)
         fetch = item.fetch
-        self.pending_pages.append(rows.page_row(report.url, fetch, capture, self.run_id))
+        page = rows.page_row(report.url, fetch, capture, self.run_id)
         if (file := ReportFile.of(report, fetch, capture)) is not None:
             self.pending_files.append(file)
         if not report.attachment_of:
             if report.compromised:
                 self.compromised[urllib.parse.urlsplit(report.url).hostname or ""] += 1
             self.stored_per_seed[item.seed or ""] += 1
-            self._report(Stored(report, fetch, self.run_id))
+            self._report(Stored(report, fetch, self.run_id), page)
         else:
+            self.pending_pages.append(page)
             self._file_of_report(report)
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
 
-    def _report(self, stored: Stored) -> None:
-        """A report to store; a stub waits for the file holding its text (unless that came first)."""
+    def _report(self, stored: Stored, page: Row) -> None:
+        """A report to store with its capture (``page``); a stub waits for the file holding its text
+        (unless that came first), its capture with it: a run killed meanwhile leaves no capture of the
+        stub, so the next run fetches it again (a stored capture tells it the page is stored)."""
         report_file = stored.report.report_file
         if report_file:
             file = self.early_files.pop(report_file, None)
             if file is None:
-                self.stubs[report_file] = stored
+                self.stubs[report_file] = HeldStub(stored, page)
                 return
             stored = _filled(stored, file)
         self.pending.append(stored)
+        self.pending_pages.append(page)
 
     def _file_of_report(self, file: Report) -> None:
         """A file of a report: the text of a waiting stub, else remembered for a stub still to come."""
         stub = self.stubs.pop(file.url, None)
         if stub is not None:
-            self.pending.append(_filled(stub, file))
+            self.pending.append(_filled(stub.stored, file))
+            self.pending_pages.append(stub.page)
             return
         self.early_files[file.url] = file
         while len(self.early_files) > EARLY_FILES_KEPT:
@@ -206,7 +219,9 @@ class StorePipeline:
 
     async def close_spider(self) -> None:
         # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
-        self.pending.extend(self.stubs.values())
+        for stub in self.stubs.values():
+            self.pending.append(stub.stored)
+            self.pending_pages.append(stub.page)
         self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()

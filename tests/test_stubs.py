@@ -11,9 +11,12 @@ from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.corpus.dedupe import canonical_url
 from crawler.corpus.reextract import reextract_corpus
+from crawler.crawl.config import CrawlConfig
+from crawler.crawl.items import ReportItem
 from crawler.demo import build_site
 from crawler.extract.dispatch import extract_item, fill_stub
 from crawler.extract.record import Fetch
+from pipelines.store import StorePipeline
 from spiders.reports import ReportsSpider
 
 SITE = build_site()
@@ -87,3 +90,29 @@ async def test_the_crawl_stores_each_stub_as_one_report_with_its_files_text(
     for stub in SITE.stubs:
         assert again[canonical_url(demo_server.url(stub.path))]["text"] == stub.text
     database.close()
+
+
+def _item(path: str, parent: str | None = None) -> ReportItem:
+    page = SITE.pages[path]
+    url = "http://127.0.0.1:9" + path
+    item = ReportItem(url=url, body=page.body, content_type=page.content_type, parent_url=parent)
+    outcome = extract_item(page.body, item.fetch, capture=True)
+    item.report, item.capture = outcome.report, outcome.capture
+    return item
+
+
+@deferred_f_from_coro_f
+async def test_a_held_stub_keeps_its_capture_until_its_file_fills_it():
+    """A run killed while a stub waits must leave no capture of it: the next run fetches it again."""
+    store = StorePipeline(get_crawler(ReportsSpider), CrawlConfig(store_batch_size=1000))
+    stub = SITE.stubs[0]
+    page = _item(stub.path)
+    await store.process_item(page)
+    assert (store.pending, store.pending_pages) == ([], [])
+    await store.process_item(_item(stub.file_path, parent=page.url))
+    (filled,) = store.pending
+    assert filled.report.text == stub.text and filled.fetch == page.fetch
+    assert [row["url"] for row in store.pending_pages] == [
+        "http://127.0.0.1:9" + stub.file_path,
+        page.url,
+    ]
