@@ -9,13 +9,19 @@ reads: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>`
 spam pages with every expected finding kind), after the lexicon's size per category. Scoring lives in
 :mod:`crawler.extract.quality`.
 
-Before that line, a metadata table: per record field, how many pages give the expected value — over the
+Before those lines, a table of the real portal pages in ``../shared/realpages`` (skipped when absent):
+per page, phrase precision/recall of ours and of plain trafilatura against ``tests/golden/realpages.toml``
+(:func:`crawler.extract.quality.phrase_score`), the must-have phrases we lost and the record's
+``is_report`` against the golden's; ``worse_than_trafilatura`` in the last line counts these pages too.
+
+Before that, a metadata table: per record field, how many pages give the expected value — over the
 demo portal's manifest reports and the golden pages' ``fields`` — for ``extract_page`` and for
 ``trafilatura.extract_metadata`` (which knows a title and a date only; ``—`` where it has no such field).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,9 @@ from crawler.demo import build_site
 from crawler.extract import lexicon, quality
 from crawler.extract.page import Extraction, extract_page
 
-GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+REAL_PAGES = Path(os.environ.get("GOVREPORTS_SHARED", REPO.parent / "shared")) / "realpages"
 # The record fields trafilatura's metadata has, under our names.
 TRAFILATURA_FIELDS = ("title", "published_date")
 
@@ -65,6 +73,34 @@ def row(name: str, mine: quality.Score, theirs: quality.Score) -> str:
 
     flag = "  WORSE" if quality.is_worse(mine, theirs) else ""
     return f"{name:36} | {cells(mine)} | {cells(theirs)}{flag}"
+
+
+def real_pages_table(
+    cases: list[quality.RealCase],
+) -> tuple[list[str], dict[str, quality.Score], dict[str, quality.Score]]:
+    """The real pages' table, and our and trafilatura's phrase scores by page."""
+    mine: dict[str, quality.Score] = {}
+    theirs: dict[str, quality.Score] = {}
+    heading = "    P     R  left miss"
+    lines = [
+        f"{'real page':36} | {'govreports':^21} | {'trafilatura':^21} | report",
+        f"{'':36} | {heading} | {heading} |",
+    ]
+    for case in cases:
+        body = case.page.read_bytes()
+        extraction = extract_page(body, f"http://real.example/{case.page.name}")
+        mine[case.name] = quality.phrase_score(extraction.text, case)
+        theirs[case.name] = quality.phrase_score(trafilatura.extract(body, include_tables=True) or "", case)
+
+        def cells(score: quality.Score) -> str:
+            left, missing = len(score.chrome_left), len(score.missing)
+            return f"{score.precision:5.3f} {score.recall:5.3f} {left:5d} {missing:4d}"
+
+        report = "ok" if extraction.is_report == case.is_report else f"is_report={extraction.is_report}"
+        flag = "  WORSE" if quality.is_worse_on_phrases(mine[case.name], theirs[case.name]) else ""
+        scores = f"{cells(mine[case.name])} | {cells(theirs[case.name])}"
+        lines.append(f"{case.name[:36]:36} | {scores} | {report}{flag}")
+    return lines, mine, theirs
 
 
 def our_fields(case: quality.FieldCase) -> dict[str, Any]:
@@ -108,11 +144,21 @@ def main() -> None:
     print(f"\nrecord fields over {len(field_cases)} pages (demo manifest and golden `fields`):")
     for line in metadata_table(field_cases):
         print(line)
+    real_mine: dict[str, quality.Score] = {}
+    real_theirs: dict[str, quality.Score] = {}
+    if REAL_PAGES.is_dir():
+        real_cases = quality.load_real_cases(GOLDEN / "realpages.toml", REAL_PAGES)
+        lines, real_mine, real_theirs = real_pages_table(real_cases)
+        print(f"\nreal pages ({REAL_PAGES}; phrases of tests/golden/realpages.toml):")
+        for line in lines:
+            print(line)
+    else:
+        print(f"\nreal pages: {REAL_PAGES} is absent, not scored")
     print()
     print(lexicon_line())
     found = {case.name: {finding["kind"] for finding in extraction(case).spam} for case in cases}
     print(quality.recording_line(cases, found, mine))
-    print(quality.summary_line(mine, theirs))
+    print(quality.summary_line(mine, theirs, real_mine, real_theirs))
 
 
 if __name__ == "__main__":

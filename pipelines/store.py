@@ -19,8 +19,11 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, rows
 from crawler.corpus.db import Row
+from crawler.corpus.names import unify_township_bodies
+from crawler.crawl.budget import run_status
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
+from crawler.crawl.ledger import RunAccount, RunLedger
 from crawler.extract.dispatch import fill_stub
 from crawler.extract.record import Capture, Report, ReportFile, Stored
 
@@ -108,8 +111,7 @@ class StorePipeline:
     def _open(self) -> None:
         self.db = corpus.open_db(self.config.db_path)
         corpus.mark_interrupted_runs(self.db)
-        spider = self.crawler.spider
-        seeds = [seed.url for seed in getattr(spider, "seeds", [])]
+        seeds = [seed.url for seed in RunLedger.of(self.crawler).seeds or ()]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
         settings["GOVREPORTS_MAX_PAGES_PER_SITE"] = self.config.max_pages_per_site
         self.run_id = corpus.start_run(self.db, seeds, settings)
@@ -196,9 +198,7 @@ class StorePipeline:
         )
         self.pending, self.pending_files, self.pending_pages = [], [], []
         self.crawler.stats.inc_value("govreports/store/write_failed")
-        notes = getattr(self.crawler.spider, "notes", None)
-        if isinstance(notes, list):
-            notes.append(self.write_error)
+        RunLedger.of(self.crawler).note(self.write_error)
         logger.error("%s", self.write_error)
         reason = "disk_full" if "full" in str(error) else "store_failed"
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
@@ -227,18 +227,15 @@ class StorePipeline:
         await self.wait_for_writer()
 
     def record_run_end(self, spider: Any, reason: str) -> None:
-        """Close the run's row with its counts and every seed error, then the database."""
+        """(``spider_closed``.) Close the run's row with its counts and what the run ledger kept (seed
+        errors, notes, per-seed counts, failed pages), then the database."""
         if self.db is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
-        errors = [*getattr(spider, "seed_problems", []), *getattr(spider, "seed_failures", [])]
         counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
-        per_seed = {url: dict(counter) for url, counter in getattr(spider, "per_seed", {}).items()}
-        for seed, stored in self.stored_per_seed.items():
-            per_seed.setdefault(seed, {})["reports_stored"] = stored
-        notes = list(getattr(spider, "notes", []))
-        failed = list(getattr(spider, "failed_pages", []))
-        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed, failed)
+        account = RunLedger.of(self.crawler).account(self.stored_per_seed)
+        status = run_status(reason, stats)  # a crawl a budget cut short says so
+        self._on_writer(self._finish_run, status, counts, account)
         assert self.writer is not None
         self.writer.shutdown(wait=True)
         self.writer = None
@@ -247,23 +244,22 @@ class StorePipeline:
         self,
         reason: str,
         counts: dict[str, Any],
-        errors: list[Any],
-        notes: list[str],
-        per_seed: dict[str, dict[str, Any]],
-        failed_pages: list[str],
+        account: RunAccount,
     ) -> None:
         assert self.run_id is not None
         try:
+            if self.write_error is None:  # one name per body: bare townships take their site's county
+                unify_township_bodies(self.db)
             corpus.finish_run(
                 self.db,
                 self.run_id,
                 reason,
                 counts,
-                errors,
-                notes=notes,
-                per_seed=per_seed,
+                account.errors,
+                notes=account.notes,
+                per_seed=account.per_seed,
                 compromised=self.compromised,
-                failed_pages=failed_pages,
+                failed_pages=account.failed_pages,
             )
         except sqlite3.OperationalError as error:
             logger.error("the run's record could not be written (%s)", error)

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from crawler.demo import build_site
-from crawler.extract.page import RECORD_KEYS, ExtractionError, container_text, extract_page
+from crawler.extract.page import RECORD_KEYS, ExtractionError, container_text, drop_link_menus, extract_page
 
 SITE = build_site()
 FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_no", "written_date")
@@ -196,3 +196,37 @@ def test_table_rows_stay_aligned_under_row_and_column_spans():
         "| | | 2.其他法律行政法规禁止公开 | 0 |",
         "| 四、结转下年度继续办理 | | | 3 |",
     ]
+
+
+def test_server_template_code_and_drop_downs_are_no_text():
+    body = (
+        '<%@ page contentType="text/html;charset=UTF-8" %><%-- saved --%><html><body>'
+        "<select><option>国家部委网站链接</option><option>外交部</option></select>"
+        "<div id=zoom><p>青岚县2019年政府信息公开工作年度报告正文第一段，内容足够长以便识别为正文。</p></div>"
+        "</body></html>"
+    )
+    text = extract_page(body.encode("utf-8"), "http://127.0.0.1/").text
+    assert "正文第一段" in text and "<%" not in text and "外交部" not in text
+
+
+def test_a_confirm_box_around_buttons_is_no_text():
+    body = (
+        "<html><body><div id=zoom>"
+        "<p>青岚县2019年政府信息公开工作年度报告正文第一段，内容足够长以便识别为正文。</p>"
+        "<div class=tan><div>您还未登录，请登录后进行收藏！</div><p>是否跳转到登录页？</p>"
+        "<button>确认</button><button>取消</button></div></div></body></html>"
+    )
+    text = extract_page(body.encode("utf-8"), "http://127.0.0.1/").text
+    assert "正文第一段" in text and "您还未登录" not in text and "确认" not in text
+
+
+def test_link_menus_leave_the_whole_page_fallback_but_document_lists_stay():
+    root = lxml.html.fromstring(
+        "<div><ul><li><a href=/a>网站首页</a></li><li>· <a href=/b>走进邯郸</a></li>"
+        "<li><a href=/c>历史栏目</a></li></ul>"
+        "<ul><li><a href=/1.html>青岚县2023年度报告</a> 2024-03-20</li>"
+        "<li><a href=/2.html>青岚县2022年度报告</a> 2023-03-10</li>"
+        "<li><a href=/3.html>青岚县2021年度报告</a> 2022-03-01</li></ul></div>"
+    )
+    drop_link_menus(root)
+    assert "走进邯郸" not in root.text_content() and "青岚县2022年度报告" in root.text_content()

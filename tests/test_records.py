@@ -249,6 +249,23 @@ def test_store_fills_body_level_region_from_the_title_unless_the_seed_gives_them
     )
 
 
+def test_a_registry_seeds_division_code_is_a_hint_stored_and_read_back_as_one(tmp_path):
+    """The national registry's division code travels like the other seed hints: the fetch's hint, the
+    report's field (``sources``: seed), the stored column, and the fetch a stored report is read back
+    as (so ``reextract`` keeps it)."""
+    seeded = item(URL, page(), seed_body="青岚县人民政府", seed_level="县", seed_division_code="539923")
+    assert seeded.fetch.hints["division_code"] == "539923"
+    assert seeded.report is not None and seeded.report.division_code == "539923"
+    rows, _, _ = stored_by_the_pipeline(tmp_path, [seeded])
+    row = rows[seeded.url]
+    assert (row["division_code"], row["sources"]["division_code"]) == ("539923", "seed")
+    again = stored_of_row(row)
+    assert again.fetch is not None and again.fetch.seed_division_code == "539923"
+    assert again.report.division_code == "539923"
+    plain = stored_of_row(row | {"sources": {}})  # a code the seed did not give is not a hint
+    assert plain.fetch is not None and plain.fetch.seed_division_code is None
+
+
 def test_the_run_lists_the_compromised_sites(tmp_path):
     spam = (
         '<div style="display:none">澳门新葡京 百家乐 时时彩 <a href="http://spam.example/">娱乐城</a></div>'

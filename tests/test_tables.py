@@ -70,16 +70,19 @@ def values(table: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def numbers(stats: Statistics) -> dict[str, Any]:
     """Every table's values, without the raw strings."""
     found: dict[str, Any] = {
-        name: values(table) for name, table in stats.tables.items() if name != "indicators"
+        name: values(table) for name, table in stats.tables.items() if name not in ("indicators", "prose")
     }
-    if "indicators" in stats.tables:
-        found["indicators"] = {key: cell["value"] for key, cell in stats.tables["indicators"].items()}
+    for name in ("indicators", "prose"):
+        if name in stats.tables:
+            found[name] = {key: cell["value"] for key, cell in stats.tables[name].items()}
     return found
 
 
 def expected_tables(report: ManifestReport) -> dict[str, Any]:
     """The manifest's numbers in the parser's named shape."""
     truth = report.tables
+    if report.template_version == "2008" and not truth:
+        return {"prose": {INDICATOR_KEYS[label]: value for label, value in report.stated.items()}}
     if report.template_version == "2008":
         return {"indicators": {INDICATOR_KEYS[label]: value for label, value in truth.items()}}
     column_keys = {label: key for key, label in tp.TABLE2_COLUMN_LABELS[report.template_version].items()}
@@ -189,7 +192,7 @@ def test_check_is_unknown_when_a_cell_holds_no_number():
 
 def test_demo_numbers_equal_the_manifest(demo_parsed):
     for report, stats in demo_parsed:
-        expected = expected_tables(report) if report.tables else {}
+        expected = expected_tables(report) if report.tables or report.stated else {}
         assert numbers(stats) == expected, report.path
 
 
@@ -334,9 +337,17 @@ def test_seed_indicator_table_one_cell_per_line(shared_dir):
     assert indicators["staff_full_time"]["value"] == 2
 
 
-def test_seed_free_form_report_without_table_has_no_tables(shared_dir):
+def test_seed_free_form_report_without_table_keeps_only_what_its_prose_states(shared_dir):
     stats = seed_stats(shared_dir, "seeds/003_cc707d8ae19cac44.txt")
-    assert (stats.template_version, stats.tables, stats.checks) == ("2008", {}, [])
+    assert (stats.template_version, list(stats.tables), stats.checks) == ("2008", ["prose"], [])
+    stated = stats.tables["prose"]
+    # "全年我镇未收到政府信息公开申请的请求", "未发生…行政复议案;未发生…行政诉讼案": zeros said in words
+    assert {key: cell["value"] for key, cell in stated.items()} == {
+        "requests_received": 0,
+        "reviews": 0,
+        "lawsuits": 0,
+    }
+    assert stated["requests_received"]["raw"] == "未收到政府信息公开申请的请求"
 
 
 # ------------------------------------------------------------------------------------- real page

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from crawler.cli.options import db_option, log_overrides, parse_settings, user_errors
+from crawler.cli.options import db_option, examples, format_option, log_overrides, parse_settings, user_errors
+from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl.config import RENDER_MODES
@@ -21,6 +22,10 @@ STORE_FAILURES = ("disk_full", "store_failed")
 FAILED_PAGES_SHOWN = 20
 
 
+# Budget hits (budget, site) the crawl summary names one line each.
+BUDGET_LINES_SHOWN = 20
+
+
 # Per-seed columns of the closing table: (heading, counter name).
 SEED_COLUMNS = (
     ("pages", "pages"),
@@ -32,9 +37,18 @@ SEED_COLUMNS = (
 )
 
 
-@click.command()
+@click.command(
+    short_help="Crawl seed URLs (portals, columns, report pages) into the corpus.",
+    epilog=examples(
+        "govreports crawl http://www.example.gov.cn/",
+        "govreports crawl --seeds seeds.csv --db output/county.db",
+        "govreports crawl --seeds seeds.csv -s GOVREPORTS_MAX_PAGES_PER_SITE=2000",
+        "govreports crawl --seeds seeds.csv --job-dir state/   # resumable",
+    ),
+)
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
+@registry_options()
 @db_option
 @click.option(
     "--render",
@@ -67,6 +81,11 @@ SEED_COLUMNS = (
 def crawl(
     urls: tuple[str, ...],
     seeds_file: str | None,
+    use_registry: bool,
+    registry_file: str | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
     db_path: str,
     render: str,
     full: bool,
@@ -78,10 +97,23 @@ def crawl(
 ) -> None:
     """Crawl seed URLs (portals, columns, report pages) into the corpus.
 
-    Run again on the same database, it fetches the listings but only new or changed reports."""
+    Run again on the same database, it fetches the listings but only new or changed reports. With
+    --registry (or --registry-file) it crawls the registered portals the filters keep, each report
+    carrying its portal's body, region, level and division code. Progress
+    goes to stderr: a line redrawn in place on a terminal, a plain `progress:` line every minute
+    elsewhere (cron).
+
+    The summary ends with `finish: STATUS`. A crawl cut short by a budget (pages per site, depth,
+    listing pages, the per-site error budget) finishes as `budget_exhausted` and names each budget, site
+    and how often it was hit; it still exits 0, as its reports are stored. The exit status is 1 only
+        when the corpus could not be written (disk_full, store_failed), 2 for bad arguments."""
     from crawler.crawl.runner import run_crawl
 
     seeds, problems = collect_seeds(list(urls), seeds_file)
+    if use_registry or registry_file:
+        seeds, problems = _with_registry(seeds, problems, registry_file, province, city, level)
+    elif province or city or level:
+        raise click.UsageError("--province, --city and --level choose registry rows: add --registry")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if not seeds:
@@ -104,7 +136,27 @@ def crawl(
         raise click.exceptions.Exit(1)
 
 
-@click.command()
+def _with_registry(
+    seeds: list[Any],
+    problems: list[str],
+    registry_file: str | None,
+    province: str | None,
+    city: str | None,
+    level: str | None,
+) -> tuple[list[Any], list[str]]:
+    """The registry's seeds after the others; a URL seeded twice is crawled once (the first)."""
+    from crawler.crawl import registry
+
+    portals = chosen_portals(registry_file, province, city, level)
+    registered, missing = registry.seeds_of(portals, source=registry_file or "registry")
+    known = {seed.url for seed in seeds}
+    return [*seeds, *(seed for seed in registered if seed.url not in known)], [*problems, *missing]
+
+
+@click.command(
+    short_help="Serve the bundled demo county portal and crawl it into the corpus.",
+    epilog=examples("govreports demo", "govreports demo --port 0 --db /tmp/demo.db"),
+)
 @click.option("--port", default=8765, show_default=True, help="Port of the demo portal (0: any free one).")
 @db_option
 @click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
@@ -143,7 +195,10 @@ def demo(port: int, db_path: str, verbose: int) -> None:
         raise click.ClickException("the demo crawl does not match its manifest")
 
 
-@click.command()
+@click.command(
+    short_help="Merge the SQLite shards of distributed workers into one corpus.",
+    epilog=examples("govreports merge worker1.db worker2.db -o output/corpus.db"),
+)
 @click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged corpus database."
@@ -162,7 +217,10 @@ def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...])
     )
 
 
-@click.command()
+@click.command(
+    short_help="Run extraction again over the stored captures, without crawling.",
+    epilog=examples("govreports reextract", "govreports reextract --db output/county.db"),
+)
 @db_option
 @user_errors
 def reextract(db_path: str) -> None:
@@ -180,28 +238,32 @@ def reextract(db_path: str) -> None:
     )
 
 
-@click.command()
-@db_option
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+@click.command(
+    short_help="List the crawl runs: when, how they ended, what they stored, their errors.",
+    epilog=examples("govreports runs", "govreports runs --format json | jq '.[-1].counts'"),
 )
+@db_option
+@format_option("text", "json", default="text", help="text (a table) or json (every column, decoded).")
 @user_errors
 def runs(db_path: str, output_format: str) -> None:
-    """List the crawl runs: when, how they ended, what they stored, their errors and notes."""
+    """List the crawl runs: when, how they ended, what they stored, their errors and notes.
+
+    A run's status is how it ended: finished, budget_exhausted (a budget cut it short: see its
+    govreports/budget/* counts), interrupted, disk_full…"""
     database = corpus.open_db(db_path, create=False)
-    rows = queries.list_runs(database)
+    rows = [queries.decode_run(row) for row in queries.list_runs(database)]
     database.close()
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{'run':>4}  {'started':<25}  {'status':<12}  {'pages':>6}  {'stored':>6}  {'new':>4}  errors"
+        f"{'run':>4}  {'started':<25}  {'status':<16}  {'pages':>6}  {'stored':>6}  {'new':>4}  errors"
     )
     for row in rows:
-        counts = json.loads(row.get("counts") or "{}")
-        errors = json.loads(row.get("errors") or "[]")
+        counts: dict[str, Any] = row["counts"] if isinstance(row.get("counts"), dict) else {}
+        errors: list[Any] = row["errors"] if isinstance(row.get("errors"), list) else []
         click.echo(
-            f"{row['id']:>4}  {row['started_at'] or '':<25}  {row['status'] or '':<12}  "
+            f"{row['id']:>4}  {row['started_at'] or '':<25}  {row['status'] or '':<16}  "
             f"{counts.get('response_received_count', 0):>6}  {counts.get('govreports/stored', 0):>6}  "
             f"{counts.get('govreports/store/new', 0):>4}  {len(errors)}"
         )
@@ -225,6 +287,13 @@ def _print_summary(summary: Any, db_path: str) -> None:
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
         f"finish: {summary.finish_reason}"
     )
+    for hit in summary.budget_hits[:BUDGET_LINES_SHOWN]:
+        click.echo(
+            f"budget: {hit.label} ({hit.setting}) hit {hit.count} times on {hit.host}: links or requests "
+            "left unfollowed; raise it with -s NAME=VALUE"
+        )
+    if (more := len(summary.budget_hits) - BUDGET_LINES_SHOWN) > 0:
+        click.echo(f"budget: {more} more budget hits on other sites (`govreports runs --format json`)")
     if summary.compromised_sites:
         sites = ", ".join(f"{host} ({count} pages)" for host, count in summary.compromised_sites)
         click.echo(f"compromised sites (spam found and removed): {sites}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from crawler import __version__
-from crawler.cli.options import user_errors
+from crawler.cli.options import examples, user_errors
 from crawler.crawl.seeds import url_problem
 from crawler.extract.dispatch import extract_any
 from crawler.extract.record import contract
@@ -19,7 +19,14 @@ from crawler.extract.record import contract
 FETCH_TIMEOUT = 20
 
 
-@click.command()
+@click.command(
+    short_help="Extract one saved page or file, or one fetched from a URL; print JSON or text.",
+    epilog=examples(
+        "govreports extract page.html --url http://www.example.gov.cn/art/1.html",
+        "govreports extract report.pdf --format text",
+        "govreports extract http://www.example.gov.cn/art/1.html | jq .tables",
+    ),
+)
 @click.argument("source")
 @click.option("--url", help="The page's original URL (for a saved file).")
 @click.option(

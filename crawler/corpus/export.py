@@ -7,6 +7,8 @@
   from pages we do not control, so every path component is made safe and no file lands outside the
   export directory.
 - ``warc``: the raw captures (``pages``) as WARC response records, for replay and archiving tools.
+- ``stats`` and ``measures``: the statistics as data (one row per cell; one row of harmonised measures
+  per report), CSV or Parquet, written by :mod:`crawler.corpus.statistics`.
 
 The database is read through :mod:`crawler.corpus.queries`: sqlite-utils is named here for type hints only.
 """
@@ -35,7 +37,9 @@ from crawler.extract.record import RECORD_KEYS, contract
 if TYPE_CHECKING:
     import sqlite_utils
 
-FORMATS = ("jsonl", "csv", "parquet", "txt", "warc")
+FORMATS = ("jsonl", "csv", "parquet", "txt", "warc", "stats", "measures")
+# The formats crawler.corpus.statistics writes.
+STATISTICS_FORMATS = ("stats", "measures")
 
 
 class ExportError(RuntimeError):

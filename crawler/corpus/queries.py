@@ -4,6 +4,7 @@ columns decoded), their sources, versions and files, raw captures, runs and coun
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -97,11 +98,15 @@ def iter_report_records(db: sqlite_utils.Database) -> Iterator[Row]:
         yield row
 
 
-def failing_checks(db: sqlite_utils.Database) -> Iterator[Row]:
-    """Every failed consistency check of the stored reports (url, title, rule, where, left, right),
-    in report order."""
-    sql = "select url, title, checks from reports where checks like '%\"fail\"%' order by report_year, url"
-    for url, title, checks in db.execute(sql).fetchall():
+def failing_checks(db: sqlite_utils.Database, filters: ReportFilters | None = None) -> Iterator[Row]:
+    """Every failed consistency check of the stored reports (url, title, rule, where, left, right) that
+    pass ``filters``, in report order."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = (
+        "select url, title, checks from reports where checks like '%\"fail\"%' "
+        f"and {where} order by report_year, url"
+    )
+    for url, title, checks in db.execute(sql, params).fetchall():
         for check in json.loads(checks):
             if check.get("status") == "fail":
                 yield {"url": url, "title": title} | {
@@ -183,14 +188,69 @@ def reports_per_year(db: sqlite_utils.Database) -> list[tuple[int | None, int]]:
     return [(year, count) for year, count in db.execute(sql).fetchall()]
 
 
-def stored_body_years(db: sqlite_utils.Database) -> list[tuple[str | None, int | None, str]]:
-    """(body, report year, url) of every stored report, for the coverage ledger."""
-    sql = "select body, report_year, url from reports"
-    return [(body, year, url) for body, year, url in db.execute(sql).fetchall()]
+def stored_body_years(
+    db: sqlite_utils.Database, filters: ReportFilters | None = None
+) -> list[tuple[str | None, int | None, str]]:
+    """(body, report year, url) of every stored report that passes ``filters``, for the coverage ledger."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = f"select body, report_year, url from reports where {where}"
+    return [(body, year, url) for body, year, url in db.execute(sql, params).fetchall()]
+
+
+def has_body(db: sqlite_utils.Database, body: str) -> bool:
+    return db.execute("select 1 from reports where body = ? limit 1", [body]).fetchone() is not None
+
+
+def stored_bodies(db: sqlite_utils.Database) -> list[str]:
+    """The distinct body names of the stored reports, sorted."""
+    sql = "select distinct body from reports where body is not null and body != '' order by body"
+    return [body for (body,) in db.execute(sql).fetchall()]
+
+
+def report_by_key(db: sqlite_utils.Database, key: str) -> Row | None:
+    """One stored report by its URL, or by its id (the rowid ``search`` shows), JSON columns decoded."""
+    rows = select_rows(db, "select rowid as id, * from reports where url = ?", [key])
+    if not rows and key.isdigit():
+        rows = select_rows(db, "select rowid as id, * from reports where rowid = ?", [int(key)])
+    return _decode_json_columns(rows[0]) if rows else None
+
+
+def coverage_reports(
+    db: sqlite_utils.Database, filters: ReportFilters | None = None
+) -> list[tuple[str | None, int | None, str, str | None, str | None]]:
+    """(body, report year, url, division code, region) of the stored reports ``filters`` keep, for the
+    coverage ledger of a seed list or the registry."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = f"select body, report_year, url, division_code, region from reports where {where}"
+    rows = db.execute(sql, params).fetchall()
+    return [(body, year, url, code, region) for body, year, url, code, region in rows]
 
 
 def list_runs(db: sqlite_utils.Database) -> list[Row]:
     return list(table(db, "runs").rows_where(order_by="id"))
+
+
+# The columns of ``runs`` stored as JSON text.
+RUN_JSON_COLUMNS = (
+    "seeds",
+    "settings",
+    "counts",
+    "errors",
+    "notes",
+    "per_seed",
+    "compromised_sites",
+    "failed_pages",
+)
+
+
+def decode_run(row: Row) -> Row:
+    """A ``runs`` row with its JSON columns as the values they hold (for real JSON output)."""
+    for column in RUN_JSON_COLUMNS:
+        value = row.get(column)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                row[column] = json.loads(value)
+    return row
 
 
 def compromised_sites(db: sqlite_utils.Database, run_id: int) -> list[tuple[str, int]]:

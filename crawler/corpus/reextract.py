@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crawler.corpus import dedupe, queries
+from crawler.corpus.names import unify_township_bodies
 from crawler.corpus.rows import fetch_of_row
 from crawler.extract.dispatch import extract_item, fill_stub
 from crawler.extract.record import Fetch, Report, Stored
@@ -26,7 +27,8 @@ class ReextractResult:
 def reextract_corpus(database: Any) -> ReextractResult:
     """Each stored report extracted again from its capture, with the fetch and run it was stored with
     (the seed's hints among them, :func:`crawler.corpus.rows.fetch_of_row`), a stub filled again from
-    its file's capture, and stored again."""
+    its file's capture, and stored again; then one name per body
+    (:func:`crawler.corpus.names.unify_township_bodies`)."""
     result = ReextractResult()
     stored = {row["url"]: row for row in queries.iter_reports(database)}
     captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
@@ -45,6 +47,7 @@ def reextract_corpus(database: Any) -> ReextractResult:
         report = _with_its_file(database, outcome.report)
         records.append(Stored(report, fetch, row.get("run_id")))
     stored_result = dedupe.store_reports(database, records)
+    unify_township_bodies(database)
     result.updated, result.versions = stored_result.updated, stored_result.versions
     return result
 

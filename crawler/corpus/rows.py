@@ -36,6 +36,7 @@ REPORT_COLUMNS = (
     "compromised",
     "content_hash",
     "report_file",
+    "division_code",
 )
 FETCH_COLUMNS = ("content_type", "status", "seed", "referer", "anchor_text", "fetched_at", "rendered")
 
@@ -130,6 +131,7 @@ def report_of_row(row: Mapping[str, Any]) -> Report:
         compromised=bool(row.get("compromised")),
         content_hash=row.get("content_hash"),
         report_file=row.get("report_file"),
+        division_code=row.get("division_code"),
         signature=row.get("signature"),
     )
 
@@ -151,6 +153,7 @@ def fetch_of_row(row: Mapping[str, Any]) -> Fetch:
         seed_body=hints["body"],
         seed_region=hints["region"],
         seed_level=hints["level"],
+        seed_division_code=hints["division_code"],
     )
 
 

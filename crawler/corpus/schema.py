@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from crawler.corpus.views import ensure_views
 from crawler.extract.fingerprint import signature_bands, text_signature
 
 # Columns stored as JSON text and decoded again on the way out, with the value an absent one stands for.
@@ -261,6 +262,24 @@ def _add_report_file(db: sqlite_utils.Database) -> None:
     table(db, "reports").add_column("report_file", str)
 
 
+def _add_statistics_views(db: sqlite_utils.Database) -> None:
+    """Issue #16: the statistics as data. ``reports.division_code`` (the body's administrative division
+    code, null until a registry fills it) and the views ``statistics`` (one row per statistics cell) and
+    ``measures`` (one row per report), read from the ``tables`` JSON (:mod:`crawler.corpus.views`)."""
+    if "division_code" not in table(db, "reports").columns_dict:
+        table(db, "reports").add_column("division_code", str)
+    ensure_views(db)
+
+
+def _add_division_code(db: sqlite_utils.Database) -> None:
+    """Issue #16: the administrative division code (民政部, e.g. 330106) a seed of the national registry
+    gives every report of its portal. Another change may add the same column: added only if absent."""
+    reports = table(db, "reports")
+    if "division_code" not in reports.columns_dict:
+        reports.add_column("division_code", str)
+    reports.create_index(["division_code"], if_not_exists=True)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -271,6 +290,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_failed_pages", _add_failed_pages),
     ("0007_title_key_index", _index_title_keys),
     ("0008_report_file", _add_report_file),
+    ("0009_statistics_views", _add_statistics_views),
+    ("0010_division_code", _add_division_code),
 ]
 
 
@@ -291,4 +312,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             step(db)
             applied_table.insert({"name": name, "applied_at": utcnow()})
         done.append(name)
+    if "0009_statistics_views" in applied | set(done):
+        with db.atomic():
+            ensure_views(db)  # the views follow the labels and measures of this version of the code
     return done

@@ -73,8 +73,10 @@ class CrawlConfig:
     # Retry-After), at most retry_backoff_max; 0 retries at once as Scrapy does.
     retry_backoff: float = _setting("GOVREPORTS_RETRY_BACKOFF", 1.0)
     retry_backoff_max: float = _setting("GOVREPORTS_RETRY_BACKOFF_MAX", 60.0)
-    # A one-line progress display on stderr (the CLI turns it on for a terminal).
+    # Progress on stderr: a line redrawn in place on a terminal, else a plain line every
+    # progress_interval seconds (cron logs). The CLI turns it on unless -v shows Scrapy's log.
     progress: bool = _setting("GOVREPORTS_PROGRESS", False)
+    progress_interval: float = _setting("GOVREPORTS_PROGRESS_INTERVAL", 60.0)
     # The prefix of a distributed crawl's keys in redis (crawler/crawl/distributed.py).
     redis_key: str = _setting("GOVREPORTS_REDIS_KEY", "govreports")
 
@@ -124,6 +126,7 @@ class CrawlConfig:
             retry_backoff=read("retry_backoff", settings.getfloat),
             retry_backoff_max=read("retry_backoff_max", settings.getfloat),
             progress=read("progress", settings.getbool),
+            progress_interval=read("progress_interval", settings.getfloat),
             redis_key=str(settings.get(SETTING_NAMES["redis_key"]) or cls.redis_key),
         )
 

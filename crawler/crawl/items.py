@@ -34,6 +34,7 @@ class ReportItem:
     seed_body: str | None = None
     seed_region: str | None = None
     seed_level: str | None = None
+    seed_division_code: str | None = None
     report: Report | None = None
     capture: Capture | None = None
 
@@ -54,6 +55,7 @@ class ReportItem:
             seed_body=self.seed_body,
             seed_region=self.seed_region,
             seed_level=self.seed_level,
+            seed_division_code=self.seed_division_code,
         )
 
     def __repr__(self) -> str:

@@ -11,6 +11,8 @@ from scrapy.crawler import CrawlerProcess
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl import settings as project_settings
+from crawler.crawl.budget import BudgetHit, budget_hits, run_status
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import Seed
 
 
@@ -29,6 +31,8 @@ class CrawlSummary:
     # pages (not seeds) that could not be fetched: "URL: reason", the first ones; and how many in all
     failed_pages: list[str] = field(default_factory=list)
     pages_failed: int = 0
+    # budgets that stopped links or requests, per site (then finish_reason is budget_exhausted)
+    budget_hits: list[BudgetHit] = field(default_factory=list)
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -58,15 +62,16 @@ def run_crawl(
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
+    ledger = RunLedger.of(crawler)
     summary = CrawlSummary(
         pages_fetched=int(stats.get("response_received_count", 0)),
         reports_stored=int(stats.get("govreports/stored", 0)),
         items_dropped=int(stats.get("item_dropped_count", 0)),
-        finish_reason=str(stats.get("finish_reason", "")),
-        seed_errors=list(getattr(spider, "seed_failures", [])),
-        failed_pages=list(getattr(spider, "failed_pages", [])),
+        finish_reason=run_status(str(stats.get("finish_reason", "")), stats),
+        seed_errors=list(ledger.seed_failures),
+        failed_pages=list(ledger.failed_pages),
         pages_failed=int(stats.get("govreports/pages/failed", 0)),
+        budget_hits=budget_hits(stats),
     )
     database = corpus.open_db(db_path)
     summary.reports_in_db = queries.count_reports(database)

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 # Optional CSV columns carried into the stored records.
-SEED_COLUMNS = ("body", "region", "level")
+SEED_COLUMNS = ("body", "region", "level", "division_code")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Seed:
     body: str | None = None
     region: str | None = None
     level: str | None = None
-    source: str = "argument"  # "argument" or "FILE:LINE"
+    division_code: str | None = None  # the administrative division (民政部 code), e.g. 330106
+    source: str = "argument"  # "argument", "FILE:LINE" or "registry:LINE"
 
 
 def normalise_url(url: str) -> str:

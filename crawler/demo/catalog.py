@@ -154,6 +154,8 @@ class ReportSpec:
     section_intros: bool = False
     numbering: str = "、"
     placeholder_written: bool = False  # shows 成文日期 as "— —"
+    # A deliberate cross-year break: 上年结转 (自然人) is last year's 结转下年度 plus this (0: they agree).
+    carry_break: int = 0
 
     @property
     def template(self) -> str:
@@ -463,6 +465,23 @@ REPORTS += (
         None,
         "ul",
         "trs_nested",
+    ),
+)
+
+# The natural-resources bureau's 2021 report follows its 2020 one, but its 上年结转 does not equal the
+# 2020 report's 结转下年度继续办理: the one deliberate cross-year break of the demo (issue #16).
+REPORTS += (
+    ReportSpec(
+        "zrzyj",
+        2021,
+        "青岚县自然资源局2021年度政府信息公开工作年度报告",
+        "/zwgk/bm/zrzyj/xxgknb/202201/t20220124_18702.html",
+        "2022-01-24 10:05",
+        "2022-01-21",
+        None,
+        "table",
+        "trs",
+        carry_break=2,
     ),
 )
 

@@ -11,7 +11,10 @@ Manifest conventions:
 * ``issuer``/``index_no``/``written_date``/``doc_no`` are ``None`` when the page does not show them
   (``doc_no`` is also ``None`` when the page says 无; ``written_date`` when it shows the ``— —``
   placeholder).
-* ``tables`` is described in :mod:`crawler.demo.stats`.
+* ``tables`` is described in :mod:`crawler.demo.stats`; ``stated`` holds the figures the prose of a
+  2008-template report without a table states (``{indicator label: value}``).
+* :meth:`DemoSite.cross_year_breaks` lists the one deliberate break of 上年结转 = last year's
+  结转下年度继续办理; every other pair of consecutive reports of one body agrees.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ class ManifestReport:
     must_have: tuple[str, ...]
     must_not: tuple[str, ...]
     tables: dict[str, Any]
+    # Figures a 2008-template report without an indicator table states in its prose, by indicator label
+    # (:data:`crawler.demo.stats.INDICATOR_UNITS`): what a prose reader should find.
+    stated: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,19 @@ class DemoSite:
     def report(self, path: str) -> ManifestReport | None:
         """The manifest entry of the report served at ``path``, if any."""
         return next((r for r in self.reports if r.path == path), None)
+
+    def cross_year_breaks(self) -> list[tuple[str, int, int]]:
+        """(body, year before, year) of each pair of consecutive reports whose 上年结转 differs from the
+        year before's 结转下年度继续办理 (by design: see ``ReportSpec.carry_break``)."""
+        by_key = {(r.body, r.report_year): r for r in self.reports if "table3" in r.tables}
+        breaks = []
+        for (body, year), report in sorted(by_key.items()):
+            before = by_key.get((body, year - 1))
+            if before is not None:
+                carried = report.tables["table3"]["rows"]["carried_over"]
+                if carried != before.tables["table3"]["rows"]["carry_forward"]:
+                    breaks.append((body, year - 1, year))
+        return breaks
 
     def manifest(self) -> dict[str, Any]:
         """JSON-able ground truth: reports, decoys, seeds and the main report column."""

@@ -50,6 +50,7 @@ class Built:
     index_no: str | None
     injection: spam.Injection
     active: int  # 主动公开政府信息 N 条, quoted in the prose
+    stated: dict[str, int | float] | None = None  # figures the prose states, for reports without a table
 
 
 def _index_no(spec: ReportSpec, serial: int) -> str | None:
@@ -60,8 +61,17 @@ def _index_no(spec: ReportSpec, serial: int) -> str | None:
     return f"{code}/{int(spec.published[:4])}-{serial:05d}"
 
 
-def build_report(spec: ReportSpec, rng: random.Random, carried: list[int] | None, serial: int) -> Built:
-    """Generate the numbers and prose of one report (``carried``: last year's carry-forward)."""
+def build_report(
+    spec: ReportSpec,
+    rng: random.Random,
+    carried: list[int] | None,
+    serial: int,
+    carry_forward: list[int] | None = None,
+    fixed_carried: list[int] | None = None,
+) -> Built:
+    """Generate the numbers and prose of one report (``carried``: last year's carry-forward). To chain
+    with reports fixed already (files), ``fixed_carried`` and ``carry_forward`` set this year's 上年结转
+    and 结转下年度 after the numbers are drawn (:func:`crawler.demo.stats.refit_edges`)."""
     body = BODIES[spec.body]
     injection = spec.spam() if spec.spam else spam.Injection()
     if spec.template == "2008":
@@ -71,9 +81,12 @@ def build_report(spec: ReportSpec, rng: random.Random, carried: list[int] | None
         )
         blocks = texts.old_template_blocks(rng, facts, old, with_table=spec.indicator_table)
         tabs_old = dict(old.values) if spec.indicator_table else {}
-        return Built(spec, blocks, tabs_old, _index_no(spec, serial), injection, facts.active)
+        stated = None if spec.indicator_table else texts.stated_figures(old)
+        return Built(spec, blocks, tabs_old, _index_no(spec, serial), injection, facts.active, stated)
     mean = REQUEST_MEANS[spec.body] * (1 + (spec.year - 2019) * 0.08)
     t3 = stats.make_table3(rng, spec.template, mean, carried)
+    if fixed_carried is not None or carry_forward is not None:
+        t3 = stats.refit_edges(t3, fixed_carried, carry_forward)
     tabs = {
         "table2": stats.make_table2(rng, spec.template, body.scale),
         "table3": t3,
@@ -305,4 +318,5 @@ def manifest_entry(built: Built) -> ManifestReport:
         must_have=texts.must_have_phrases(built.blocks, built.active),
         must_not=tuple(must_not),
         tables=built.tables,
+        stated=dict(built.stated or {}),
     )

@@ -43,16 +43,36 @@ _DECOY_COLUMNS: dict[str, tuple[str, Crumbs]] = {
 }
 
 
+def _file_table3s() -> dict[tuple[str, int], dict[str, list[int]]]:
+    """Table 3 rows (ints, 总计 last) of the reports published only as files, by (body name, year)."""
+    labels = {label: key for key, label in stats.TABLE3_LABELS.items()}
+    found = {}
+    for fixture in attachment_fixtures():
+        grid = fixture.tables.get("table3")
+        if fixture.twin_of is None and grid:
+            rows = {labels[row[0]]: [int(cell) for cell in row[1:]] for row in grid if row[0] in labels}
+            found[(fixture.body_name, fixture.report_year)] = rows
+    return found
+
+
 def _build_reports() -> tuple[list[Page], list[ManifestReport]]:
-    """Report pages and manifest entries; county 上年结转 chains from last year's 结转下年度."""
+    """Report pages and manifest entries; a body's 上年结转 chains from last year's 结转下年度, across
+    its pages and its file-only reports, but for the one ``carry_break``."""
     pages, entries = [], []
     carry: dict[str, tuple[int, list[int]]] = {}
+    files = _file_table3s()
     ordered = sorted(enumerate(REPORTS), key=lambda pair: (pair[1].body, pair[1].year))
     for style, spec in ordered:
         rng = random.Random(f"qinglan-{spec.body}-{spec.year}")
         last = carry.get(spec.body)
         carried = last[1] if last and last[0] == spec.year - 1 else None
-        built = reports.build_report(spec, rng, carried, serial=37 + style * 41)
+        name = BODIES[spec.body].name
+        file_before, file_after = files.get((name, spec.year - 1)), files.get((name, spec.year + 1))
+        fixed = file_before["carry_forward"][:6] if carried is None and file_before else None
+        forward = file_after["carried_over"][:6] if file_after else None
+        if spec.carry_break and carried is not None:
+            carried = [carried[0] + spec.carry_break, *carried[1:]]
+        built = reports.build_report(spec, rng, carried, 37 + style * 41, forward, fixed)
         if spec.template != "2008":
             carry[spec.body] = (spec.year, stats.carry_forward_of(built.tables["table3"]))
         pages.append(reports.render_page(built, style))

@@ -26,8 +26,9 @@ can carry exactly what the page shows. Structures stored in ``ManifestReport.tab
 
 Rules that hold by construction: per column new + carried_over = total + carry_forward; total = sum
 of the outcome rows; the 总计 column = sum of the six applicant columns; in table 4 the first four
-cells sum to 总计 in each group; carried_over of year Y = carry_forward of year Y-1 for the county
-government; in 2008 tables the channels and the answers each sum to 收到申请数.
+cells sum to 总计 in each group; carried_over of year Y = carry_forward of year Y-1 for every body whose
+reports (pages or files) cover consecutive years, except the one deliberate break
+(``ReportSpec.carry_break``); in 2008 tables the channels and the answers each sum to 收到申请数.
 """
 
 from __future__ import annotations
@@ -158,6 +159,28 @@ def make_table3(
     rows = {key: [col[key] for col in columns] for key in table3_keys(template)}
     rows = {key: [*values, sum(values)] for key, values in rows.items()}
     return {"columns": list(TABLE3_COLUMNS), "rows": rows}
+
+
+def refit_edges(
+    table3: dict[str, Any], carried: list[int] | None = None, carry_forward: list[int] | None = None
+) -> dict[str, Any]:
+    """``table3`` with 二、上年结转 and/or 四、结转下年度 set per applicant column (to chain with a report
+    that is fixed already, a file), 一、本年新收 refitted so that new + carried = total + carry_forward
+    still holds; the outcomes, and so the random draws, stay as they were."""
+    rows = {key: list(values[:6]) for key, values in table3["rows"].items()}
+    if carried is not None:
+        rows["carried_over"] = list(carried)
+    if carry_forward is not None:
+        rows["carry_forward"] = list(carry_forward)
+    rows["new"] = [
+        t + f - c for t, f, c in zip(rows["total"], rows["carry_forward"], rows["carried_over"], strict=True)
+    ]
+    if min(rows["new"]) < 0:
+        raise ValueError(f"refitted table 3 receives fewer than no requests: {rows['new']}")
+    return {
+        "columns": table3["columns"],
+        "rows": {key: [*values, sum(values)] for key, values in rows.items()},
+    }
 
 
 def carry_forward_of(table3: dict[str, Any]) -> list[int]:

@@ -245,6 +245,17 @@ def _requests_text(s: OldStats) -> str:
     )
 
 
+def stated_figures(s: OldStats) -> dict[str, int | float]:
+    """The figures :func:`old_template_blocks` states in its sentences, by indicator label: 主动公开 and
+    its 规范性文件, the requests (with channels and answers when there are any), 复议, 诉讼 and fees (the
+    "未…" sentences state zeros)."""
+    labels = ["主动公开政府信息数", "其中：主动公开规范性文件数", "收到申请数"]
+    if s.num("收到申请数"):
+        labels += [*CHANNEL_LABELS, *ANSWER_LABELS]
+    labels += ["行政复议数量", "行政诉讼数量", "依申请公开信息收取的费用"]
+    return {label: s[label] for label in labels}
+
+
 def _appeals_text(s: OldStats) -> str:
     review, suit = s.num("行政复议数量"), s.num("行政诉讼数量")
     if review == 0 and suit == 0:

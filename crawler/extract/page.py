@@ -13,11 +13,13 @@ import copy
 import re
 import urllib.parse
 from collections.abc import Mapping
+from configparser import ConfigParser
 from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
 from lxml import etree, html
+from trafilatura.settings import use_config
 
 from crawler.extract import chrome, fields, links, metadata, pagekind, patterns, provenance, spam
 from crawler.extract.encoding import decode_html
@@ -34,6 +36,11 @@ MIN_CONTAINER_CHARS = 40
 MIN_REPORT_CHARS = 120
 # A container nested in the chosen one replaces it when it holds this share of its prose.
 NESTED_PROSE_SHARE = 0.9
+# A block around a button holding at most this much text is a dialog or a search box (drop_dialogs).
+MAX_DIALOG_CHARS = 60
+# A list of this many items, each only links, is a menu (drop_link_menus).
+MIN_MENU_ITEMS = 3
+_WORDS = re.compile(r"\w+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -121,6 +128,7 @@ def parse_html(body: bytes, content_type: str | None = None) -> tuple[html.HtmlE
         raise ExtractionError("binary content, not an HTML page")
     text, encoding = decode_html(body, content_type)
     text = _XML_DECLARATION.sub("", text, count=1)
+    text = patterns.SERVER_TEMPLATE_CODE.sub("", text)
     try:
         root = html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
@@ -208,10 +216,33 @@ def find_container(root: html.HtmlElement) -> tuple[html.HtmlElement | None, str
 
 
 def drop_non_text(root: html.HtmlElement) -> None:
-    """Remove scripts, styles, comments and embedded objects in place (their tails stay)."""
+    """Remove scripts, styles, comments, embedded objects and drop-downs in place (their tails stay),
+    and the small blocks around buttons (:func:`drop_dialogs`)."""
     for element in list(root.iter(etree.Comment, etree.ProcessingInstruction, *patterns.DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
+    drop_dialogs(root)
+
+
+def drop_dialogs(root: html.HtmlElement) -> None:
+    """Empty each ``<button>`` with the largest block around it that holds at most
+    :data:`MAX_DIALOG_CHARS` of text: a confirm box (``您还未登录，请登录后进行收藏！ 是否“确认”跳转到登录页？
+    [确认] [取消]``, shown on a click), a search box. A report's text is never written around buttons, and
+    a block longer than a prompt stays."""
+    for button in list(root.iter("button")):
+        if button.getroottree().getroot() is not root:
+            continue  # already gone with an earlier button's block
+        block = button
+        for ancestor in button.iterancestors():
+            too_long = len(normalise_space(element_text(ancestor))) > MAX_DIALOG_CHARS
+            if ancestor.tag in ("body", "html") or too_long:
+                break
+            block = ancestor
+        if block.getparent() is not None:
+            # emptied, not removed: the elements after it keep their XPaths (spam findings cite them)
+            tail = block.tail
+            block.clear()
+            block.tail = tail
 
 
 def container_text(container: html.HtmlElement, slots: TableSlots | None = None) -> str:
@@ -246,10 +277,50 @@ def plain_text(element: html.HtmlElement, slots: TableSlots | None = None) -> st
     return normalise_lines(copy_.text_content())
 
 
+def _no_dump_config() -> ConfigParser:
+    """trafilatura's settings without its last resort: when its extraction is shorter than
+    ``MIN_EXTRACTED_SIZE`` it takes the text of the whole page instead (its "baseline"), menus, link
+    lists and footer included. On a page without an article (a home page, a listing, a page whose hidden
+    tabs we removed) that dump is all navigation; a short text or none is the right answer there."""
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return config
+
+
+_NO_DUMP = _no_dump_config()
+
+
+def drop_link_menus(root: html.HtmlElement) -> None:
+    """Remove, in place, the lists that are menus: a ``<ul>``/``<ol>`` of at least
+    :data:`MIN_MENU_ITEMS` items, each item nothing but links (a portal's column menu, footer site map,
+    department directory). A list of documents is not one: its items carry a date or words beside
+    the link. Only for the whole-page fallback, where no container tells the article from the page."""
+    for menu in list(root.iter("ul", "ol")):
+        items = [item for item in menu if item.tag == "li"]
+        if len(items) < MIN_MENU_ITEMS or menu.getparent() is None:
+            continue
+        if all(_only_links(item) for item in items):
+            menu.drop_tree()
+
+
+def _only_links(item: html.HtmlElement) -> bool:
+    """The item's words are all in its links (bullets, bars and spaces aside)."""
+    words = _WORDS.findall(element_text(item))
+    return bool(words) and words == _WORDS.findall(" ".join(element_text(a) for a in item.iter("a")))
+
+
 def page_text(root: html.HtmlElement) -> str:
-    """The whole-page fallback when no container is known: trafilatura's own choice of content."""
+    """The whole-page fallback when no container is known: trafilatura's own choice of content, never
+    its dump of the whole page (:func:`_no_dump_config`), over the page without its menus
+    (:func:`drop_link_menus`; ``root`` is changed)."""
+    drop_link_menus(root)
     text = trafilatura.extract(
-        root, include_tables=True, include_comments=False, favor_recall=True, output_format="txt"
+        root,
+        include_tables=True,
+        include_comments=False,
+        favor_recall=True,
+        output_format="txt",
+        config=_NO_DUMP,
     )
     return normalise_lines(text or "")
 
@@ -260,7 +331,7 @@ def _better_of(
     """No container holds a report-like text: trafilatura's choice over the whole page when it looks
     more like a report (more kinds of report markers), else the container's: more prose alone is
     as often the navigation around an article as the article."""
-    whole = page_text(copy.deepcopy(root)) if container is not None else page_text(root)
+    whole = page_text(copy.deepcopy(root))
     if container is None or report_score(whole)[0] > report_score(text)[0]:
         return None, whole
     return container, text

@@ -127,8 +127,12 @@ STUB_LEAD = re.compile(
 SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
 # A stub's own text is a lead, not a report: at most this long.
 MAX_STUB_CHARS = 400
-# Elements that never hold report text.
-DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "link", "meta")
+# Elements that never hold report text. A <select>'s options are a drop-down (portals' 国家部委网站链接
+# link menus): a reader sees the selected one, never the list.
+DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "link", "meta", "select")
+# Server template code a saved page kept (JSP/ASP ``<%@ page … %>``, ``<%-- … --%>``): the server runs
+# it and a reader never sees it; in the saved bytes a browser would show it as text.
+SERVER_TEMPLATE_CODE = re.compile(r"<%.*?%>", re.DOTALL)
 
 # --- Titles and dates ----------------------------------------------------------------------------
 META_TITLE_NAMES = ("ArticleTitle", "title", "og:title")

@@ -21,7 +21,7 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from crawler.extract import fields, metadata, pagekind, patterns
+from crawler.extract import bodies, fields, metadata, pagekind, patterns
 from crawler.extract.record import SEED_HINTS, Report
 
 BLOCK, META, TEXT, URL = "block", "meta", "text", "url"
@@ -30,7 +30,7 @@ TITLE, SEED = "title", "seed"
 PRECEDENCE = (BLOCK, META, TEXT, URL)
 # The fields read from the page's metadata (the block and its stand-ins).
 METADATA_FIELDS = ("index_no", "issuer", "doc_no", "topic", "written_date", "published_date", "disclosure")
-# The seed list's hints: CSV columns of the same names.
+# The seed list's hints: CSV columns (and registry columns) of the same names.
 SEED_FIELDS = SEED_HINTS
 
 Values = dict[str, Any]
@@ -92,10 +92,29 @@ def report_fields(title: str | None, text: str, site: str = "") -> tuple[Values,
 
 
 def with_seed_hints(report: Report, hints: Mapping[str, str | None]) -> Report:
-    """The report with the seed's body/region/level where the seed gave them (the seed wins), and
-    the derived values kept where it gave none; ``sources`` says which."""
-    given: dict[str, Any] = {name: hint for name in SEED_FIELDS if (hint := (hints.get(name) or "").strip())}
-    if not given:
-        return report
-    sources = dict(report.sources) | dict.fromkeys(given, SEED)
-    return dataclasses.replace(report, **given, sources=sources)
+    """The report with the seed's body/region/level/division_code where the seed gave them (the seed
+    wins), and the derived values kept where it gave none; ``sources`` says which.
+
+    A seed names its portal's owner: a report of a body under it (a department, a township, a
+    government below) keeps its own body and level, named in full with the seed's place
+    (:func:`crawler.extract.bodies.under_seed`), and its region is the seed's completed below. Derived
+    regions name every place of the body (:func:`crawler.extract.bodies.full_region`). This is where a
+    stored report's body gets its one name."""
+    updated: dict[str, Any] = {}
+    sources = dict(report.sources)
+    given = {name: (hints.get(name) or "").strip() for name in SEED_FIELDS}
+    sub = bodies.under_seed(report.body, report.region, given["body"], given["level"])
+    if sub is not None:
+        if sub != report.body:
+            updated["body"], sources["body"] = sub, SEED
+        if given["region"]:
+            updated["region"] = bodies.sub_region(given["region"], given["body"], sub)
+            sources["region"] = SEED
+        given |= {"body": "", "level": "", "region": ""}
+    for name in SEED_FIELDS:
+        if hint := given[name]:
+            updated[name], sources[name] = hint, SEED
+    if sources.get("region") != SEED:
+        body = updated.get("body", report.body)
+        updated["region"] = bodies.full_region(body, updated.get("region", report.region))
+    return dataclasses.replace(report, **updated, sources=sources)

@@ -127,12 +127,25 @@ def is_worse(ours: Score, theirs: Score) -> bool:
     return ours.f1 < theirs.f1 - WORSE_MARGIN
 
 
-def summary_line(ours: dict[str, Score], theirs: dict[str, Score]) -> str:
-    """The bench's last line: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``."""
+def summary_line(
+    ours: dict[str, Score],
+    theirs: dict[str, Score],
+    real_ours: Mapping[str, Score] | None = None,
+    real_theirs: Mapping[str, Score] | None = None,
+) -> str:
+    """The bench's last line: ``f1=<mean> spam_left=<n> chrome_left=<n> worse_than_trafilatura=<pages>``.
+    F1, spam and chrome over the golden pages; ``worse_than_trafilatura`` counts the golden pages
+    (:func:`is_worse`) and the real pages when given (``real_*``, :func:`is_worse_on_phrases`)."""
     mean = sum(s.f1 for s in ours.values()) / len(ours) if ours else 0.0
     spam_left = sum(len(s.spam_left) for s in ours.values())
     chrome_left = sum(len(s.chrome_left) for s in ours.values())
     worse = sum(is_worse(ours[name], theirs[name]) for name in ours if name in theirs)
+    real_ours, real_theirs = real_ours or {}, real_theirs or {}
+    worse += sum(
+        is_worse_on_phrases(score, real_theirs[name])
+        for name, score in real_ours.items()
+        if name in real_theirs
+    )
     return f"f1={mean:.3f} spam_left={spam_left} chrome_left={chrome_left} worse_than_trafilatura={worse}"
 
 
@@ -215,3 +228,56 @@ def field_accuracy(
             else:
                 score.misses.append(case.name)
     return scores
+
+
+# ------------------------------------------------------------------------------------- real pages
+
+
+@dataclass(frozen=True)
+class RealCase:
+    """One real portal page (``../shared/realpages``) and what its reader sees: phrases of its article
+    that must be kept, chrome and hidden content that must not, and whether it is a report."""
+
+    name: str
+    page: Path
+    kind: str
+    is_report: bool
+    must_have: tuple[str, ...] = ()
+    chrome_phrases: tuple[str, ...] = ()
+    hidden_phrases: tuple[str, ...] = ()
+
+
+def load_real_cases(golden_file: Path, pages_dir: Path) -> list[RealCase]:
+    """The real-page golden (``tests/golden/realpages.toml``), its pages read from ``pages_dir``."""
+    table = tomllib.loads(golden_file.read_text(encoding="utf-8"))
+    return [
+        RealCase(
+            name=name,
+            page=pages_dir / entry["file"],
+            kind=entry["kind"],
+            is_report=bool(entry["is_report"]),
+            must_have=tuple(entry.get("must_have", ())),
+            chrome_phrases=tuple(entry.get("must_not_chrome", ())),
+            hidden_phrases=tuple(entry.get("must_not_hidden", ())),
+        )
+        for name, entry in table.items()
+    ]
+
+
+def phrase_score(text: str, case: RealCase) -> Score:
+    """Phrase recall (the share of must-have phrases kept; 1 when the page has none) and precision (the
+    share of must-not phrases absent: chrome and hidden content), in a :class:`Score`: what was left of
+    the must-not phrases in ``chrome_left``, the must-have phrases lost in ``missing``."""
+    unwanted = case.chrome_phrases + case.hidden_phrases
+    missing = [phrase for phrase in case.must_have if phrase not in text]
+    left = [phrase for phrase in unwanted if phrase in text]
+    recall = 1 - len(missing) / len(case.must_have) if case.must_have else 1.0
+    precision = 1 - len(left) / len(unwanted) if unwanted else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1, chrome_left=left, missing=missing)
+
+
+def is_worse_on_phrases(ours: Score, theirs: Score) -> bool:
+    """A real page is worse than trafilatura when it keeps fewer must-have phrases or leaves more
+    must-not ones: each of the two, not their F1, so a gain in one never hides a loss in the other."""
+    return ours.recall < theirs.recall or ours.precision < theirs.precision

@@ -72,9 +72,9 @@ PAGE_EXTRAS = (
     "report_file",
 )
 FILE_EXTRAS = ("kind", "scanned", "pages", "text_normalised", "compromised")
-# The seed list's hints (CSV columns of the same names), as :func:`crawler.extract.provenance.with_seed_hints`
-# applies them.
-SEED_HINTS = ("body", "region", "level")
+# The seed list's hints (CSV and registry columns of the same names), as
+# :func:`crawler.extract.provenance.with_seed_hints` applies them.
+SEED_HINTS = ("body", "region", "level", "division_code")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ class Capture:
 @dataclass(frozen=True)
 class Fetch:
     """What the spider fetched: the response and where it was found (a report's file: ``parent_url``),
-    with the seed list's hints for the report (``seed_body``, ``seed_region``, ``seed_level``)."""
+    with the seed list's hints for the report (``seed_body``, ``seed_region``, ``seed_level``,
+    ``seed_division_code``)."""
 
     url: str
     status: int | None = 200
@@ -105,11 +106,17 @@ class Fetch:
     seed_body: str | None = None
     seed_region: str | None = None
     seed_level: str | None = None
+    seed_division_code: str | None = None
 
     @property
     def hints(self) -> dict[str, str | None]:
         """The seed's hints by field name (:data:`SEED_HINTS`)."""
-        return {"body": self.seed_body, "region": self.seed_region, "level": self.seed_level}
+        return {
+            "body": self.seed_body,
+            "region": self.seed_region,
+            "level": self.seed_level,
+            "division_code": self.seed_division_code,
+        }
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,8 @@ class Report:
     # (crawler.extract.dispatch.fill_stub), the file's kind.
     report_file: str | None = None
     file_kind: str | None = None
+    # A report: the administrative division code (民政部, e.g. 330106) its seed in the national registry gave.
+    division_code: str | None = None
     attachment_of: str | None = None  # a file of the report at this URL, not a report of its own
     content_hash: str | None = None  # of `text` (crawler.extract.fingerprint); None for a report's file
     signature: bytes | None = None  # MinHash of `text`; None for a report's file or an empty text

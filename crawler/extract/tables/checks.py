@@ -20,6 +20,7 @@ RULES = {
     "table3_outcomes_sum": "per column: （七）total = sum of the outcome rows （一）…（六）",
     "table3_applicants_sum": "per row: 总计 column = sum of the six applicant columns",
     "table4_group_sum": "per group: upheld + corrected + other + pending = total",
+    "table3_carried_over": "per column: 二 carried_over (year Y) = 四 carry_forward (year Y-1), same body",
 }
 
 
@@ -98,3 +99,29 @@ def _sum(cells: Sequence[Cell]) -> Number | None:
         return None
     total = sum(value for value in values if value is not None)
     return round(total, 6) if isinstance(total, float) else total
+
+
+# Checks across two reports of one body on consecutive years: (rule, table, this year's row, last
+# year's row, columns). The template says it: 二、上年结转 of year Y is 四、结转下年度继续办理 of
+# year Y-1, per column.
+CROSS_YEAR_RULES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "table3_carried_over": ("table3", "carried_over", "carry_forward", tp.TABLE3_COLUMNS),
+}
+
+
+def cross_year_checks(before: dict[str, Any], after: dict[str, Any]) -> list[Check]:
+    """The cross-year rules between last year's ``tables`` (``before``) and this year's (``after``):
+    ``left`` is this year's figure, ``right`` last year's; none when either report lacks the table."""
+    checks = []
+    for rule, (table, row, previous_row, columns) in CROSS_YEAR_RULES.items():
+        this, last = after.get(table), before.get(table)
+        if (
+            not isinstance(this, dict)
+            or not isinstance(last, dict)
+            or row not in this
+            or previous_row not in last
+        ):
+            continue
+        for column in columns:
+            checks.append(compare(rule, column, [this[row][column]], [last[previous_row][column]]))
+    return checks

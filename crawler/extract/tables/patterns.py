@@ -266,3 +266,44 @@ GOVERNMENT_REST = re.compile(r"^((人民)?政府|管委会|管理委员会|办�
 NATIONAL_BODY = re.compile(r"^(国务院|国家|中国|中华人民共和国)|(部|总局|总署|审计署)$")
 # The metadata block in text form: "• 信息索引号:" bullets and their indents.
 BLOCK_BULLET = re.compile(r"^[\s•·●◆■▪\-*]+")
+
+# --- Figures stated in prose (2008-era reports without a 指标 table) ----------------------------------
+# Matched on the key text of one sentence (split at 。；; and line ends). Each indicator key (the same as
+# INDICATORS') has patterns whose group ``n`` is the number and ``unit`` its unit, tried in order; the
+# first sentence that states one wins. "其中" figures follow the total they split.
+_N = r"(?P<n>\d[\d,]*(?:\.\d+)?)"
+_PIECE = r"(?P<unit>件|条|次|人|万元|元)"
+PROSE_FIGURES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "active_total": (re.compile(rf"主动公开(?:政府)?信息(?:共计|共|总数)?{_N}{_PIECE}"),),
+    "active_normative_documents": (re.compile(rf"主动公开(?:政府)?信息.*?其中规范性文件{_N}{_PIECE}"),),
+    "requests_received": (
+        re.compile(
+            rf"(?:收到|受理)(?:各类)?(?:政府信息公开|依申请公开(?:政府信息)?)?申请(?:共计|共)?{_N}{_PIECE}"
+        ),
+        re.compile(rf"受理依申请公开(?:政府信息)?(?:共计|共)?{_N}{_PIECE}"),
+    ),
+    "requests_in_person": (re.compile(rf"当面(?:提出)?申请{_N}{_PIECE}"),),
+    "requests_fax": (re.compile(rf"传真(?:方式)?申请{_N}{_PIECE}"),),
+    "requests_online": (re.compile(rf"(?:网络|网上)(?:方式)?申请{_N}{_PIECE}"),),
+    "requests_email": (re.compile(rf"电子邮件(?:方式)?申请{_N}{_PIECE}"),),
+    "requests_letter": (re.compile(rf"信函(?:方式)?申请{_N}{_PIECE}"),),
+    "answers_granted": (re.compile(rf"(?<!不)同意公开{_N}{_PIECE}"),),
+    "answers_partly_granted": (re.compile(rf"(?:同意)?部分公开{_N}{_PIECE}"),),
+    "answers_refused": (re.compile(rf"(?:不同意公开|不予公开){_N}{_PIECE}"),),
+    "answers_other": (re.compile(rf"其他答复{_N}{_PIECE}"),),
+    "reviews": (re.compile(rf"行政复议(?:案件)?{_N}{_PIECE}"),),
+    "lawsuits": (re.compile(rf"行政诉讼(?:案件)?{_N}{_PIECE}"),),
+    "complaints": (re.compile(rf"(?:举报投诉|申诉)(?:案件)?{_N}{_PIECE}"),),
+    "fees": (re.compile(rf"收取(?:[^,，]{{0,12}})?费用(?:共计|共)?{_N}{_PIECE}"),),
+}
+# Sentences that state a zero in words: "全年未收到…申请", "未发生…行政复议和行政诉讼", "未…收取…费用".
+PROSE_ZERO: dict[str, tuple[re.Pattern[str], ...]] = {
+    "requests_received": (
+        re.compile(r"未(?:收到|接到|受理)[^,，]{0,24}(?:政府信息公开|依申请公开)?(?:申请|请求)"),
+    ),
+    "reviews": (re.compile(r"(?:未发生|未收到|无)[^,，]{0,30}行政复议"),),
+    "lawsuits": (re.compile(r"(?:未发生|未收到|无)[^,，]{0,30}行政诉讼"),),
+    "fees": (re.compile(r"未[^,，]{0,20}(?:收取|进行收费)|未对[^,，]{0,12}收费"),),
+}
+# What ends a sentence of prose.
+PROSE_SENTENCE_END = re.compile(r"[。；;!！?？\n]")

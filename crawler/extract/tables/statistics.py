@@ -15,7 +15,7 @@ Entry points::
     stats = parse_statistics_from_container(container, text)
     stats.as_json() == {
         "template_version": "2021",                  # "2008" | "2019" | "2021" | None
-        "tables": {"table2": …, "table3": …, "table4": …},   # or {"indicators": …}
+        "tables": {"table2": …, "table3": …, "table4": …},   # or {"indicators": …} or {"prose": …}
         "checks": [{"rule": "table4_group_sum", "where": "review", "status": "pass",
                     "left": 7, "right": 7}, …],
     }
@@ -31,7 +31,9 @@ Shapes (every key name is in :mod:`crawler.extract.tables.patterns`):
   ``natural_person, commercial, research, social_welfare, legal_service, other, total``;
 * ``table4``: ``{group: {column: cell}}``, groups ``review, litigation_direct, litigation_after_review``,
   columns ``upheld, corrected, other, pending, total``;
-* ``indicators``: ``{indicator: {"raw", "value", "unit"}}`` for each indicator found (``INDICATORS``).
+* ``indicators``: ``{indicator: {"raw", "value", "unit"}}`` for each indicator found (``INDICATORS``);
+* ``prose``: the same shape, for the figures a 2008-template report without an indicator table states
+  in its sentences (:mod:`crawler.extract.tables.prose`; ``raw`` holds the words that state it).
 
 Checks never alter data: each says pass, fail or unknown (a needed cell holds no number) with both
 sides of the equation (:data:`crawler.extract.tables.checks.RULES`).
@@ -61,6 +63,7 @@ from crawler.extract.tables.cells import (
 )
 from crawler.extract.tables.checks import Check, consistency_checks
 from crawler.extract.tables.grid import Grid, TableSlots, container_grids, text_rows
+from crawler.extract.tables.prose import stated_figures
 
 
 @dataclass
@@ -106,6 +109,8 @@ def parse_statistics(grids: Sequence[Grid], text: str = "") -> Statistics:
                 tables[name] = table
     if version in ("2008", None) and (indicators := _indicators(grid_rows) or _indicators(flat_rows())):
         tables["indicators"] = indicators
+    elif version == "2008" and (stated := stated_figures(text)):
+        tables["prose"] = stated
     return Statistics(version, tables, consistency_checks(tables))
 
 

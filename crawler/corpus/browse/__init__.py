@@ -1,9 +1,11 @@
-"""The corpus in a web browser: datasette, read-only, on 127.0.0.1.
+"""The corpus in a web browser: a reading room on datasette, read-only, on 127.0.0.1.
 
-datasette already gives researchers tables, facets, SQL and full-text search over the ``reports_fts``
-index (it finds the FTS table sqlite-utils set up by itself), and it escapes every stored value, so a
-report's text is shown, never run. We only start it safely: ``--immutable`` (nothing can write), bound to
-the loopback address, in its own process so that the command and the tests can stop it.
+datasette gives researchers tables, facets, SQL and JSON, and it escapes every stored value, so a
+report's text is shown, never run. Our plugin (:mod:`crawler.corpus.browse.plugin`, templates in
+``templates/``) adds a page to read each report, charts, facets, and the CLI's search behind the search
+box. This module starts it safely: ``--immutable`` (nothing can write), bound to the loopback address,
+in its own process so that the command and the tests can stop it, on a port checked to be free first
+(else a server already there would answer for it).
 """
 
 from __future__ import annotations
@@ -32,12 +34,16 @@ class BrowseError(RuntimeError):
     """datasette did not start (port taken, not installed…): one line for the user."""
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 def datasette_command(db_path: str | Path, port: int) -> list[str]:
-    """``datasette serve --immutable DB`` on :data:`HOST` only, with this Python's datasette."""
+    """``datasette serve --immutable DB`` on :data:`HOST` only, with this Python's datasette and the
+    reading room's plugin and templates."""
     return [
         sys.executable,
         "-m",
-        "datasette",
+        "crawler.corpus.browse",
         "serve",
         "--immutable",
         str(db_path),
@@ -45,7 +51,22 @@ def datasette_command(db_path: str | Path, port: int) -> list[str]:
         HOST,
         "--port",
         str(port),
+        "--template-dir",
+        str(TEMPLATES),
     ]
+
+
+def check_port_free(port: int) -> None:
+    """Raise :class:`BrowseError` when something already listens on ``port`` at :data:`HOST`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server will: a port left in TIME_WAIT by an earlier run is free, a listener is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            raise BrowseError(
+                f"port {port} on {HOST} is in use ({error.strerror}); pick another with --port"
+            ) from error
 
 
 def start_datasette(
