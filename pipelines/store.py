@@ -50,7 +50,8 @@ class Batch:
 
 @dataclass(frozen=True)
 class HeldStub:
-    """A stub report waiting for its file, and its capture, written with it."""
+    """A stub report waiting for its file, and its capture, written with it. (The other way round, a
+    file that reached the store before its report waits in :attr:`StorePipeline.held`.)"""
 
     stored: Stored
     page: Row
@@ -62,7 +63,8 @@ class Written:
 
     result: dedupe.StoreResult
     files: int
-    file_rows: int
+    # files whose report was not stored yet, with their captures: offered again with the next batch
+    held: Batch = field(default_factory=Batch)
 
 
 class StorePipeline:
@@ -77,6 +79,11 @@ class StorePipeline:
         self.pending: list[Stored] = []
         self.pending_files: list[ReportFile] = []
         self.pending_pages: list[Row] = []
+        # Files (and their captures) whose report was not stored when their batch was written: the
+        # report's item may come later (its extraction took longer than the file's download and
+        # extraction; a stub waits for the file it came before). Each next batch offers them again;
+        # those left when the crawl ends had no report.
+        self.held = Batch()
         self.stored_per_seed: Counter[str] = Counter()
         # Host → reports stored this run whose page had spam findings.
         self.compromised: Counter[str] = Counter()
@@ -167,7 +174,8 @@ class StorePipeline:
             await self.wait_for_writer()
             if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
                 return
-            batch = Batch(self.pending, self.pending_files, self.pending_pages)
+            held, self.held = self.held, Batch()
+            batch = Batch(self.pending, held.files + self.pending_files, held.pages + self.pending_pages)
             self.pending, self.pending_files, self.pending_pages = [], [], []
             assert self.writer is not None
             self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
@@ -189,14 +197,15 @@ class StorePipeline:
         result = written.result
         stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
         stats.inc_value("govreports/stored_files", written.files)
-        if orphans := written.file_rows - written.files:
-            stats.inc_value("govreports/files_without_report", orphans)
+        self.held.files += written.held.files
+        self.held.pages += written.held.pages
 
     def _stop_on_write_error(self, error: sqlite3.OperationalError, reports: int) -> None:
         self.write_error = (
             f"corpus write failed ({error}): crawl stopped, a batch of {reports} reports not stored"
         )
         self.pending, self.pending_files, self.pending_pages = [], [], []
+        self.held = Batch()
         self.crawler.stats.inc_value("govreports/store/write_failed")
         RunLedger.of(self.crawler).note(self.write_error)
         logger.error("%s", self.write_error)
@@ -206,7 +215,8 @@ class StorePipeline:
     def _write_batch(self, batch: Batch) -> Written:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
         (:func:`crawler.corpus.dedupe.write_batch`): a process killed or a disk filled mid-batch leaves the
-        corpus as it was, and the batch's pages are fetched again next run."""
+        corpus as it was, and the batch's pages are fetched again next run. The files whose report is not
+        stored yet come back in :attr:`Written.held`, with their captures, unwritten."""
         result, files = dedupe.write_batch(
             self.db,
             batch.reports,
@@ -215,7 +225,12 @@ class StorePipeline:
             run_id=self.run_id,
             official_hosts=self.config.official_hosts,
         )
-        return Written(result, files, len(batch.files))
+        held = set(result.files_held)
+        kept = Batch(
+            files=[file for file in batch.files if file.url in held],
+            pages=[page for page in batch.pages if page["url"] in held],
+        )
+        return Written(result, files, kept)
 
     async def close_spider(self) -> None:
         # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
@@ -225,6 +240,9 @@ class StorePipeline:
         self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()
+        if orphans := len(self.held.files):  # offered with every batch since: their report never came
+            self.crawler.stats.inc_value("govreports/files_without_report", orphans)
+        self.held = Batch()
 
     def record_run_end(self, spider: Any, reason: str) -> None:
         """(``spider_closed``.) Close the run's row with its counts and what the run ledger kept (seed

@@ -9,8 +9,8 @@ from typed_records import stored
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
-from crawler.extract.fingerprint import signature_bands, text_signature
-from crawler.extract.record import Report, Stored
+from crawler.extract.fingerprint import content_hash, signature_bands, text_signature
+from crawler.extract.record import Report, ReportFile, Stored
 
 
 def record(url: str, year: int = 2019, text: str = "正文") -> dict:
@@ -258,3 +258,52 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
     plan = " | ".join(row[3] for row in database.execute("explain query plan " + lookup).fetchall())
     assert "idx_reports_report_year" not in plan and "SCAN r" not in plan, plan
     assert "idx_fingerprints_title_key" in plan and "idx_lsh_bands_band_key" in plan, plan
+
+
+def pdf(url: str, report_url: str) -> ReportFile:
+    """A PDF file of the report at ``report_url``."""
+    return ReportFile(
+        url=url,
+        report_url=report_url,
+        kind="pdf",
+        title=None,
+        text="",
+        pages=1,
+        scanned=False,
+        size=1,
+        sha256="x",
+        content_type="application/pdf",
+        fetched_at=None,
+    )
+
+
+def test_a_file_whose_report_is_not_stored_yet_is_held_back_with_its_capture(tmp_path):
+    """A file's item may reach the store a batch before its report's: neither the file nor its capture
+    is written then (a capture alone would get a 304 next run, and the file would never be stored)."""
+    database = corpus.open_db(tmp_path / "c.db")
+    file = pdf("http://a/1.pdf", "http://a/1")
+    page = {"url": "http://a/1.pdf", "status": 200, "body": b"x", "size": 1}
+    result, stored_files = dedupe.write_batch(database, [], [file], [dict(page)])
+    assert (stored_files, result.files_held) == (0, ["http://a/1.pdf"])
+    assert table_counts(database)["attachments"] == table_counts(database)["pages"] == 0
+    text = "第一份报告的正文" * 10
+    result, stored_files = dedupe.write_batch(
+        database, [report("http://a/1", text=text)], [file], [dict(page)]
+    )
+    assert (stored_files, result.files_held) == (1, [])
+    assert [(row["url"], row["report_url"]) for row in queries.attachments_of(database, "http://a/1")] == [
+        ("http://a/1.pdf", "http://a/1")
+    ]
+    assert table_counts(database)["pages"] == 1
+
+
+def test_a_file_of_a_copy_joined_in_an_earlier_batch_goes_to_that_report(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    text = "第一份报告的正文，各处转载的都是这一份。" * 10
+    identity = {"signature": text_signature(text), "content_hash": content_hash(text)}
+    dedupe.write_batch(database, [report("http://a/1", text=text, **identity)], [], [])
+    result, _ = dedupe.write_batch(database, [report("http://b/copy", text=text, **identity)], [], [])
+    assert result.report_of == {"http://b/copy": "http://a/1"}
+    result, stored_files = dedupe.write_batch(database, [], [pdf("http://b/copy.pdf", "http://b/copy")], [])
+    assert (stored_files, result.files_held) == (1, [])
+    assert [row["url"] for row in queries.attachments_of(database, "http://a/1")] == ["http://b/copy.pdf"]

@@ -4,6 +4,9 @@ of the demo portal, through re-extraction from the stored captures, and as pure 
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
@@ -13,6 +16,7 @@ from crawler.corpus.dedupe import canonical_url
 from crawler.corpus.reextract import reextract_corpus
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
+from crawler.crawl.runner import crawl_settings
 from crawler.demo import build_site
 from crawler.extract.dispatch import extract_item, fill_stub
 from crawler.extract.record import Fetch
@@ -116,3 +120,41 @@ async def test_a_held_stub_keeps_its_capture_until_its_file_fills_it():
         "http://127.0.0.1:9" + stub.file_path,
         page.url,
     ]
+
+
+def test_a_stubs_file_written_a_batch_before_the_stub_waits_for_its_report(tmp_path):
+    """Both holds at once (batches of one): the stub's file comes first and its batch is written before
+    the stub has come, so the file and its capture are held (not written); the stub then comes, is
+    filled from that file, and the next batch stores the report, its file and both captures."""
+    stub = SITE.stubs[0]
+    page = _item(stub.path)
+    file = _item(stub.file_path, parent=page.url)
+    settings = crawl_settings(str(tmp_path / "c.db"), {"GOVREPORTS_STORE_BATCH_SIZE": 1})
+    crawler = get_crawler(ReportsSpider, settings)
+    crawler.spider = ReportsSpider()
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    held: list[str] = []
+
+    async def file_then_stub() -> None:
+        await store.process_item(file)
+        await store.wait_for_writer()  # the file's batch is written: no report for it yet
+        held.extend(held_file.url for held_file in store.held.files)
+        await store.process_item(page)
+        await store.close_spider()
+
+    # a loop of its own on another thread: the test's reactor already runs the asyncio loop here
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, file_then_stub()).result()
+    store.record_run_end(crawler.spider, "finished")
+    assert held == [file.url]
+    assert "govreports/files_without_report" not in crawler.stats.get_stats()
+    database = corpus.open_db(tmp_path / "c.db")
+    (row,) = queries.iter_reports(database)
+    assert (row["url"], row["text"], row["report_file"]) == (page.url, stub.text, file.url)
+    assert [a["url"] for a in queries.attachments_of(database, page.url)] == [file.url]
+    assert {capture["url"] for capture in queries.iter_pages(database, [page.url, file.url])} == {
+        page.url,
+        file.url,
+    }
+    database.close()

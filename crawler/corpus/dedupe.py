@@ -270,6 +270,8 @@ class StoreResult:
     merged: int = 0
     promoted: int = 0
     report_of: dict[str, str] = field(default_factory=dict)
+    # Files of the batch whose report is not stored (yet): neither they nor their captures were written.
+    files_held: list[str] = field(default_factory=list)
 
 
 def store_reports(
@@ -308,9 +310,12 @@ def write_batch(
     official_hosts: frozenset[str] = frozenset(),
 ) -> tuple[StoreResult, int]:
     """A crawl's batch in one transaction: reports (as :func:`store_reports`), their files re-targeted
-    to the report each copy joined (a file whose report is not stored is skipped) and the raw captures.
-    All or nothing: a failed write (disk full) leaves the corpus as it was before the batch. Returns
-    the reports' result and the number of files stored."""
+    to the report each copy joined (in this batch or an earlier one) and the raw captures. A file whose
+    report is not stored (its report's item may still be on its way, in a later batch) is not written,
+    nor is its capture: a capture without its file would answer the next run's request with a 304 and
+    the file would never be stored. Such files are listed in the result's ``files_held``, for the
+    caller to offer again. All or nothing: a failed write (disk full) leaves the corpus as it was
+    before the batch. Returns the reports' result and the number of files stored."""
     with db.atomic():
         result = _store_reports(db, reports, run_id, official_hosts)
         rows = [
@@ -320,8 +325,12 @@ def write_batch(
         stored_files = storable_files(db, rows)
         for row in stored_files:
             write_row(db, "attachments", row, pk="url")
+        stored = {row["url"] for row in stored_files}
+        result.files_held = [row["url"] for row in rows if row["url"] not in stored]
+        held = set(result.files_held)
         for row in pages:
-            write_row(db, "pages", row, pk="url")
+            if row["url"] not in held:
+                write_row(db, "pages", row, pk="url")
     return result, len(stored_files)
 
 
