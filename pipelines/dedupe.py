@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from crawler.corpus.dedupe import canonical_url, url_key
@@ -25,7 +26,8 @@ class UrlDedupePipeline:
             self.crawler.stats.inc_value("govreports/dedupe/url")
             raise Dropped("duplicate", "URL seen before in this run", item.url)
         self.seen.add(key)
-        item.record["url"] = url
-        if item.record.get("attachment_of"):
-            item.record["attachment_of"] = canonical_url(item.record["attachment_of"])
+        if item.report is not None:
+            report = item.report
+            parent = canonical_url(report.attachment_of) if report.attachment_of else None
+            item.report = dataclasses.replace(report, url=url, attachment_of=parent)
         return item

@@ -57,13 +57,12 @@ class ExtractPipeline:
             self.stats.max_value("govreports/extract/worker_peak_rss_mb", round(stats.peak_rss_mb))
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
         try:
             if self.pool is None:
                 with _time_budget(self.config.extract_timeout):
-                    outcome = extract_item(*arguments, capture=True)
+                    outcome = extract_item(item.body, item.fetch, capture=True)
             else:
-                future = self.pool.submit(extract_item, *arguments, capture=True)
+                future = self.pool.submit(extract_item, item.body, item.fetch, capture=True)
                 outcome = await asyncio.wrap_future(future)
         except TaskFailed as failure:
             self.stats.inc_value("govreports/extract/unreadable_file")
@@ -78,9 +77,9 @@ class ExtractPipeline:
             raise Dropped("unreadable_file", reason, item.url) from None
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
-        if outcome.record is None:
+        if outcome.report is None:
             raise _dropped(outcome, item.url)
-        item.record, item.capture = outcome.record, outcome.capture
+        item.report, item.capture = outcome.report, outcome.capture
         return item
 
 

@@ -4,14 +4,13 @@ counts, errors, and the sites whose pages carried spam)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -20,16 +19,16 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.corpus import db as corpus
-from crawler.corpus import dedupe
+from crawler.corpus import dedupe, rows
+from crawler.corpus.db import Row
 from crawler.corpus.names import unify_township_bodies
 from crawler.corpus.schema import utcnow
 from crawler.crawl.budget import run_status
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import Dropped, ReportItem, page_dropped
 from crawler.crawl.ledger import RunAccount, RunLedger
-from crawler.extract import provenance
 from crawler.extract.dispatch import capture_of, fill_stub
-from crawler.extract.record import Capture
+from crawler.extract.record import Capture, Report, ReportFile, Stored
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +50,19 @@ T = TypeVar("T")
 class Batch:
     """What one transaction writes: reports, their files and the raw captures."""
 
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    files: list[dict[str, Any]] = field(default_factory=list)
-    pages: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[Stored] = field(default_factory=list)
+    files: list[ReportFile] = field(default_factory=list)
+    pages: list[Row] = field(default_factory=list)
     dropped: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldStub:
+    """A stub report waiting for its file, and its capture, written with it. (The other way round, a
+    file that reached the store before its report waits in :attr:`StorePipeline.held`.)"""
+
+    stored: Stored
+    page: Row
 
 
 @dataclass
@@ -63,7 +71,8 @@ class Written:
 
     result: dedupe.StoreResult
     files: int
-    file_rows: int
+    # files whose report was not stored yet, with their captures: offered again with the next batch
+    held: Batch = field(default_factory=Batch)
 
 
 class StorePipeline:
@@ -75,9 +84,14 @@ class StorePipeline:
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
         self.config = config
-        self.pending: list[dict[str, Any]] = []
-        self.pending_files: list[dict[str, Any]] = []
-        self.pending_pages: list[dict[str, Any]] = []
+        self.pending: list[Stored] = []
+        self.pending_files: list[ReportFile] = []
+        self.pending_pages: list[Row] = []
+        # Files (and their captures) whose report was not stored when their batch was written: the
+        # report's item may come later (its extraction took longer than the file's download and
+        # extraction; a stub waits for the file it came before). Each next batch offers them again;
+        # those left when the crawl ends had no report.
+        self.held = Batch()
         # Pages fetched and not stored: url, reason, detail (issue #15: every page accounted for).
         self.pending_dropped: list[dict[str, Any]] = []
         self.dropped: Counter[str] = Counter()
@@ -94,8 +108,8 @@ class StorePipeline:
         self.flush_turn = asyncio.Lock()
         # Stub report pages (their text a lead to 附件) waiting for their file, by the file's URL; and
         # the latest files of reports, by URL, for a stub that comes after its file.
-        self.stubs: dict[str, dict[str, Any]] = {}
-        self.early_files: dict[str, dict[str, Any]] = {}
+        self.stubs: dict[str, HeldStub] = {}
+        self.early_files: dict[str, Report] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -133,7 +147,7 @@ class StorePipeline:
         if reason in KEEP_CAPTURE and isinstance(item, ReportItem):
             if item.capture is None:
                 item.capture = capture_of(item.body)
-            self.pending_pages.append(self._page_row(item, url))
+            self.pending_pages.append(rows.page_row(url, item.fetch, item.capture, self.run_id))
 
     def page_dropped(self, url: str, reason: str, detail: str = "") -> None:
         """A page that is no item (an unsolved challenge, a failed fetch): kept in the run."""
@@ -158,95 +172,47 @@ class StorePipeline:
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        record = dict(item.record)
-        self.pending_pages.append(self._page_row(item, record["url"]))
-        if record.get("kind", "html") != "html" or record.get("attachment_of"):
-            self.pending_files.append(self._file_row(item, record))
-        if not record.get("attachment_of"):
-            record.update(
-                content_type=item.content_type,
-                status=item.status,
-                seed=item.seed,
-                referer=item.referer,
-                anchor_text=item.anchor_text,
-                fetched_at=item.fetched_at,
-                rendered=item.rendered,
-                run_id=self.run_id,
-            )
-            hints = {
-                "body": item.seed_body,
-                "region": item.seed_region,
-                "level": item.seed_level,
-                "division_code": item.seed_division_code,
-            }
-            record = provenance.with_seed_hints(record, hints)
-            if record.get("compromised"):
-                self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
+        report, capture = _extracted(item)
+        fetch = item.fetch
+        page = rows.page_row(report.url, fetch, capture, self.run_id)
+        if (file := ReportFile.of(report, fetch, capture)) is not None:
+            self.pending_files.append(file)
+        if not report.attachment_of:
+            if report.compromised:
+                self.compromised[urllib.parse.urlsplit(report.url).hostname or ""] += 1
             self.stored_per_seed[item.seed or ""] += 1
-            self._report(record)
+            self._report(Stored(report, fetch, self.run_id), page)
         else:
-            self._file_of_report(record)
+            self.pending_pages.append(page)
+            self._file_of_report(report)
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
 
-    def _report(self, record: dict[str, Any]) -> None:
-        """A report to store; a stub waits for the file holding its text (unless that came first)."""
-        report_file = record.get("report_file")
+    def _report(self, stored: Stored, page: Row) -> None:
+        """A report to store with its capture (``page``); a stub waits for the file holding its text
+        (unless that came first), its capture with it: a run killed meanwhile leaves no capture of the
+        stub, so the next run fetches it again (a stored capture tells it the page is stored)."""
+        report_file = stored.report.report_file
         if report_file:
             file = self.early_files.pop(report_file, None)
             if file is None:
-                self.stubs[report_file] = record
+                self.stubs[report_file] = HeldStub(stored, page)
                 return
-            record = fill_stub(record, file)
-        self.pending.append(record)
+            stored = _filled(stored, file)
+        self.pending.append(stored)
+        self.pending_pages.append(page)
 
-    def _file_of_report(self, record: dict[str, Any]) -> None:
+    def _file_of_report(self, file: Report) -> None:
         """A file of a report: the text of a waiting stub, else remembered for a stub still to come."""
-        stub = self.stubs.pop(record["url"], None)
+        stub = self.stubs.pop(file.url, None)
         if stub is not None:
-            self.pending.append(fill_stub(stub, record))
+            self.pending.append(_filled(stub.stored, file))
+            self.pending_pages.append(stub.page)
             return
-        self.early_files[record["url"]] = record
+        self.early_files[file.url] = file
         while len(self.early_files) > EARLY_FILES_KEPT:
             del self.early_files[next(iter(self.early_files))]
-
-    def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
-        """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
-        headers = item.headers or {}
-        lower = {name.lower(): value for name, value in headers.items()}
-        capture = _capture_of(item)
-        return {
-            "url": url,
-            "status": item.status,
-            "headers": json.dumps(headers, ensure_ascii=False),
-            "body": capture.body_zlib,
-            "compression": "zlib",
-            "size": len(item.body),
-            "sha256": capture.sha256,
-            "content_type": item.content_type,
-            "etag": lower.get("etag"),
-            "last_modified": lower.get("last-modified"),
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
-
-    def _file_row(self, item: ReportItem, record: dict[str, Any]) -> dict[str, Any]:
-        """A file of a report: its PDF/DOCX version, or the file that is the report itself."""
-        return {
-            "url": record["url"],
-            "report_url": record.get("attachment_of") or record["url"],
-            "kind": record.get("kind"),
-            "title": record.get("title"),
-            "text": record.get("text"),
-            "pages": record.get("pages"),
-            "scanned": record.get("scanned"),
-            "size": len(item.body),
-            "sha256": _capture_of(item).sha256,
-            "content_type": item.content_type,
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
 
     async def flush(self) -> None:
         """Hand the pending batch to the writer thread, once the batch before it is written. Items
@@ -258,7 +224,13 @@ class StorePipeline:
                 self.pending or self.pending_files or self.pending_pages or self.pending_dropped
             ):
                 return
-            batch = Batch(self.pending, self.pending_files, self.pending_pages, self.pending_dropped)
+            held, self.held = self.held, Batch()
+            batch = Batch(
+                self.pending,
+                held.files + self.pending_files,
+                held.pages + self.pending_pages,
+                self.pending_dropped,
+            )
             self.pending, self.pending_files, self.pending_pages = [], [], []
             self.pending_dropped = []
             assert self.writer is not None
@@ -281,8 +253,8 @@ class StorePipeline:
         result = written.result
         stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
         stats.inc_value("govreports/stored_files", written.files)
-        if orphans := written.file_rows - written.files:
-            stats.inc_value("govreports/files_without_report", orphans)
+        self.held.files += written.held.files
+        self.held.pages += written.held.pages
 
     def _stop_on_write_error(self, error: sqlite3.OperationalError, reports: int) -> None:
         self.write_error = (
@@ -290,6 +262,7 @@ class StorePipeline:
         )
         self.pending, self.pending_files, self.pending_pages = [], [], []
         self.pending_dropped = []
+        self.held = Batch()
         self.crawler.stats.inc_value("govreports/store/write_failed")
         RunLedger.of(self.crawler).note(self.write_error)
         logger.error("%s", self.write_error)
@@ -299,7 +272,8 @@ class StorePipeline:
     def _write_batch(self, batch: Batch) -> Written:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
         (:func:`crawler.corpus.dedupe.write_batch`): a process killed or a disk filled mid-batch leaves the
-        corpus as it was, and the batch's pages are fetched again next run."""
+        corpus as it was, and the batch's pages are fetched again next run. The files whose report is not
+        stored yet come back in :attr:`Written.held`, with their captures, unwritten."""
         assert self.run_id is not None
         with self.db.atomic():
             result, files = dedupe.write_batch(
@@ -312,16 +286,26 @@ class StorePipeline:
             )
             corpus.record_dropped(self.db, self.run_id, batch.dropped)
             corpus.touch_run(self.db, self.run_id)
-        return Written(result, files, len(batch.files))
+        held = set(result.files_held)
+        kept = Batch(
+            files=[file for file in batch.files if file.url in held],
+            pages=[page for page in batch.pages if page["url"] in held],
+        )
+        return Written(result, files, kept)
 
     async def close_spider(self) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
         # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
-        self.pending.extend(self.stubs.values())
+        for stub in self.stubs.values():
+            self.pending.append(stub.stored)
+            self.pending_pages.append(stub.page)
         self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()
+        if orphans := len(self.held.files):  # offered with every batch since: their report never came
+            self.crawler.stats.inc_value("govreports/files_without_report", orphans)
+        self.held = Batch()
 
     def record_run_end(self, spider: Any, reason: str) -> None:
         """(``spider_closed``.) Close the run's row with its counts and what the run ledger kept (seed
@@ -370,9 +354,15 @@ class StorePipeline:
         self.db = None
 
 
-def _capture_of(item: ReportItem) -> Capture:
-    """The compressed bytes and hash the extraction worker made (``extract_item(capture=True)``), with
-    the record's ``content_hash`` and ``signature``: the store only writes what extraction computed."""
-    if item.capture is None:
-        raise ValueError(f"{item.url}: no capture; items reach the store through ExtractPipeline")
-    return item.capture
+def _filled(stub: Stored, file: Report) -> Stored:
+    """A stub report, as stored, with the text of its file (:func:`crawler.extract.dispatch.fill_stub`);
+    its fetch and run stay the page's."""
+    return replace(stub, report=fill_stub(stub.report, file))
+
+
+def _extracted(item: ReportItem) -> tuple[Report, Capture]:
+    """The report and the compressed bytes the extraction worker made (``extract_item(capture=True)``):
+    the store only writes what extraction computed."""
+    if item.report is None or item.capture is None:
+        raise ValueError(f"{item.url}: no report; items reach the store through ExtractPipeline")
+    return item.report, item.capture

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.cli.showing import text_table, width
@@ -49,7 +50,7 @@ def db_path(tmp_path):
         )
     )
     database = corpus.open_db(path)
-    dedupe.store_reports(database, reports)
+    dedupe.store_reports(database, [stored(**report) for report in reports])
     database.close()
     return path
 

@@ -13,6 +13,7 @@ import sys
 import threading
 
 import pytest
+from typed_records import stored
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
@@ -46,7 +47,7 @@ def big_corpus(tmp_path_factory):
     ]
     reports[0]["text"] += "\n" + chinese(rng, 100_000)
     database = corpus.open_db(path)
-    dedupe.store_reports(database, reports)
+    dedupe.store_reports(database, [stored(**report) for report in reports])
     run_id = corpus.start_run(database, ["http://127.0.0.1/"], {})
     corpus.finish_run(database, run_id, "finished", {"x": 1}, [f"error {n}" for n in range(5000)])
     database.close()

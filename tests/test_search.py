@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
@@ -56,7 +57,7 @@ REPORTS = [
 def db_path(tmp_path):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    dedupe.store_reports(database, REPORTS)
+    dedupe.store_reports(database, [stored(**report) for report in REPORTS])
     database.close()
     return path
 

@@ -13,6 +13,7 @@ from crawler import __version__
 from crawler.cli.options import examples, user_errors
 from crawler.crawl.seeds import url_problem
 from crawler.extract.dispatch import extract_any
+from crawler.extract.record import contract
 
 # Fetching one page for `extract URL`: a short timeout, our own identity.
 FETCH_TIMEOUT = 20
@@ -46,11 +47,11 @@ def extract(source: str, url: str | None, output_format: str) -> None:
             raise click.UsageError(f"{source}: no such file")
         body, content_type = path.read_bytes(), None
         page_url = url or path.resolve().as_uri()
-    record = extract_any(body, page_url, content_type)
+    report = extract_any(body, page_url, content_type)
     if output_format == "text":
-        click.echo(record["text"])
+        click.echo(report.text)
     else:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(contract(report), ensure_ascii=False, indent=2))
 
 
 def _fetch(url: str) -> tuple[bytes, str | None]:

@@ -96,12 +96,19 @@ def upsert_attachments(db: sqlite_utils.Database, records: Iterable[Row]) -> int
 
 
 def storable_files(db: sqlite_utils.Database, records: Iterable[Row]) -> list[Row]:
-    """The file records whose report is stored, cut to the ``attachments`` columns."""
+    """The file records whose report is stored, cut to the ``attachments`` columns; a file of a copy
+    that joined a report stored before (a source of it) goes to that report."""
     columns = set(table(db, "attachments").columns_dict)
     rows = [{key: value for key, value in record.items() if key in columns} for record in records]
     wanted = sorted({row["report_url"] for row in rows})
     marks = ",".join("?" for _ in wanted)
     known = {url for (url,) in db.execute(f"select url from reports where url in ({marks})", wanted)}
+    sql = f"select url, report_url from sources where url in ({marks})"
+    joined: dict[str, str | None] = dict(db.execute(sql, wanted).fetchall())
+    for row in rows:
+        if row["report_url"] not in known and (report_url := joined.get(row["report_url"])) is not None:
+            row["report_url"] = report_url
+            known.add(report_url)
     return [row for row in rows if row["report_url"] in known]
 
 

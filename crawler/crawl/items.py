@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
 
 from scrapy.exceptions import DropItem
 
-from crawler.extract.record import Capture
+from crawler.extract.record import Capture, Fetch, Report
 
 
 @dataclass(repr=False)
 class ReportItem:
     """A page the spider believes is a report.
 
-    The spider fills the fetch fields; the extraction pipeline fills ``record`` with the
-    contract's keys (see :data:`crawler.extract.page.RECORD_KEYS`); the store pipeline writes it.
+    The spider fills the fetch fields (:attr:`fetch` gives them as one
+    :class:`crawler.extract.record.Fetch`); the extraction pipeline sets ``report`` (a
+    :class:`crawler.extract.record.Report`) and ``capture``; the URL dedupe pipeline replaces ``report``
+    with one under the canonical URL; the store pipeline writes them.
     """
 
     url: str
@@ -35,8 +37,28 @@ class ReportItem:
     seed_region: str | None = None
     seed_level: str | None = None
     seed_division_code: str | None = None
-    record: dict[str, Any] = field(default_factory=dict)
+    report: Report | None = None
     capture: Capture | None = None
+
+    @cached_property
+    def fetch(self) -> Fetch:
+        """What the spider fetched, as the record the worker and the corpus take."""
+        return Fetch(
+            url=self.url,
+            status=self.status,
+            content_type=self.content_type,
+            seed=self.seed,
+            referer=self.referer,
+            anchor_text=self.anchor_text,
+            fetched_at=self.fetched_at,
+            headers=self.headers,
+            rendered=self.rendered,
+            parent_url=self.parent_url,
+            seed_body=self.seed_body,
+            seed_region=self.seed_region,
+            seed_level=self.seed_level,
+            seed_division_code=self.seed_division_code,
+        )
 
     def __repr__(self) -> str:
         """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""

@@ -21,6 +21,7 @@ import pytest
 from crawler.demo import hostile
 from crawler.extract.dispatch import extract_item
 from crawler.extract.pool import BoundedPool, TaskFailed
+from crawler.extract.record import Fetch
 
 TIMEOUT = 15.0  # seconds a file may take (the crawl's DOWNLOAD_TIMEOUT scale)
 MAX_MB = 512  # each worker's memory budget
@@ -65,7 +66,7 @@ def test_a_hostile_file_is_refused_within_time_and_memory(pool, bodies, name):
     url = f"http://127.0.0.1/files/{name}.{suffix}"
     start = time.monotonic()
     try:
-        outcome = pool.submit(extract_item, bodies[name], url, None, None, None).result(timeout=TIMEOUT * 3)
+        outcome = pool.submit(extract_item, bodies[name], Fetch(url=url)).result(timeout=TIMEOUT * 3)
         message = outcome.reason
     except TaskFailed as failure:
         message = f"unreadable_file: {failure.reason}"
