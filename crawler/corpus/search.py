@@ -1,15 +1,21 @@
 """What a search query means, before any SQL runs: its terms, its script variants and its excerpts.
 
-The corpus index is FTS5 with the trigram tokenizer (migration 0004): it finds any substring of three
-characters or more, which suits Chinese text without a word segmenter, but it finds nothing for one- or
-two-character terms (年报, 县). Those queries fall back to ``LIKE``. Users type FTS syntax by accident
-(quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever parsed as FTS
-syntax. Traditional-script queries (政府資訊) are searched as written and in simplified form, since most
-reports are simplified. The query planning is pure functions; :func:`search_reports` runs the plan.
+The corpus has two indexes of titles and texts. The FTS5 trigram index (migration 0004) finds any
+substring of three characters or more, which suits Chinese text without a word segmenter, but nothing
+shorter; the pair index (``reports_grams``, migration 0011, :mod:`crawler.corpus.grams`) holds every two
+adjacent characters, so a query with a two-character term (复议, 诉讼: the commonest Chinese queries) looks
+its candidates up there and ``LIKE`` only checks and ranks them. A query whose terms are all one
+character long (县), or that no index can answer (``%``), scans with ``LIKE``. Either way at most
+:data:`CANDIDATES` matches are ranked: the index's own bm25 (title matches first) or, for a scan, the
+first ones found, pick them, and the result says when more matched (``partial``). Users type FTS syntax
+by accident (quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever
+parsed as FTS syntax. Traditional-script queries (政府資訊) are searched as written and in simplified
+form, since most reports are simplified. The query planning is pure functions; :func:`search` runs it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +23,17 @@ from typing import Any
 import sqlite_utils
 
 from crawler.corpus.db import Row, select_rows
+from crawler.corpus.grams import GRAMS_TABLE, indexable, term_tokens
 from crawler.corpus.queries import ReportFilters, like_pattern
 from crawler.extract.normalise import normalise_text
 
 # The trigram tokenizer matches nothing shorter than this.
 MIN_FTS_TERM_CHARS = 3
+# Matches ranked at most for one query; past this many the ranking is of the candidates the index
+# puts first (or, scanning, of the first found) and the result is ``partial``.
+CANDIDATES = 2000
+# Hits of the trigram index read past ``limit`` so that equal bm25 ranks still end in URL order.
+TIE_MARGIN = 32
 # How a hit's matched terms are marked in snippets and excerpts, and what stands for cut text.
 MARK_START = "["
 MARK_END = "]"
@@ -62,6 +74,19 @@ def plan_query(query: str) -> SearchPlan:
     variants = (typed,) if normalised == typed else (typed, normalised)
     use_fts = all(len(term) >= MIN_FTS_TERM_CHARS for term in typed + normalised)
     return SearchPlan(variants=variants, use_fts=use_fts)
+
+
+def pair_match_expression(plan: SearchPlan) -> str | None:
+    """``("复议" "诉讼") OR (…)``: the pairs of every indexable term of each variant (a report holding
+    the terms holds them all), any variant; None when a variant has no indexable term (all of one
+    character, or ASCII punctuation in them): that query scans."""
+    groups = []
+    for variant in plan.variants:
+        tokens = [token for term in variant if indexable(term) for token in term_tokens(term)]
+        if not tokens:
+            return None
+        groups.append("(" + " ".join(fts_phrase(token) for token in dict.fromkeys(tokens)) + ")")
+    return " OR ".join(groups)
 
 
 def fts_phrase(term: str) -> str:
@@ -108,6 +133,37 @@ def mark_terms(text: str, terms: tuple[str, ...]) -> str:
 # --- running a query -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """The hits, best first; ``partial`` when more reports matched than :data:`CANDIDATES` and only those
+    were ranked; ``method``: ``fts`` (trigram index), ``pairs`` (pair index) or ``scan``."""
+
+    hits: list[Row]
+    partial: bool
+    method: str
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    year: int | None = None,
+    body: str | None = None,
+    level: str | None = None,
+    limit: int = 20,
+) -> SearchResult:
+    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
+    ``snippet()``) when every term has three characters or more, else ``LIKE`` over the pair index's
+    candidates, or over a scan (ranked by how often the terms occur, with a centred excerpt). Each hit:
+    url, title, report_year, body, level, published_date, snippet, rank (lower is better) and match
+    (``fts`` or ``like``)."""
+    plan = plan_query(query)
+    filters = ReportFilters(year=year, body=body, level=level)
+    if plan.use_fts:
+        return SearchResult(_search_fts(db, plan, filters, limit), partial=False, method="fts")
+    return _search_like(db, plan, filters, limit)
+
+
 def search_reports(
     db: sqlite_utils.Database,
     query: str,
@@ -117,63 +173,93 @@ def search_reports(
     level: str | None = None,
     limit: int = 20,
 ) -> list[Row]:
-    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
-    ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
-    terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
-    snippet, rank (lower is better) and match (``fts`` or ``like``)."""
-    plan = plan_query(query)
-    filters = ReportFilters(year=year, body=body, level=level)
-    hits = _search_fts(db, plan, filters, limit) if plan.use_fts else _search_like(db, plan, filters, limit)
-    return hits
+    """The hits of :func:`search`."""
+    return search(db, query, year=year, body=body, level=level, limit=limit).hits
 
 
 _HIT_COLUMNS = "r.url, r.title, r.report_year, r.body, r.level, r.published_date"
 
 
+def _filtered(filters: ReportFilters, column: str) -> tuple[str, list[Any]]:
+    """``column in (the rowids of the reports the filters keep)`` (read from an index), or ``1``."""
+    where, params = filters.clause()
+    if where == "1":
+        return "1", []
+    return f"{column} in (select rowid from reports where {where})", params
+
+
 def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
-    where, params = filters.clause("r.")
+    """The best ``limit`` by bm25, taken by FTS5 itself (``order by rank limit``); the rows and snippets
+    are read for those only."""
+    kept, params = _filtered(filters, "reports_fts.rowid")
+    expression = fts_match_expression(plan)
     sql = f"""
-        select {_HIT_COLUMNS},
-               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
-               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
-        from reports_fts join reports r on r.rowid = reports_fts.rowid
-        where reports_fts match ? and {where}
-        order by rank, r.url
+        with top(id, rank) as (
+            select rowid, bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank from reports_fts
+            where reports_fts match ? and {kept}
+            order by rank limit ?
+        )
+        select top.id, {_HIT_COLUMNS}, top.rank as rank
+        from top cross join reports r on r.rowid = top.id
+        order by top.rank, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, fts_match_expression(plan), *params, limit])
-    for hit in hits:
-        hit["snippet"] = one_line(hit["snippet"] or "")
+    hits = select_rows(db, sql, [expression, *params, limit + TIE_MARGIN, limit])
+    ids = [hit.pop("id") for hit in hits]
+    marks = ",".join("?" for _ in ids)
+    snippet_sql = f"""
+        select rowid, snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) from reports_fts
+        where reports_fts match ? and rowid in ({marks})
+    """
+    snippets = dict(db.execute(snippet_sql, [MARK_START, MARK_END, ELLIPSIS, expression, *ids]).fetchall())
+    for rowid, hit in zip(ids, hits, strict=True):
+        hit["snippet"] = one_line(snippets.get(rowid) or "")
         hit["match"] = "fts"
     return hits
 
 
 def _search_like(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
-) -> list[Row]:
+) -> SearchResult:
+    """``LIKE`` over at most :data:`CANDIDATES` reports: the pair index's best by its bm25 (title
+    matches weigh :data:`TITLE_WEIGHT`), or the first a scan finds; ranked by term occurrences."""
     variant_conditions: list[str] = []
     params: list[Any] = []
     for variant in plan.variants:
         terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
         variant_conditions.append("(" + " and ".join(terms) + ")")
         params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
+    matches = " or ".join(variant_conditions)
+    expression = pair_match_expression(plan)
+    if expression is not None:
+        kept, kept_params = _filtered(filters, f"{GRAMS_TABLE}.rowid")
+        candidates = f"""
+            select rowid from {GRAMS_TABLE} where {GRAMS_TABLE} match ? and {kept}
+            order by bm25({GRAMS_TABLE}, {TITLE_WEIGHT}, 1.0) limit ?
+        """
+        candidate_params = [expression, *kept_params, CANDIDATES]
+    else:
+        where, filter_params = filters.clause("r.")
+        candidates = f"select r.rowid from reports r where ({matches}) and {where} limit ?"
+        candidate_params = [*params, *filter_params, CANDIDATES]
+    found = [rowid for (rowid,) in db.execute(candidates, candidate_params)]
     counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
     count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
-    where, filter_params = filters.clause("r.")
     sql = f"""
         select {_HIT_COLUMNS}, r.text, -({" + ".join(counts)}) as rank
-        from reports r
-        where ({" or ".join(variant_conditions)}) and {where}
+        from json_each(?) c cross join reports r on r.rowid = c.value
+        where ({matches})
         order by rank, r.report_year desc, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [*count_params, *params, *filter_params, limit])
+    hits = select_rows(db, sql, [*count_params, json.dumps(found), *params, limit])
     for hit in hits:
         text = hit.pop("text") or ""
         in_text = any(term.casefold() in text.casefold() for term in plan.terms)
         hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
         hit["match"] = "like"
-    return hits
+    method = "scan" if expression is None else "pairs"
+    return SearchResult(hits, partial=len(found) >= CANDIDATES, method=method)
 
 
 def _occurrences(column: str) -> str:
