@@ -89,3 +89,20 @@ def test_the_migration_indexes_reports_stored_before_it(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     assert [hit["url"] for hit in search_reports(database, "减免")] == ["http://a/1"]
     database.close()
+
+
+def test_optimize_writes_a_compact_copy_that_searches_alike(tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    source = tmp_path / "demo.db"
+    build_demo_corpus(source).close()
+    result = CliRunner().invoke(main, ["optimize", "--db", str(source), "-o", str(tmp_path / "o.db")])
+    assert result.exit_code == 0, result.output
+    copy = corpus.open_db(tmp_path / "o.db", create=False)
+    original = corpus.open_db(source, create=False)
+    for query in ("复议", "政府信息", "县"):
+        assert search_reports(copy, query) == search_reports(original, query)
+    again = CliRunner().invoke(main, ["optimize", "--db", str(source), "-o", str(tmp_path / "o.db")])
+    assert again.exit_code == 1 and "exists" in again.output

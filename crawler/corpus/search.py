@@ -6,8 +6,9 @@ shorter; the pair index (``reports_grams``, migration 0011, :mod:`crawler.corpus
 adjacent characters, so a query with a two-character term (复议, 诉讼: the commonest Chinese queries) looks
 its candidates up there and ``LIKE`` only checks and ranks them. A query whose terms are all one
 character long (县), or that no index can answer (``%``), scans with ``LIKE``. Either way at most
-:data:`CANDIDATES` matches are ranked: the index's own bm25 (title matches first) or, for a scan, the
-first ones found, pick them, and the result says when more matched (``partial``). Users type FTS syntax
+:data:`CANDIDATES` matches are ranked (the newest, and for the pair index the newest title matches
+too; for a scan the first found), so a common term costs no more than a rare one, and the result says
+when more matched (``partial``). Users type FTS syntax
 by accident (quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever
 parsed as FTS syntax. Traditional-script queries (政府資訊) are searched as written and in simplified
 form, since most reports are simplified. The query planning is pure functions; :func:`search` runs it.
@@ -160,7 +161,7 @@ def search(
     plan = plan_query(query)
     filters = ReportFilters(year=year, body=body, level=level)
     if plan.use_fts:
-        return SearchResult(_search_fts(db, plan, filters, limit), partial=False, method="fts")
+        return _search_fts(db, plan, filters, limit)
     return _search_like(db, plan, filters, limit)
 
 
@@ -181,31 +182,43 @@ _HIT_COLUMNS = "r.url, r.title, r.report_year, r.body, r.level, r.published_date
 
 
 def _filtered(filters: ReportFilters, column: str) -> tuple[str, list[Any]]:
-    """``column in (the rowids of the reports the filters keep)`` (read from an index), or ``1``."""
+    """``column in (the rowids of the reports the filters keep)`` (read from an index), or ``1``. The
+    ``+`` keeps the condition away from FTS5, which would run the whole query again for each rowid."""
     where, params = filters.clause()
     if where == "1":
         return "1", []
-    return f"{column} in (select rowid from reports where {where})", params
+    return f"+{column} in (select rowid from reports where {where})", params
 
 
-def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
-    """The best ``limit`` by bm25, taken by FTS5 itself (``order by rank limit``); the rows and snippets
-    are read for those only."""
+def _newest_sql(table: str, rank: str, kept: str) -> str:
+    """The newest :data:`CANDIDATES` matches (parameters: the match expression, then the filter's) with
+    their ``rank``. FTS5 reads its matches in rowid order and stops at the limit, so neither the cost nor
+    ``rank`` (computed for these rows only) grows with the number of matches; a query with fewer
+    matches ranks them all."""
+    return f"""select * from (
+            select rowid as id, {rank} as rank from {table} where {table} match ? and {kept}
+            order by rowid desc limit {CANDIDATES})"""
+
+
+def _search_fts(
+    db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
+) -> SearchResult:
+    """The best ``limit`` by bm25 among the newest :data:`CANDIDATES` matches (:func:`_newest_sql`); the
+    rows and snippets are read for those only."""
     kept, params = _filtered(filters, "reports_fts.rowid")
     expression = fts_match_expression(plan)
+    rank = f"bm25(reports_fts, {TITLE_WEIGHT}, 1.0)"
     sql = f"""
-        with top(id, rank) as (
-            select rowid, bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank from reports_fts
-            where reports_fts match ? and {kept}
-            order by rank limit ?
-        )
-        select top.id, {_HIT_COLUMNS}, top.rank as rank
+        with found(id, rank) as materialized ({_newest_sql("reports_fts", rank, kept)}),
+        top(id, rank) as (select id, rank from found order by rank limit ?)
+        select top.id, {_HIT_COLUMNS}, top.rank as rank, (select count(*) from found) as found
         from top cross join reports r on r.rowid = top.id
         order by top.rank, r.url
         limit ?
     """
     hits = select_rows(db, sql, [expression, *params, limit + TIE_MARGIN, limit])
     ids = [hit.pop("id") for hit in hits]
+    found = max([hit.pop("found") for hit in hits], default=0)
     marks = ",".join("?" for _ in ids)
     snippet_sql = f"""
         select rowid, snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) from reports_fts
@@ -215,14 +228,15 @@ def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilt
     for rowid, hit in zip(ids, hits, strict=True):
         hit["snippet"] = one_line(snippets.get(rowid) or "")
         hit["match"] = "fts"
-    return hits
+    return SearchResult(hits, partial=found >= CANDIDATES, method="fts")
 
 
 def _search_like(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
 ) -> SearchResult:
-    """``LIKE`` over at most :data:`CANDIDATES` reports: the pair index's best by its bm25 (title
-    matches weigh :data:`TITLE_WEIGHT`), or the first a scan finds; ranked by term occurrences."""
+    """``LIKE`` over the pair index's candidates, the newest :data:`CANDIDATES` matches in titles and
+    anywhere (:func:`_newest_sql`), or over the first :data:`CANDIDATES` reports a scan finds; ranked by
+    term occurrences."""
     variant_conditions: list[str] = []
     params: list[Any] = []
     for variant in plan.variants:
@@ -233,11 +247,10 @@ def _search_like(
     expression = pair_match_expression(plan)
     if expression is not None:
         kept, kept_params = _filtered(filters, f"{GRAMS_TABLE}.rowid")
-        candidates = f"""
-            select rowid from {GRAMS_TABLE} where {GRAMS_TABLE} match ? and {kept}
-            order by bm25({GRAMS_TABLE}, {TITLE_WEIGHT}, 1.0) limit ?
-        """
-        candidate_params = [expression, *kept_params, CANDIDATES]
+        newest = _newest_sql(GRAMS_TABLE, "0", kept)
+        candidates = f"select id from ({newest} union {newest})"
+        titles = "{title} : (" + expression + ")"
+        candidate_params = [titles, *kept_params, expression, *kept_params]
     else:
         where, filter_params = filters.clause("r.")
         candidates = f"select r.rowid from reports r where ({matches}) and {where} limit ?"
