@@ -84,8 +84,14 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
         await focused.crawl_async(seeds=server.url("/"))
         database = corpus.open_db(db_path)
         found = len(expected & {row["url"] for row in queries.iter_reports(database)})
-        requests = int(focused.stats.get_value("downloader/request_count", 0))
+        # every request the portals answered: the crawler's, robots.txt and the browser's own (scripts,
+        # XHR, challenge reloads), which the downloader's count leaves out
+        requests = len(server.log) + len(spam.log)
+        downloader = int(focused.stats.get_value("downloader/request_count", 0))
         rows.append(("govreports focused", requests, found, len(expected), time.perf_counter() - started))
+        print(
+            f"focused crawl: {requests} requests served, {downloader} through the downloader", file=sys.stderr
+        )
 
         bfs_settings = {key: value for key, value in settings.items() if key != "ITEM_PIPELINES"}
         bfs_settings |= {"CLOSESPIDER_PAGECOUNT": args.bfs_cap, "DOWNLOAD_HANDLERS": {}}

@@ -4,7 +4,8 @@ User mistakes (a bad seed, a missing file, a database that is not one) end in on
 and a non-zero exit, never a traceback.
 
 One module per group of commands: :mod:`crawler.cli.crawling`, :mod:`crawler.cli.reading`,
-:mod:`crawler.cli.extracting`, :mod:`crawler.cli.seeding`; what they share is in :mod:`crawler.cli.options`.
+:mod:`crawler.cli.extracting`, :mod:`crawler.cli.seeding`,
+:mod:`crawler.cli.maintenance`; what they share is in :mod:`crawler.cli.options`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from crawler import __version__
 from crawler.cli.crawling import crawl, demo, merge, reextract, runs
 from crawler.cli.extracting import extract
+from crawler.cli.maintenance import optimize
 from crawler.cli.options import Cli, examples
 from crawler.cli.reading import browse, checks, coverage, export, search
 from crawler.cli.seeding import seeds
@@ -52,3 +54,4 @@ main.add_command(codebook)
 main.add_command(browse)
 main.add_command(extract)
 main.add_command(seeds)
+main.add_command(optimize)

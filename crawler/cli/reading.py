@@ -32,7 +32,8 @@ from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
 from crawler.corpus.export import FORMATS as EXPORT_FORMATS
-from crawler.corpus.search import search_reports
+from crawler.corpus.search import CANDIDATES
+from crawler.corpus.search import search as search_corpus
 from crawler.crawl.seeds import read_seed_file
 
 # The columns of `govreports checks`, in order.
@@ -59,21 +60,25 @@ def search(
 ) -> None:
     """Search report titles and texts for every word of QUERY; print the best hits with snippets.
 
-    Words of three characters or more use the full-text index (ranked by bm25); shorter ones are matched
-    with LIKE. Traditional characters are also searched in simplified form. A query that starts with -
-    goes after --. Each hit's id is what `govreports show` takes. The count of hits goes to stderr.
+    Words of three characters or more use the full-text index (ranked by bm25); two-character words use
+    the index of character pairs, then LIKE; one-character words scan. A common word is ranked among
+    its newest matches only (the count line says so). Traditional characters are also searched in
+    simplified form. A query that starts with - goes after --: `govreports search -- -abc`. Each hit's id
+    is what `govreports show` takes. The count of hits goes to stderr.
     """
     from crawler.corpus.search import SearchError, count_hits
 
     database = corpus.open_db(db_path, create=False)
     try:
         check_body(database, filters)
-        hits = search_reports(database, " ".join(query), filters=filters, limit=limit)
+        result = search_corpus(database, " ".join(query), filters=filters, limit=limit)
+        hits = result.hits
         total = count_hits(database, " ".join(query), filters) if len(hits) == limit else len(hits)
     except SearchError as error:
         raise click.UsageError(str(error)) from error
     finally:
         database.close()
+    hits = result.hits
     if output_format == "json":
         click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
     else:
@@ -81,7 +86,8 @@ def search(
             click.echo(_hit_lines(number, hit))
     how = hits[0]["match"] if hits else "no"
     shown = f"showing {len(hits)} of {total} hits" if total > len(hits) else f"{total} hits"
-    click.echo(f"{shown} ({how} match)", err=True)
+    partial = f"; ranked among the newest {CANDIDATES:,} matches" if result.partial else ""
+    click.echo(f"{shown} ({how} match{partial})", err=True)
 
 
 def _hit_lines(number: int, hit: dict[str, Any]) -> str:

@@ -155,17 +155,36 @@ def _stored_copy(row: Mapping[str, Any]) -> Copy:
     )
 
 
+# Reports read per LSH band when looking for near-duplicate candidates, newest first. A band that many
+# reports share comes from template text (the statistics tables' labels, the set phrases every report
+# of a template repeats), not from one report's copies: reading all of it made every store slower as
+# the corpus grew. A real copy shares its distinctive bands too, and its exact text or title key.
+BAND_CANDIDATES = 64
+
+
 def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[Copy]:
     """Stored reports of the same year that share the exact text, a title key or an LSH band. Each of
     the three is an index lookup: one ``OR`` over them made SQLite scan every report of the year (their
-    long rows included), a cost that grew with the corpus (~20 ms a report at 10,000 reports). ``cross
-    join`` keeps the matches first: with many bands the planner otherwise scans the year again."""
-    band_marks = ",".join("?" for _ in bands) or "''"
+    long rows included), a cost that grew with the corpus (~20 ms a report at 10,000 reports). A band
+    gives at most :data:`BAND_CANDIDATES` reports, kept to the year by their (small) fingerprint rows
+    before any report row is read. ``cross join`` keeps the matches first: with many bands the planner
+    otherwise scans the year again."""
+    per_band = " union ".join(
+        f"select * from (select report_url from lsh_bands where band_key = ? "
+        f"order by rowid desc limit {BAND_CANDIDATES})"
+        for _ in bands
+    )
+    band_matches = (
+        f"union select f.report_url from ({per_band}) b cross join fingerprints f "
+        "on f.report_url = b.report_url where f.report_year = ?"
+        if bands
+        else ""
+    )
     sql = f"""
         with matches(url) as (
             select url from reports where content_hash = ?
             union select report_url from fingerprints where title_key = ?
-            union select report_url from lsh_bands where band_key in ({band_marks})
+            {band_matches}
         )
         select r.url, r.report_year, r.body, f.title_key, r.content_hash, f.signature, r.kind, r.scanned,
                r.compromised, coalesce(s.is_gov, 0) as is_gov
@@ -176,7 +195,14 @@ def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[
         where r.report_year = ? and r.url != ?
         order by r.rowid
     """
-    params: list[Any] = [new.content_hash or "", new.title_key or "\x00", *bands, new.report_year, new.url]
+    band_params: list[Any] = [*bands, new.report_year] if bands else []
+    params: list[Any] = [
+        new.content_hash or "",
+        new.title_key or "\x00",
+        *band_params,
+        new.report_year,
+        new.url,
+    ]
     return [_stored_copy(row) for row in select_rows(db, sql, params)]
 
 

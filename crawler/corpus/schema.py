@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import Table
 
+from crawler.corpus import grams
 from crawler.corpus.views import ensure_views
 from crawler.extract.fingerprint import signature_bands, text_signature
 
@@ -294,6 +295,15 @@ def _add_dropped_and_heartbeat(db: sqlite_utils.Database) -> None:
     runs.add_column("pid", int)
 
 
+def _add_pair_index(db: sqlite_utils.Database) -> None:
+    """Issue #18: two-character queries through an index (``reports_grams``, :mod:`crawler.corpus.grams`),
+    built here for the reports stored and kept in step by triggers; indexes on the columns searches
+    filter on (year has one since 0001)."""
+    grams.create_index(db)
+    for column in ("body", "level"):
+        table(db, "reports").create_index([column], if_not_exists=True)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -307,11 +317,14 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0009_statistics_views", _add_statistics_views),
     ("0010_division_code", _add_division_code),
     ("0011_dropped_and_heartbeat", _add_dropped_and_heartbeat),
+    ("0012_pair_index", _add_pair_index),
 ]
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not applied yet; return their names."""
+    """Apply the migrations not applied yet; return their names. The connection gets the SQL function
+    the pair index's triggers call (:func:`crawler.corpus.grams.register`) first."""
+    grams.register(db)
     applied_table = table(db, "_migrations")
     if not applied_table.exists():
         applied_table.create({"name": str, "applied_at": str}, pk="name")

@@ -1,15 +1,22 @@
 """What a search query means, before any SQL runs: its terms, its script variants and its excerpts.
 
-The corpus index is FTS5 with the trigram tokenizer (migration 0004): it finds any substring of three
-characters or more, which suits Chinese text without a word segmenter, but it finds nothing for one- or
-two-character terms (年报, 县). Those queries fall back to ``LIKE``. Users type FTS syntax by accident
-(quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever parsed as FTS
-syntax. Traditional-script queries (政府資訊) are searched as written and in simplified form, since most
-reports are simplified. The query planning is pure functions; :func:`search_reports` runs the plan.
+The corpus has two indexes of titles and texts. The FTS5 trigram index (migration 0004) finds any
+substring of three characters or more, which suits Chinese text without a word segmenter, but nothing
+shorter; the pair index (``reports_grams``, migration 0011, :mod:`crawler.corpus.grams`) holds every two
+adjacent characters, so a query with a two-character term (复议, 诉讼: the commonest Chinese queries) looks
+its candidates up there and ``LIKE`` only checks and ranks them. A query whose terms are all one
+character long (县), or that no index can answer (``%``), scans with ``LIKE``. Either way at most
+:data:`CANDIDATES` matches are ranked (the newest, and for the pair index the newest title matches
+too; for a scan the first found), so a common term costs no more than a rare one, and the result says
+when more matched (``partial``). Users type FTS syntax
+by accident (quotes, ``-``, ``*``, ``:``): every term is quoted as a literal phrase, so no query is ever
+parsed as FTS syntax. Traditional-script queries (政府資訊) are searched as written and in simplified
+form, since most reports are simplified. The query planning is pure functions; :func:`search` runs it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,11 +24,17 @@ from typing import Any
 import sqlite_utils
 
 from crawler.corpus.db import Row, select_rows
+from crawler.corpus.grams import GRAMS_TABLE, indexable, term_tokens
 from crawler.corpus.queries import ReportFilters, like_pattern
 from crawler.extract.normalise import normalise_text
 
 # The trigram tokenizer matches nothing shorter than this.
 MIN_FTS_TERM_CHARS = 3
+# Matches ranked at most for one query; past this many the ranking is of the candidates the index
+# puts first (or, scanning, of the first found) and the result is ``partial``.
+CANDIDATES = 2000
+# Hits of the trigram index read past ``limit`` so that equal bm25 ranks still end in URL order.
+TIE_MARGIN = 32
 # How a hit's matched terms are marked in snippets and excerpts, and what stands for cut text.
 MARK_START = "["
 MARK_END = "]"
@@ -62,6 +75,19 @@ def plan_query(query: str) -> SearchPlan:
     variants = (typed,) if normalised == typed else (typed, normalised)
     use_fts = all(len(term) >= MIN_FTS_TERM_CHARS for term in typed + normalised)
     return SearchPlan(variants=variants, use_fts=use_fts)
+
+
+def pair_match_expression(plan: SearchPlan) -> str | None:
+    """``("复议" "诉讼") OR (…)``: the pairs of every indexable term of each variant (a report holding
+    the terms holds them all), any variant; None when a variant has no indexable term (all of one
+    character, or ASCII punctuation in them): that query scans."""
+    groups = []
+    for variant in plan.variants:
+        tokens = [token for term in variant if indexable(term) for token in term_tokens(term)]
+        if not tokens:
+            return None
+        groups.append("(" + " ".join(fts_phrase(token) for token in dict.fromkeys(tokens)) + ")")
+    return " OR ".join(groups)
 
 
 def fts_phrase(term: str) -> str:
@@ -108,6 +134,39 @@ def mark_terms(text: str, terms: tuple[str, ...]) -> str:
 # --- running a query -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """The hits, best first; ``partial`` when more reports matched than :data:`CANDIDATES` and only those
+    were ranked; ``method``: ``fts`` (trigram index), ``pairs`` (pair index) or ``scan``."""
+
+    hits: list[Row]
+    partial: bool
+    method: str
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    year: int | None = None,
+    body: str | None = None,
+    level: str | None = None,
+    limit: int = 20,
+    filters: ReportFilters | None = None,
+) -> SearchResult:
+    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
+    ``snippet()``) when every term has three characters or more, else ``LIKE`` over the pair index's
+    candidates, or over a scan (ranked by how often the terms occur, with a centred excerpt). Each hit:
+    url, title, report_year, body, level, published_date, snippet, rank (lower is better) and match
+    (``fts`` or ``like``) and id (what ``govreports show`` takes). ``filters`` (all of ReportFilters)
+    replaces ``year``, ``body`` and ``level``."""
+    plan = plan_query(query)
+    filters = filters or ReportFilters(year=year, body=body, level=level)
+    if plan.use_fts:
+        return _search_fts(db, plan, filters, limit)
+    return _search_like(db, plan, filters, limit)
+
+
 def search_reports(
     db: sqlite_utils.Database,
     query: str,
@@ -118,15 +177,9 @@ def search_reports(
     limit: int = 20,
     filters: ReportFilters | None = None,
 ) -> list[Row]:
-    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
-    ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
-    terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
-    snippet, rank (lower is better), match (``fts`` or ``like``) and id (what ``govreports show`` takes).
-    ``filters`` (all of ReportFilters) replaces ``year``, ``body`` and ``level``."""
-    plan = plan_query(query)
-    filters = filters or ReportFilters(year=year, body=body, level=level)
-    hits = _search_fts(db, plan, filters, limit) if plan.use_fts else _search_like(db, plan, filters, limit)
-    return hits
+    """The hits of :func:`search` (``filters``, all of ReportFilters, replaces ``year``, ``body`` and
+    ``level``)."""
+    return search(db, query, year=year, body=body, level=level, limit=limit, filters=filters).hits
 
 
 def count_hits(db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None) -> int:
@@ -161,42 +214,98 @@ def _like_source(plan: SearchPlan, filters: ReportFilters) -> tuple[str, list[An
     return f"from reports r where ({' or '.join(variant_conditions)}) and {where}", [*params, *filter_params]
 
 
-def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
-    source, params = _fts_source(plan, filters)
+def _filtered(filters: ReportFilters, column: str) -> tuple[str, list[Any]]:
+    """``column in (the rowids of the reports the filters keep)`` (read from an index), or ``1``. The
+    ``+`` keeps the condition away from FTS5, which would run the whole query again for each rowid."""
+    where, params = filters.clause()
+    if where == "1":
+        return "1", []
+    return f"+{column} in (select rowid from reports where {where})", params
+
+
+def _newest_sql(table: str, rank: str, kept: str) -> str:
+    """The newest :data:`CANDIDATES` matches (parameters: the match expression, then the filter's) with
+    their ``rank``. FTS5 reads its matches in rowid order and stops at the limit, so neither the cost nor
+    ``rank`` (computed for these rows only) grows with the number of matches; a query with fewer
+    matches ranks them all."""
+    return f"""select * from (
+            select rowid as id, {rank} as rank from {table} where {table} match ? and {kept}
+            order by rowid desc limit {CANDIDATES})"""
+
+
+def _search_fts(
+    db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
+) -> SearchResult:
+    """The best ``limit`` by bm25 among the newest :data:`CANDIDATES` matches (:func:`_newest_sql`); the
+    rows and snippets are read for those only."""
+    kept, params = _filtered(filters, "reports_fts.rowid")
+    expression = fts_match_expression(plan)
+    rank = f"bm25(reports_fts, {TITLE_WEIGHT}, 1.0)"
     sql = f"""
-        select {_HIT_COLUMNS}, r.rowid as id,
-               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
-               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
-        {source}
-        order by rank, r.url
+        with found(id, rank) as materialized ({_newest_sql("reports_fts", rank, kept)}),
+        top(id, rank) as (select id, rank from found order by rank limit ?)
+        select top.id, {_HIT_COLUMNS}, top.rank as rank, (select count(*) from found) as found
+        from top cross join reports r on r.rowid = top.id
+        order by top.rank, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, *params, limit])
-    for hit in hits:
-        hit["snippet"] = one_line(hit["snippet"] or "")
+    hits = select_rows(db, sql, [expression, *params, limit + TIE_MARGIN, limit])
+    ids = [hit["id"] for hit in hits]
+    found = max([hit.pop("found") for hit in hits], default=0)
+    marks = ",".join("?" for _ in ids)
+    snippet_sql = f"""
+        select rowid, snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) from reports_fts
+        where reports_fts match ? and rowid in ({marks})
+    """
+    snippets = dict(db.execute(snippet_sql, [MARK_START, MARK_END, ELLIPSIS, expression, *ids]).fetchall())
+    for rowid, hit in zip(ids, hits, strict=True):
+        hit["snippet"] = one_line(snippets.get(rowid) or "")
         hit["match"] = "fts"
-    return hits
+    return SearchResult(hits, partial=found >= CANDIDATES, method="fts")
 
 
 def _search_like(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
-) -> list[Row]:
+) -> SearchResult:
+    """``LIKE`` over the pair index's candidates, the newest :data:`CANDIDATES` matches in titles and
+    anywhere (:func:`_newest_sql`), or over the first :data:`CANDIDATES` reports a scan finds; ranked by
+    term occurrences."""
+    variant_conditions: list[str] = []
+    params: list[Any] = []
+    for variant in plan.variants:
+        terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
+        variant_conditions.append("(" + " and ".join(terms) + ")")
+        params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
+    matches = " or ".join(variant_conditions)
+    expression = pair_match_expression(plan)
+    if expression is not None:
+        kept, kept_params = _filtered(filters, f"{GRAMS_TABLE}.rowid")
+        newest = _newest_sql(GRAMS_TABLE, "0", kept)
+        candidates = f"select id from ({newest} union {newest})"
+        titles = "{title} : (" + expression + ")"
+        candidate_params = [titles, *kept_params, expression, *kept_params]
+    else:
+        where, filter_params = filters.clause("r.")
+        candidates = f"select r.rowid from reports r where ({matches}) and {where} limit ?"
+        candidate_params = [*params, *filter_params, CANDIDATES]
+    found = [rowid for (rowid,) in db.execute(candidates, candidate_params)]
     counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
     count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
-    source, params = _like_source(plan, filters)
     sql = f"""
         select {_HIT_COLUMNS}, r.rowid as id, r.text, -({" + ".join(counts)}) as rank
-        {source}
+        from json_each(?) c cross join reports r on r.rowid = c.value
+        where ({matches})
         order by rank, r.report_year desc, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [*count_params, *params, limit])
+    hits = select_rows(db, sql, [*count_params, json.dumps(found), *params, limit])
     for hit in hits:
         text = hit.pop("text") or ""
         in_text = any(term.casefold() in text.casefold() for term in plan.terms)
         hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
         hit["match"] = "like"
-    return hits
+    method = "scan" if expression is None else "pairs"
+    return SearchResult(hits, partial=len(found) >= CANDIDATES, method=method)
 
 
 def _occurrences(column: str) -> str:

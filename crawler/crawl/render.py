@@ -3,6 +3,7 @@ methods it runs, and the filter of the browser's own requests (``PLAYWRIGHT_ABOR
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crawler.crawl.config import CrawlConfig
@@ -55,9 +56,20 @@ def network_settled(meta: dict[str, Any]) -> bool:
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "stylesheet", "font", "media"})
 
 
+# Portal chrome a rendered page loads that never fills a list or passes a challenge: the 党政机关 badge
+# script (conac) and third-party web analytics. Each is a request per rendered page; skipped, as a
+# browser with a content blocker would. (The site's own visitor counter is left alone: it is how a
+# page that never goes quiet on the network shows itself, which rendering must cope with.)
+BLOCKED_CHROME = re.compile(
+    r"/conac/|/dzjg\.js|hm\.baidu\.com|cnzz\.com|google-analytics\.com|googletagmanager\.com",
+    re.IGNORECASE,
+)
+
+
 def abort_heavy_resources(request: Any) -> bool:
-    """Images, styles, fonts and media in rendered pages are skipped (see :func:`abort_browser_request`)."""
-    return bool(request.resource_type in BLOCKED_RESOURCE_TYPES)
+    """Images, styles, fonts and media in rendered pages are skipped, and the portal chrome scripts of
+    :data:`BLOCKED_CHROME` (see :func:`abort_browser_request`)."""
+    return bool(request.resource_type in BLOCKED_RESOURCE_TYPES or BLOCKED_CHROME.search(request.url))
 
 
 async def abort_browser_request(request: Any) -> bool:
