@@ -27,15 +27,17 @@ class ExtractPipeline:
     (``GOVREPORTS_WORKERS``; 0 runs it in this process). Scrapy's ``CONCURRENT_ITEMS`` bounds the items
     in flight, so memory stays bounded however fast pages arrive."""
 
-    def __init__(self, crawler: Any, workers: int = 0) -> None:
+    def __init__(self, crawler: Any, workers: int = 0, ocr: str = "never") -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
+        self.ocr = ocr
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler, CrawlConfig.from_settings(crawler.settings).workers)
+        config = CrawlConfig.from_settings(crawler.settings)
+        return cls(crawler, config.workers, config.ocr)
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -57,9 +59,10 @@ class ExtractPipeline:
     async def process_item(self, item: ReportItem) -> ReportItem:
         arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
         if self.pool is None:
-            outcome = extract_item(*arguments, capture=True)
+            outcome = extract_item(*arguments, capture=True, ocr=self.ocr)
         else:
-            outcome = await asyncio.wrap_future(self.pool.submit(extract_item, *arguments, capture=True))
+            job = self.pool.submit(extract_item, *arguments, capture=True, ocr=self.ocr)
+            outcome = await asyncio.wrap_future(job)
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
         if outcome.record is None:

@@ -26,7 +26,8 @@ class ReextractResult:
     missing: int = 0
 
 
-def reextract_corpus(database: Any) -> ReextractResult:
+def reextract_corpus(database: Any, ocr: str = "never") -> ReextractResult:
+    """Every stored report extracted again; ``ocr`` (never | auto | always) reads the scans by OCR."""
     result = ReextractResult()
     stored = {row["url"]: row for row in queries.iter_reports(database)}
     captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
@@ -36,11 +37,11 @@ def reextract_corpus(database: Any) -> ReextractResult:
         if page is None:
             result.missing += 1
             continue
-        outcome = extract_item(page["body"], url, page["content_type"], row.get("anchor_text"), None)
+        outcome = extract_item(page["body"], url, page["content_type"], row.get("anchor_text"), None, ocr=ocr)
         if outcome.record is None:
             result.failed += 1
             continue
-        record = _with_its_file(database, outcome.record)
+        record = _with_its_file(database, outcome.record, ocr)
         sources = row.get("sources") or {}
         hints = {name: row.get(name) for name in SEED_FIELDS if sources.get(name) == "seed"}
         record = provenance.with_seed_hints(record, hints)
@@ -62,13 +63,13 @@ def reextract_corpus(database: Any) -> ReextractResult:
     return result
 
 
-def _with_its_file(database: Any, record: dict[str, Any]) -> dict[str, Any]:
+def _with_its_file(database: Any, record: dict[str, Any], ocr: str) -> dict[str, Any]:
     """A stub report filled again from the stored capture of its file, as the crawl filled it."""
     report_file = record.get("report_file")
     if not report_file:
         return record
     for page in queries.iter_pages(database, [report_file]):
-        outcome = extract_item(page["body"], report_file, page["content_type"], None, record["url"])
+        outcome = extract_item(page["body"], report_file, page["content_type"], None, record["url"], ocr=ocr)
         if outcome.record is not None:
             return fill_stub(record, outcome.record)
     return record

@@ -24,6 +24,8 @@ class SettingsReader(Protocol):
 
 
 RENDER_MODES = ("auto", "never", "always")
+# When scans are read by OCR (crawler.extract.files.ocr.MODES, in the order the CLI offers them).
+OCR_MODES = ("auto", "never", "always")
 
 T = TypeVar("T")
 
@@ -77,12 +79,17 @@ class CrawlConfig:
     progress: bool = _setting("GOVREPORTS_PROGRESS", False)
     # The prefix of a distributed crawl's keys in redis (crawler/crawl/distributed.py).
     redis_key: str = _setting("GOVREPORTS_REDIS_KEY", "govreports")
+    # never | auto | always: when scanned pages and report images are read by OCR in the extraction
+    # workers (crawler/extract/files/ocr.py).
+    ocr: str = _setting("GOVREPORTS_OCR", "auto")
 
     def __post_init__(self) -> None:
         if self.render not in RENDER_MODES:
             raise ValueError(
                 f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {self.render!r}"
             )
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"GOVREPORTS_OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
         for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{SETTING_NAMES[name]} must be at least 1")
@@ -125,6 +132,7 @@ class CrawlConfig:
             retry_backoff_max=read("retry_backoff_max", settings.getfloat),
             progress=read("progress", settings.getbool),
             redis_key=str(settings.get(SETTING_NAMES["redis_key"]) or cls.redis_key),
+            ocr=str(settings.get(SETTING_NAMES["ocr"]) or cls.ocr).lower(),
         )
 
     @classmethod

@@ -39,11 +39,13 @@ def extract_item(
     parent: str | None,
     *,
     capture: bool = False,
+    ocr: str = "never",
 ) -> Outcome:
     """The CPU-heavy part of a page, as a pure function a worker process runs: extraction, spam rules,
-    tables, file text, the text's ``content_hash`` and MinHash ``signature`` and, with ``capture``, the
-    compressed bytes the corpus keeps."""
-    outcome = _extract(body, url, content_type, anchor, parent)
+    tables, file text (scans read by OCR as ``ocr`` says: never | auto | always), the text's
+    ``content_hash`` and MinHash ``signature`` and, with ``capture``, the compressed bytes the corpus
+    keeps."""
+    outcome = _extract(body, url, content_type, anchor, parent, ocr)
     if outcome.record is not None:
         with_identity(outcome.record)
         if capture:
@@ -76,6 +78,7 @@ FILE_FIELDS = (
     "raw_tables",
     "scanned",
     "pages",
+    "ocr_confidence",
 )
 # Report-level fields the page's title gives and the file's text gives when the title does not.
 REPORT_FIELDS = ("report_year", "body", "level", "region")
@@ -87,16 +90,21 @@ def fill_stub(page: dict[str, Any], file: dict[str, Any]) -> dict[str, Any]:
     A scanned file leaves the page's lead as the text. ``sources`` says ``text: attachment``."""
     record = dict(page)
     sources = dict(page.get("sources") or {})
+    file_sources = file.get("sources") or {}
+    source = "ocr" if file.get("ocr_confidence") is not None else "attachment"
     if (file.get("text") or "").strip():
         record.update({name: file.get(name) for name in FILE_FIELDS})
         record["text"], record["text_normalised"] = _without_title(file, page.get("title"))
-        sources["text"] = "attachment"
+        sources["text"] = source
+        sources.update({name: "ocr" for name in ("tables", "ocr") if name in file_sources})
+        if "ocr" in file_sources:
+            sources["ocr"] = file_sources["ocr"]
     else:
         record.update(scanned=file.get("scanned"), pages=file.get("pages"))
     for name in REPORT_FIELDS:
         if record.get(name) in (None, "") and file.get(name) not in (None, ""):
             record[name] = file[name]
-            sources[name] = "attachment"
+            sources[name] = source
     record.update(sources=sources, report_file=file["url"], file_kind=file.get("kind"))
     record.pop("content_hash", None)
     return with_identity(record)
@@ -149,11 +157,11 @@ def _is_binary(body: bytes) -> bool:
 
 
 def _extract(
-    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None, ocr: str
 ) -> Outcome:
     if _is_document(url, content_type):
         try:
-            return _document(body, url, content_type, anchor, parent)
+            return _document(body, url, content_type, anchor, parent, ocr)
         except AttachmentError as error:
             if parent is not None or not _looks_html(body):
                 return Outcome(None, ["attachment_failed"], f"unreadable attachment ({error}): {url}")
@@ -172,15 +180,16 @@ def _page(body: bytes, url: str, content_type: str | None) -> Outcome:
 
 
 def _document(
-    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None
+    body: bytes, url: str, content_type: str | None, anchor: str | None, parent: str | None, ocr: str
 ) -> Outcome:
-    document = extract_attachment(body, url, content_type)
+    document = extract_attachment(body, url, content_type, ocr)
     record = attachment_record(document, url, anchor)
+    read = ["ocr"] if document.ocr_engine else []
     if parent is not None:
-        return Outcome(record | {"attachment_of": parent}, ["attachment"])
+        return Outcome(record | {"attachment_of": parent}, ["attachment", *read])
     if not pagekind.is_report_title(record["title"]):
         return Outcome(None, ["not_report"], f"not a report ({record['title']!r}): {url}")
-    return Outcome(record, ["ok", "scanned"] if document.scanned else ["ok"])
+    return Outcome(record, ["ok", "scanned", *read] if document.scanned else ["ok"])
 
 
 def _is_document(url: str, content_type: str | None) -> bool:

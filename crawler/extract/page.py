@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from configparser import ConfigParser
 from dataclasses import dataclass, field
 from typing import Any
@@ -487,13 +487,35 @@ def attachment_record(document: AttachmentText, url: str, anchor_text: str | Non
         raw_tables=[{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)],
         sources=_title_source(title_source) | page_sources | report_sources,
     )
-    return record | {
+    return ocr_sources(document, record) | {
         "kind": document.kind,
         "scanned": document.scanned,
         "pages": document.pages,
         "text_normalised": normalise_text(document.text),
         "compromised": False,
+        "ocr_confidence": _mean(document.ocr_confidence.values()) if document.ocr_engine else None,
     }
+
+
+def ocr_sources(document: AttachmentText, record: dict[str, Any]) -> dict[str, Any]:
+    """A record read by OCR says so: every field its text gave is marked ``ocr`` in ``sources``, and
+    ``sources["ocr"]`` names the engine with its mean confidence per page (``rapidocr p1=0.991 …``)."""
+    if not document.ocr_engine:
+        return record
+    sources = {
+        name: "ocr" if source == provenance.TEXT else source for name, source in record["sources"].items()
+    }
+    sources["text"] = "ocr"
+    if record.get("tables"):
+        sources["tables"] = "ocr"
+    pages = " ".join(f"p{number}={value:.3f}" for number, value in sorted(document.ocr_confidence.items()))
+    sources["ocr"] = f"{document.ocr_engine} {pages}"
+    return record | {"sources": sources}
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    listed = list(values)
+    return round(sum(listed) / len(listed), 4) if listed else None
 
 
 def _attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:
