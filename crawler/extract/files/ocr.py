@@ -140,15 +140,33 @@ class _Tesseract:
         self._tesseract = pytesseract
 
     def boxes(self, image: Image.Image) -> list[tuple[str, float, float, float, float, float]]:
-        data = self._tesseract.image_to_data(
-            image, lang="chi_sim", config="--psm 6", output_type=self._tesseract.Output.DICT
-        )
-        out = []
+        data = self._tesseract.image_to_data(image, lang="chi_sim", output_type=self._tesseract.Output.DICT)
+        lines: dict[tuple[int, int, int], list[list[Any]]] = {}
         for i, text in enumerate(data["text"]):
             if text.strip() and float(data["conf"][i]) >= 0:
                 left, top = float(data["left"][i]), float(data["top"][i])
                 right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
-                out.append((text.strip(), left, top, right, bottom, float(data["conf"][i]) / 100))
+                key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+                lines.setdefault(key, []).append(
+                    [text.strip(), left, top, right, bottom, float(data["conf"][i])]
+                )
+        # Tesseract gives CJK text word by word, spaced as the line is justified: words of one of its
+        # lines closer than an em are one piece (cells of a table row stay apart).
+        out = []
+        for words in lines.values():
+            words.sort(key=lambda word: word[1])
+            em = statistics.median(word[4] - word[2] for word in words)
+            pieces = [words[0] + [1]]
+            for word in words[1:]:
+                piece = pieces[-1]
+                if word[1] - piece[3] < em:
+                    piece[0] += word[0]
+                    piece[2], piece[3], piece[4] = min(piece[2], word[2]), word[3], max(piece[4], word[4])
+                    piece[5] += word[5]
+                    piece[6] += 1
+                else:
+                    pieces.append([*word, 1])
+            out += [(t, x0, y0, x1, y1, conf / count / 100) for t, x0, y0, x1, y1, conf, count in pieces]
         return out
 
 

@@ -102,7 +102,7 @@ def detect_kind(body: bytes, url: str, content_type: str | None = None) -> str:
         return _zip_kind(body)
     if body.startswith(_OLE2_MAGIC):
         return _ole_kind(body, claimed)
-    if images.is_image(body):
+    if images.is_image(body) and claimed is None:  # an image at a .pdf/.doc URL is a broken file
         return "image"
     head = body[:1024].lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(head) or b"<html" in head.lower():
