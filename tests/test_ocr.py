@@ -34,7 +34,7 @@ def test_a_table_is_rebuilt_by_rows_and_column_gaps_with_wrapped_labels_folded()
         [P("三、收到和处理政府信息公开申请情况", 0, 400, 900, 920)],
         row(860, (300, "自然人"), (400, "法人或其他组织"), (600, "总计")),
         row(820, (0, "（二）部分公开（区分处理的"), (310, "1"), (410, "0"), (610, "1")),
-        row(797, (0, "，只计这一情形)")),  # the label's next line in its cell
+        row(800, (0, "，只计这一情形)")),  # the label's next line in its cell
         row(760, (0, "1.属于国家秘密"), (310, "o"), (610, "0")),  # a blank cell in the middle
         [P("四、政府信息公开行政复议、行政诉讼情况", 0, 400, 700, 720)],
     ]

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 # Rows whose centres are closer than this many piece heights are one table row wrapped in its cells.
-WRAPPED_ROW_STEP = 1.2
+WRAPPED_ROW_STEP = 1.1
 MIN_TABLE_ROWS = 2
 _LOOKALIKES = str.maketrans("oOlI|", "00111")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
 _NUMBERISH = re.compile(r"[\doOlI|.,，。·]+")
 
 
@@ -96,7 +97,10 @@ def _centre(row: Sequence[Piece]) -> float:
 
 
 def _wrapped(previous: Sequence[Piece], row: Sequence[Piece]) -> bool:
-    """``row`` continues ``previous`` inside its cells: it follows closer than a row of its own would."""
+    """``row`` continues ``previous`` inside its cells: it follows closer than a row of its own would,
+    and holds no number (a row with numbers is a row of data, however tight the table)."""
+    if any(_NUMBER.fullmatch(repair_number(piece.text)) for piece in row):
+        return False
     height = min(_height(previous), _height(row))
     return _centre(previous) - _centre(row) < WRAPPED_ROW_STEP * height
 
