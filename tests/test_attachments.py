@@ -178,7 +178,11 @@ def test_scanned_pdf_is_flagged_with_its_pages() -> None:
 
 
 def test_text_pdfs_are_not_flagged_scanned() -> None:
-    assert not any(extract_attachment(f.body, f.path).scanned for f in GOOD if f.kind == "pdf" and f.text and not f.scanned)
+    assert not any(
+        extract_attachment(f.body, f.path).scanned
+        for f in GOOD
+        if f.kind == "pdf" and f.text and not f.scanned
+    )
 
 
 # ---------------------------------------------------------------- refusals

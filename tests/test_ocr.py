@@ -52,7 +52,9 @@ def test_a_table_is_rebuilt_by_rows_and_column_gaps_with_wrapped_labels_folded()
 def test_a_table_broken_by_a_page_break_goes_on():
     first = [row(100, (0, "一、本年新收"), (300, "3")), row(60, (0, "二、上年结转"), (300, "0"))]
     second = [row(900, (0, "（七）总计"), (300, "3")), [P("五、存在的主要问题", 0, 300, 800, 820)]]
-    assert table_grids([first, second]) == [[["一、本年新收", "3"], ["二、上年结转", "0"], ["（七）总计", "3"]]]
+    assert table_grids([first, second]) == [
+        [["一、本年新收", "3"], ["二、上年结转", "0"], ["（七）总计", "3"]]
+    ]
 
 
 @pytest.mark.parametrize(
