@@ -59,7 +59,17 @@ def test_a_table_broken_by_a_page_break_goes_on():
 
 @pytest.mark.parametrize(
     ("raw", "number"),
-    [("o", "0"), ("１２", "12"), ("0.", "0"), ("l0", "10"), ("12.50", "12.50"), ("予以公开", "予以公开")],
+    [
+        ("o", "0"),
+        ("１２", "12"),
+        ("0.", "0"),
+        (".0", "0"),
+        ("0:", "0"),
+        ("l0", "10"),
+        ("12.50", "12.50"),
+        ("予以公开", "予以公开"),
+        ("、", "、"),
+    ],
 )
 def test_cells_that_read_as_numbers_are_repaired(raw, number):
     assert repair_number(raw) == number

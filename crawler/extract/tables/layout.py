@@ -24,7 +24,8 @@ WRAPPED_ROW_STEP = 1.1
 MIN_TABLE_ROWS = 2
 _LOOKALIKES = str.maketrans("oOlI|", "00111")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
-_NUMBERISH = re.compile(r"[\doOlI|.,，。·]+")
+_SPECKS = ".,，。·:;：；'`\"‘’“”、"
+_NUMBERISH = re.compile(r"[\doOlI|.,，。·:;：；'`\"‘’“”、]+")
 
 
 class Piece(Protocol):
@@ -44,14 +45,16 @@ class Piece(Protocol):
 
 def repair_number(text: str) -> str:
     """An OCR'd table cell that is a number, as the number: full-width digits made ASCII, the letters
-    OCR confuses with digits (``o`` ``O`` → 0, ``l`` ``I`` ``|`` → 1) replaced, a speck read as a
-    trailing point dropped. Any other text is returned as it was (NFKC-folded)."""
+    OCR confuses with digits (``o`` ``O`` → 0, ``l`` ``I`` ``|`` → 1) replaced, specks read as points,
+    colons or commas before or after it dropped. Any other text is returned as it was."""
     folded = unicodedata.normalize("NFKC", text).strip()
-    if not _NUMBERISH.fullmatch(folded) or not (any(c.isdigit() for c in folded) or folded in ("o", "O")):
+    if not _NUMBERISH.fullmatch(folded):
         return text
-    fixed = folded.translate(_LOOKALIKES)
-    fixed = fixed.replace("，", ",").replace("。", ".").replace("·", ".")
-    return fixed.rstrip(".,") or fixed
+    core = folded.strip(_SPECKS)
+    if not (any(c.isdigit() for c in core) or core in ("o", "O")):
+        return text
+    fixed = core.translate(_LOOKALIKES).replace("，", ",").replace("。", ".").replace("·", ".")
+    return fixed
 
 
 @dataclass
