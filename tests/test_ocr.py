@@ -7,13 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+from scrapy.utils.test import get_crawler
 
+from crawler.corpus import db as corpus
+from crawler.corpus import queries
+from crawler.corpus.dedupe import canonical_url
 from crawler.crawl.config import CrawlConfig
 from crawler.demo import attachments, scans
 from crawler.extract.dispatch import extract_item
 from crawler.extract.files import ocr
 from crawler.extract.files.read import detect_kind, extract_attachment
 from crawler.extract.tables.layout import find_tables, repair_number, table_grids
+from spiders.reports import ReportsSpider
 
 
 @dataclass(frozen=True)
@@ -127,3 +133,34 @@ def test_an_image_of_a_report_page_is_read_as_a_one_page_scan(page_image):
     assert (document.kind, document.scanned, document.pages) == ("image", True, 1)
     assert "二、主动公开政府信息情况" in document.text.split("\n")
     assert document.grids and document.ocr_engine == "rapidocr"
+
+
+# ---------------------------------------------------------------- reextract --ocr
+
+
+@needs_ocr
+@deferred_f_from_coro_f
+async def test_reextract_ocr_reads_the_scans_already_in_a_corpus(demo_server, fast_settings, tmp_path):
+    """A corpus crawled without OCR (the czj column holds the demo's scan) gets the scan's text and
+    statistics from ``reextract --ocr``; a plain ``reextract`` leaves it a scan without text."""
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    db_path = tmp_path / "c.db"
+    crawler = get_crawler(ReportsSpider, fast_settings(db_path, GOVREPORTS_RENDER="never"))
+    await crawler.crawl_async(seeds=demo_server.url("/zwgk/bm/czj/xxgknb/"))
+    scan = canonical_url(
+        demo_server.url(next(f.path for f in attachments.attachment_fixtures() if f.scanned))
+    )
+
+    def stored() -> dict:
+        return next(row for row in queries.iter_reports(corpus.open_db(db_path)) if row["url"] == scan)
+
+    assert stored()["scanned"] == 1 and stored()["ocr_confidence"] is None and not stored()["tables"]
+    result = CliRunner().invoke(main, ["reextract", "--db", str(db_path), "--ocr"])
+    assert result.exit_code == 0, result.output
+    row = stored()
+    assert row["scanned"] == 1 and row["ocr_confidence"] > 0.9 and row["sources"]["text"] == "ocr"
+    assert "全年新收政府信息公开申请6件，均已按期办结。" in row["text"]
+    assert row["tables"]["table3"]["new"]["total"]["value"] == 6
