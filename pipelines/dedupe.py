@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from crawler.corpus.dedupe import canonical_url, url_key
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import Dropped, ReportItem
 
 
 class UrlDedupePipeline:
@@ -25,9 +24,10 @@ class UrlDedupePipeline:
         key = url_key(url)
         if key in self.seen:
             self.crawler.stats.inc_value("govreports/dedupe/url")
-            raise DropItem(f"duplicate URL: {item.url}")
+            raise Dropped("duplicate", "URL seen before in this run", item.url)
         self.seen.add(key)
-        item.record["url"] = url
-        if item.record.get("attachment_of"):
-            item.record["attachment_of"] = canonical_url(item.record["attachment_of"])
+        if item.report is not None:
+            report = item.report
+            parent = canonical_url(report.attachment_of) if report.attachment_of else None
+            item.report = dataclasses.replace(report, url=url, attachment_of=parent)
         return item

@@ -1,83 +1,116 @@
-"""Adapts :func:`crawler.extract.dispatch.extract_item` to Scrapy: runs it in a worker pool, counts, and
-drops what is not a report."""
+"""Adapts :func:`crawler.extract.dispatch.extract_item` to Scrapy: runs it in a bounded worker pool,
+counts, and drops what is not a report with the reason the run keeps."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import multiprocessing
-import os
+import re
 import signal
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from collections.abc import Iterator
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from crawler.crawl.config import CrawlConfig
-from crawler.crawl.items import ReportItem
-from crawler.extract.dispatch import extract_item
+from crawler.crawl.items import Dropped, ReportItem
+from crawler.extract.dispatch import Outcome, extract_item
+from crawler.extract.pool import BoundedPool, TaskFailed
 
-# prctl(2): deliver a signal to this process when its parent dies.
-PR_SET_PDEATHSIG = 1
+# Dispatch's counters of a dropped page → the reason the run keeps.
+DROP_REASONS = {"not_report": "not_report", "attachment_failed": "unreadable_file", "failed": "failed"}
+_DETAIL = re.compile(r"^[^(]*\((?P<detail>.*)\): \S+$", re.S)
 
 
 class ExtractPipeline:
-    """Extraction off the reactor thread: :func:`extract_item` runs in a process pool sized to the cores
-    (``GOVREPORTS_WORKERS``; 0 runs it in this process). Scrapy's ``CONCURRENT_ITEMS`` bounds the items
-    in flight, so memory stays bounded however fast pages arrive."""
+    """Extraction off the reactor thread: :func:`extract_item` runs in a :class:`BoundedPool` sized to the
+    cores (``GOVREPORTS_WORKERS``; 0 runs it in this process), each item within
+    ``GOVREPORTS_EXTRACT_TIMEOUT`` seconds and ``GOVREPORTS_EXTRACT_MAX_MB`` of memory. A worker that
+    overruns or dies is replaced and its item dropped once as ``unreadable_file: <why>``; the other
+    items in flight go on. Scrapy's ``CONCURRENT_ITEMS`` bounds the items in flight."""
 
-    def __init__(self, crawler: Any, workers: int = 0, ocr: str = "never") -> None:
+    def __init__(self, crawler: Any, config: CrawlConfig | None = None) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.workers = workers
-        self.ocr = ocr
-        self.pool: ProcessPoolExecutor | None = None
+        self.config = config or CrawlConfig()
+        self.workers = self.config.workers
+        self.pool: BoundedPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        config = CrawlConfig.from_settings(crawler.settings)
-        return cls(crawler, config.workers, config.ocr)
+        return cls(crawler, CrawlConfig.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = ProcessPoolExecutor(
+            self.pool = BoundedPool(
                 self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_die_with_parent,
-                initargs=(os.getpid(),),
-            )
-            # A fork-context pool forks all its workers at the first submit: do it now, before the store
-            # pipeline's writer thread exists, so no child starts with a copy of a lock another thread held.
-            self.pool.submit(int).result()
+                timeout=self.config.extract_timeout,
+                max_mb=self.config.worker_max_mb,
+                preload=["crawler.extract.dispatch"],
+            ).start()
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            stats = pool.stats
+            pool.shutdown()
+            self.stats.set_value("govreports/extract/workers_replaced", stats.replaced)
+            self.stats.max_value("govreports/extract/worker_peak_rss_mb", round(stats.peak_rss_mb))
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        arguments = (item.body, item.url, item.content_type, item.anchor_text, item.parent_url)
-        if self.pool is None:
-            outcome = extract_item(*arguments, capture=True, ocr=self.ocr)
-        else:
-            job = self.pool.submit(extract_item, *arguments, capture=True, ocr=self.ocr)
-            outcome = await asyncio.wrap_future(job)
+        try:
+            if self.pool is None:
+                with _time_budget(self.config.extract_timeout):
+                    outcome = extract_item(item.body, item.fetch, capture=True, ocr=self.config.ocr)
+            else:
+                future = self.pool.submit(
+                    extract_item, item.body, item.fetch, capture=True, ocr=self.config.ocr
+                )
+                outcome = await asyncio.wrap_future(future)
+        except TaskFailed as failure:
+            self.stats.inc_value("govreports/extract/unreadable_file")
+            raise Dropped("unreadable_file", failure.reason, item.url) from None
+        except _TimeUp:
+            self.stats.inc_value("govreports/extract/unreadable_file")
+            reason = f"time limit ({self.config.extract_timeout:g} s)"
+            raise Dropped("unreadable_file", reason, item.url) from None
+        except (MemoryError, RecursionError) as error:
+            self.stats.inc_value("govreports/extract/unreadable_file")
+            reason = "memory" if isinstance(error, MemoryError) else "too deeply nested"
+            raise Dropped("unreadable_file", reason, item.url) from None
         for name in outcome.counters:
             self.stats.inc_value(f"govreports/extract/{name}")
-        if outcome.record is None:
-            raise DropItem(outcome.reason)
-        item.record, item.capture = outcome.record, outcome.capture
+        if outcome.report is None:
+            raise _dropped(outcome, item.url)
+        item.report, item.capture = outcome.report, outcome.capture
         return item
 
 
-def _die_with_parent(parent: int) -> None:
-    """A pool process ends with the crawl that forked it, even when that one is SIGKILLed (Linux
-    ``PR_SET_PDEATHSIG``): no orphan keeps running, or holds the crawl's stdout open."""
-    # Scrapy's handlers, inherited through fork, would swallow these: the crawl process owns shutdown.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the crawl died before the signal was armed
-        os._exit(1)
+def _dropped(outcome: Outcome, url: str) -> Dropped:
+    """The drop of a page extraction did not make a record of, with the run's reason and the detail."""
+    reason = next((DROP_REASONS[name] for name in outcome.counters if name in DROP_REASONS), "dropped")
+    match = _DETAIL.match(outcome.reason)
+    return Dropped(reason, match.group("detail") if match else outcome.reason, url)
+
+
+class _TimeUp(Exception):
+    """In-process extraction past its time budget."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TimeUp` in this (main) thread after ``seconds``: in-process extraction stops at its
+    next Python step (a C call in progress finishes first). Elsewhere than the main thread, no bound."""
+    if threading.current_thread() is not threading.main_thread() or not seconds:
+        yield
+        return
+
+    def time_up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

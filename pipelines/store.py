@@ -4,33 +4,41 @@ counts, errors, and the sites whose pages carried spam)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from crawler.corpus import db as corpus
-from crawler.corpus import dedupe
+from crawler.corpus import dedupe, rows
+from crawler.corpus.db import Row
 from crawler.corpus.names import unify_township_bodies
+from crawler.corpus.schema import utcnow
+from crawler.crawl.budget import run_status
 from crawler.crawl.config import CrawlConfig
-from crawler.crawl.items import ReportItem
-from crawler.extract import provenance
-from crawler.extract.dispatch import fill_stub
-from crawler.extract.record import Capture
+from crawler.crawl.items import Dropped, ReportItem, page_dropped
+from crawler.crawl.ledger import RunAccount, RunLedger
+from crawler.extract.dispatch import capture_of, fill_stub
+from crawler.extract.record import Capture, Report, ReportFile, Stored
 
 logger = logging.getLogger(__name__)
 
 # Run-level settings worth keeping beside each run, to tell later what produced the data (with
 # GOVREPORTS_MAX_PAGES_PER_SITE, read through CrawlConfig).
 RECORDED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY")
+# Dropped pages whose capture is kept, so that `govreports reextract` tries them again.
+KEEP_CAPTURE = ("unreadable_file", "failed")
+# Finish reasons of a run stopped by a signal (Scrapy says "shutdown").
+INTERRUPTED = ("shutdown", "interrupted")
 # Files of reports remembered in case their page turns out to be a stub that arrives after them.
 EARLY_FILES_KEPT = 256
 
@@ -42,9 +50,19 @@ T = TypeVar("T")
 class Batch:
     """What one transaction writes: reports, their files and the raw captures."""
 
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    files: list[dict[str, Any]] = field(default_factory=list)
-    pages: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[Stored] = field(default_factory=list)
+    files: list[ReportFile] = field(default_factory=list)
+    pages: list[Row] = field(default_factory=list)
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldStub:
+    """A stub report waiting for its file, and its capture, written with it. (The other way round, a
+    file that reached the store before its report waits in :attr:`StorePipeline.held`.)"""
+
+    stored: Stored
+    page: Row
 
 
 @dataclass
@@ -53,7 +71,8 @@ class Written:
 
     result: dedupe.StoreResult
     files: int
-    file_rows: int
+    # files whose report was not stored yet, with their captures: offered again with the next batch
+    held: Batch = field(default_factory=Batch)
 
 
 class StorePipeline:
@@ -65,9 +84,18 @@ class StorePipeline:
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
         self.config = config
-        self.pending: list[dict[str, Any]] = []
-        self.pending_files: list[dict[str, Any]] = []
-        self.pending_pages: list[dict[str, Any]] = []
+        self.pending: list[Stored] = []
+        self.pending_files: list[ReportFile] = []
+        self.pending_pages: list[Row] = []
+        # Files (and their captures) whose report was not stored when their batch was written: the
+        # report's item may come later (its extraction took longer than the file's download and
+        # extraction; a stub waits for the file it came before). Each next batch offers them again;
+        # those left when the crawl ends had no report.
+        self.held = Batch()
+        # Pages fetched and not stored: url, reason, detail (issue #15: every page accounted for).
+        self.pending_dropped: list[dict[str, Any]] = []
+        self.dropped: Counter[str] = Counter()
+        self.heartbeat: task.LoopingCall | None = None
         self.stored_per_seed: Counter[str] = Counter()
         # Host → reports stored this run whose page had spam findings.
         self.compromised: Counter[str] = Counter()
@@ -80,19 +108,55 @@ class StorePipeline:
         self.flush_turn = asyncio.Lock()
         # Stub report pages (their text a lead to 附件) waiting for their file, by the file's URL; and
         # the latest files of reports, by URL, for a stub that comes after its file.
-        self.stubs: dict[str, dict[str, Any]] = {}
-        self.early_files: dict[str, dict[str, Any]] = {}
+        self.stubs: dict[str, HeldStub] = {}
+        self.early_files: dict[str, Report] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         pipeline = cls(crawler, CrawlConfig.from_settings(crawler.settings))
         # The finish reason is known only at spider_closed, after the pipelines have closed.
         crawler.signals.connect(pipeline.record_run_end, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_dropped, signal=page_dropped)
         return pipeline
 
     def open_spider(self) -> None:
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="govreports-store")
         self._on_writer(self._open)
+        self.heartbeat = task.LoopingCall(self._beat)
+        self.heartbeat.start(corpus.HEARTBEAT_SECONDS, now=False)
+
+    def _beat(self) -> None:
+        """The run's heartbeat (``last_seen``), on the writer thread between batches."""
+        if self.writer is not None and self.run_id is not None and self.write_error is None:
+            self.writer.submit(corpus.touch_run, self.db, self.run_id)
+
+    # --- pages not stored ---------------------------------------------------------------------------
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        """A page dropped by a pipeline: kept in the run with its reason; the capture of one whose
+        extraction failed is kept too, for ``reextract``."""
+        if isinstance(exception, Dropped):
+            reason, detail = exception.reason, exception.detail
+        elif isinstance(exception, DropItem):
+            reason, detail = "dropped", str(exception)
+        else:
+            return
+        url = str(getattr(item, "url", None) or getattr(response, "url", ""))
+        self._drop(url, reason, detail)
+        if reason in KEEP_CAPTURE and isinstance(item, ReportItem):
+            if item.capture is None:
+                item.capture = capture_of(item.body)
+            self.pending_pages.append(rows.page_row(url, item.fetch, item.capture, self.run_id))
+
+    def page_dropped(self, url: str, reason: str, detail: str = "") -> None:
+        """A page that is no item (an unsolved challenge, a failed fetch): kept in the run."""
+        self._drop(url, reason, detail)
+
+    def _drop(self, url: str, reason: str, detail: str) -> None:
+        self.dropped[reason] += 1
+        row = {"url": url, "reason": reason, "detail": detail[:500], "at": utcnow()}
+        self.pending_dropped.append(row)
 
     def _on_writer(self, function: Callable[..., T], *args: Any) -> T:
         """Run ``function`` on the writer thread and wait for it (opening and closing the corpus)."""
@@ -102,102 +166,53 @@ class StorePipeline:
     def _open(self) -> None:
         self.db = corpus.open_db(self.config.db_path)
         corpus.mark_interrupted_runs(self.db)
-        spider = self.crawler.spider
-        seeds = [seed.url for seed in getattr(spider, "seeds", [])]
+        seeds = [seed.url for seed in RunLedger.of(self.crawler).seeds or ()]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
         settings["GOVREPORTS_MAX_PAGES_PER_SITE"] = self.config.max_pages_per_site
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        record = dict(item.record)
-        self.pending_pages.append(self._page_row(item, record["url"]))
-        if record.get("kind", "html") != "html" or record.get("attachment_of"):
-            self.pending_files.append(self._file_row(item, record))
-        if not record.get("attachment_of"):
-            record.update(
-                content_type=item.content_type,
-                status=item.status,
-                seed=item.seed,
-                referer=item.referer,
-                anchor_text=item.anchor_text,
-                fetched_at=item.fetched_at,
-                rendered=item.rendered,
-                run_id=self.run_id,
-            )
-            hints = {
-                "body": item.seed_body,
-                "region": item.seed_region,
-                "level": item.seed_level,
-                "division_code": item.seed_division_code,
-            }
-            record = provenance.with_seed_hints(record, hints)
-            if record.get("compromised"):
-                self.compromised[urllib.parse.urlsplit(record["url"]).hostname or ""] += 1
+        report, capture = _extracted(item)
+        fetch = item.fetch
+        page = rows.page_row(report.url, fetch, capture, self.run_id)
+        if (file := ReportFile.of(report, fetch, capture)) is not None:
+            self.pending_files.append(file)
+        if not report.attachment_of:
+            if report.compromised:
+                self.compromised[urllib.parse.urlsplit(report.url).hostname or ""] += 1
             self.stored_per_seed[item.seed or ""] += 1
-            self._report(record)
+            self._report(Stored(report, fetch, self.run_id), page)
         else:
-            self._file_of_report(record)
+            self.pending_pages.append(page)
+            self._file_of_report(report)
         if len(self.pending) + len(self.pending_files) >= self.config.store_batch_size:
             await self.flush()
         return item
 
-    def _report(self, record: dict[str, Any]) -> None:
-        """A report to store; a stub waits for the file holding its text (unless that came first)."""
-        report_file = record.get("report_file")
+    def _report(self, stored: Stored, page: Row) -> None:
+        """A report to store with its capture (``page``); a stub waits for the file holding its text
+        (unless that came first), its capture with it: a run killed meanwhile leaves no capture of the
+        stub, so the next run fetches it again (a stored capture tells it the page is stored)."""
+        report_file = stored.report.report_file
         if report_file:
             file = self.early_files.pop(report_file, None)
             if file is None:
-                self.stubs[report_file] = record
+                self.stubs[report_file] = HeldStub(stored, page)
                 return
-            record = fill_stub(record, file)
-        self.pending.append(record)
+            stored = _filled(stored, file)
+        self.pending.append(stored)
+        self.pending_pages.append(page)
 
-    def _file_of_report(self, record: dict[str, Any]) -> None:
+    def _file_of_report(self, file: Report) -> None:
         """A file of a report: the text of a waiting stub, else remembered for a stub still to come."""
-        stub = self.stubs.pop(record["url"], None)
+        stub = self.stubs.pop(file.url, None)
         if stub is not None:
-            self.pending.append(fill_stub(stub, record))
+            self.pending.append(_filled(stub.stored, file))
+            self.pending_pages.append(stub.page)
             return
-        self.early_files[record["url"]] = record
+        self.early_files[file.url] = file
         while len(self.early_files) > EARLY_FILES_KEPT:
             del self.early_files[next(iter(self.early_files))]
-
-    def _page_row(self, item: ReportItem, url: str) -> dict[str, Any]:
-        """The raw capture: bytes compressed, headers kept, validators for the next run's requests."""
-        headers = item.headers or {}
-        lower = {name.lower(): value for name, value in headers.items()}
-        capture = _capture_of(item)
-        return {
-            "url": url,
-            "status": item.status,
-            "headers": json.dumps(headers, ensure_ascii=False),
-            "body": capture.body_zlib,
-            "compression": "zlib",
-            "size": len(item.body),
-            "sha256": capture.sha256,
-            "content_type": item.content_type,
-            "etag": lower.get("etag"),
-            "last_modified": lower.get("last-modified"),
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
-
-    def _file_row(self, item: ReportItem, record: dict[str, Any]) -> dict[str, Any]:
-        """A file of a report: its PDF/DOCX version, or the file that is the report itself."""
-        return {
-            "url": record["url"],
-            "report_url": record.get("attachment_of") or record["url"],
-            "kind": record.get("kind"),
-            "title": record.get("title"),
-            "text": record.get("text"),
-            "pages": record.get("pages"),
-            "scanned": record.get("scanned"),
-            "size": len(item.body),
-            "sha256": _capture_of(item).sha256,
-            "content_type": item.content_type,
-            "fetched_at": item.fetched_at,
-            "run_id": self.run_id,
-        }
 
     async def flush(self) -> None:
         """Hand the pending batch to the writer thread, once the batch before it is written. Items
@@ -205,10 +220,19 @@ class StorePipeline:
         and one gathered, and a slow disk slows the crawl instead of piling batches up in memory."""
         async with self.flush_turn:
             await self.wait_for_writer()
-            if self.write_error is not None or not (self.pending or self.pending_files or self.pending_pages):
+            if self.write_error is not None or not (
+                self.pending or self.pending_files or self.pending_pages or self.pending_dropped
+            ):
                 return
-            batch = Batch(self.pending, self.pending_files, self.pending_pages)
+            held, self.held = self.held, Batch()
+            batch = Batch(
+                self.pending,
+                held.files + self.pending_files,
+                held.pages + self.pending_pages,
+                self.pending_dropped,
+            )
             self.pending, self.pending_files, self.pending_pages = [], [], []
+            self.pending_dropped = []
             assert self.writer is not None
             self.in_flight = (self.writer.submit(self._write_batch, batch), len(batch.reports))
 
@@ -229,18 +253,18 @@ class StorePipeline:
         result = written.result
         stats.inc_value("govreports/stored", result.new + result.updated + result.promoted)
         stats.inc_value("govreports/stored_files", written.files)
-        if orphans := written.file_rows - written.files:
-            stats.inc_value("govreports/files_without_report", orphans)
+        self.held.files += written.held.files
+        self.held.pages += written.held.pages
 
     def _stop_on_write_error(self, error: sqlite3.OperationalError, reports: int) -> None:
         self.write_error = (
             f"corpus write failed ({error}): crawl stopped, a batch of {reports} reports not stored"
         )
         self.pending, self.pending_files, self.pending_pages = [], [], []
+        self.pending_dropped = []
+        self.held = Batch()
         self.crawler.stats.inc_value("govreports/store/write_failed")
-        notes = getattr(self.crawler.spider, "notes", None)
-        if isinstance(notes, list):
-            notes.append(self.write_error)
+        RunLedger.of(self.crawler).note(self.write_error)
         logger.error("%s", self.write_error)
         reason = "disk_full" if "full" in str(error) else "store_failed"
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
@@ -248,37 +272,54 @@ class StorePipeline:
     def _write_batch(self, batch: Batch) -> Written:
         """(On the writer thread.) Reports, their files and the raw captures in one transaction
         (:func:`crawler.corpus.dedupe.write_batch`): a process killed or a disk filled mid-batch leaves the
-        corpus as it was, and the batch's pages are fetched again next run."""
-        result, files = dedupe.write_batch(
-            self.db,
-            batch.reports,
-            batch.files,
-            batch.pages,
-            run_id=self.run_id,
-            official_hosts=self.config.official_hosts,
+        corpus as it was, and the batch's pages are fetched again next run. The files whose report is not
+        stored yet come back in :attr:`Written.held`, with their captures, unwritten."""
+        assert self.run_id is not None
+        with self.db.atomic():
+            result, files = dedupe.write_batch(
+                self.db,
+                batch.reports,
+                batch.files,
+                batch.pages,
+                run_id=self.run_id,
+                official_hosts=self.config.official_hosts,
+            )
+            corpus.record_dropped(self.db, self.run_id, batch.dropped)
+            corpus.touch_run(self.db, self.run_id)
+        held = set(result.files_held)
+        kept = Batch(
+            files=[file for file in batch.files if file.url in held],
+            pages=[page for page in batch.pages if page["url"] in held],
         )
-        return Written(result, files, len(batch.files))
+        return Written(result, files, kept)
 
     async def close_spider(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
         # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
-        self.pending.extend(self.stubs.values())
+        for stub in self.stubs.values():
+            self.pending.append(stub.stored)
+            self.pending_pages.append(stub.page)
         self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()
+        if orphans := len(self.held.files):  # offered with every batch since: their report never came
+            self.crawler.stats.inc_value("govreports/files_without_report", orphans)
+        self.held = Batch()
 
     def record_run_end(self, spider: Any, reason: str) -> None:
-        """Close the run's row with its counts and every seed error, then the database."""
+        """(``spider_closed``.) Close the run's row with its counts and what the run ledger kept (seed
+        errors, notes, per-seed counts, failed pages), then the database."""
         if self.db is None or self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
-        errors = [*getattr(spider, "seed_problems", []), *getattr(spider, "seed_failures", [])]
         counts = {key: value for key, value in stats.items() if isinstance(value, int | float)}
-        per_seed = {url: dict(counter) for url, counter in getattr(spider, "per_seed", {}).items()}
-        for seed, stored in self.stored_per_seed.items():
-            per_seed.setdefault(seed, {})["reports_stored"] = stored
-        notes = list(getattr(spider, "notes", []))
-        failed = list(getattr(spider, "failed_pages", []))
-        self._on_writer(self._finish_run, reason, counts, errors, notes, per_seed, failed)
+        account = RunLedger.of(self.crawler).account(self.stored_per_seed)
+        counts.update({f"govreports/dropped/{name}": count for name, count in self.dropped.items()})
+        # a crawl a signal stopped is interrupted; one a budget cut short says so
+        status = "interrupted" if reason in INTERRUPTED else run_status(reason, stats)
+        dropped, self.pending_dropped = self.pending_dropped, []
+        self._on_writer(self._finish_run, status, counts, account, dropped)
         assert self.writer is not None
         self.writer.shutdown(wait=True)
         self.writer = None
@@ -287,13 +328,13 @@ class StorePipeline:
         self,
         reason: str,
         counts: dict[str, Any],
-        errors: list[Any],
-        notes: list[str],
-        per_seed: dict[str, dict[str, Any]],
-        failed_pages: list[str],
+        account: RunAccount,
+        dropped: list[dict[str, Any]],
     ) -> None:
         assert self.run_id is not None
         try:
+            with self.db.atomic():
+                corpus.record_dropped(self.db, self.run_id, dropped)
             if self.write_error is None:  # one name per body: bare townships take their site's county
                 unify_township_bodies(self.db)
             corpus.finish_run(
@@ -301,11 +342,11 @@ class StorePipeline:
                 self.run_id,
                 reason,
                 counts,
-                errors,
-                notes=notes,
-                per_seed=per_seed,
+                account.errors,
+                notes=account.notes,
+                per_seed=account.per_seed,
                 compromised=self.compromised,
-                failed_pages=failed_pages,
+                failed_pages=account.failed_pages,
             )
         except sqlite3.OperationalError as error:
             logger.error("the run's record could not be written (%s)", error)
@@ -313,9 +354,15 @@ class StorePipeline:
         self.db = None
 
 
-def _capture_of(item: ReportItem) -> Capture:
-    """The compressed bytes and hash the extraction worker made (``extract_item(capture=True)``), with
-    the record's ``content_hash`` and ``signature``: the store only writes what extraction computed."""
-    if item.capture is None:
-        raise ValueError(f"{item.url}: no capture; items reach the store through ExtractPipeline")
-    return item.capture
+def _filled(stub: Stored, file: Report) -> Stored:
+    """A stub report, as stored, with the text of its file (:func:`crawler.extract.dispatch.fill_stub`);
+    its fetch and run stay the page's."""
+    return replace(stub, report=fill_stub(stub.report, file))
+
+
+def _extracted(item: ReportItem) -> tuple[Report, Capture]:
+    """The report and the compressed bytes the extraction worker made (``extract_item(capture=True)``):
+    the store only writes what extraction computed."""
+    if item.report is None or item.capture is None:
+        raise ValueError(f"{item.url}: no report; items reach the store through ExtractPipeline")
+    return item.report, item.capture

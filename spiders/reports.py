@@ -11,9 +11,11 @@ again from the site's home page. Deciding what a link or page is lives in :mod:`
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,22 +27,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.corpus.dedupe import url_key
-from crawler.crawl.budget import SiteBudgetExhausted
+from crawler.crawl.budget import SiteBudgetExhausted, count_budget_hit
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import RefusedAddress
-from crawler.crawl.items import ReportItem
+from crawler.crawl.items import ReportItem, page_dropped
+from crawler.crawl.ledger import RunLedger, SeedList
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
+from crawler.crawl.visit import FOREIGN, Role, Visit, depth_of
 from crawler.extract import pagekind, patterns
 from crawler.extract.encoding import decode_html
 from crawler.extract.textutil import normalise_space
-
-# Roles whose pages are lists of reports (their links may paginate).
-LIST_ROLES = ("column", "listing")
-# Failed pages a run keeps by URL (all are counted in govreports/pages/failed).
-MAX_FAILED_PAGES_KEPT = 1000
-# Per-seed counters kept for the run record.
-SEED_COUNTERS = ("pages", "listing_pages", "reports", "attachments", "rendered", "errors")
 
 
 class ReportsSpider(scrapy.Spider):
@@ -56,18 +53,15 @@ class ReportsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         """Seeds come as ``-a seeds=URL,URL`` / ``-a seeds_file=FILE`` from ``scrapy crawl``, or
-        already checked (``seed_objects``, ``seed_problems``) from the govreports CLI."""
+        already checked (``seed_objects``, ``seed_problems``) from the govreports CLI. What the run does
+        with them is recorded in the run ledger (:class:`crawler.crawl.ledger.RunLedger`)."""
         super().__init__(*args, **kwargs)
         if seed_objects is not None:
-            self.seeds, self.seed_problems = list(seed_objects), list(seed_problems or [])
+            self._seeds = SeedList.of(seed_objects, seed_problems or [])
         else:
             urls = seeds.split(",") if isinstance(seeds, str) else list(seeds or [])
-            self.seeds, self.seed_problems = collect_seeds([u for u in urls if u.strip()], seeds_file)
-        self.seed_failures: list[str] = []
-        self.notes: list[str] = []
-        # "URL: reason" of pages (not seeds) that failed, the first MAX_FAILED_PAGES_KEPT of them
-        self.failed_pages: list[str] = []
-        self.per_seed: dict[str, Counter[str]] = defaultdict(Counter)
+            self._seeds = SeedList.of(*collect_seeds([u for u in urls if u.strip()], seeds_file))
+        # The spider's own scheduling state (the run's record is in the ledger):
         self.pages_per_site: Counter[str] = Counter()
         # 64-bit keys of the report URLs linked so far (crawler.corpus.dedupe.url_key), not the URLs.
         self.seen_reports: set[int] = set()
@@ -80,122 +74,123 @@ class ReportsSpider(scrapy.Spider):
         spider.config = CrawlConfig.from_settings(crawler.settings)
         return spider
 
+    def seed_list(self) -> SeedList:
+        """The seeds this spider was given (the run ledger's :class:`~crawler.crawl.ledger.SeedSource`)."""
+        return self._seeds
+
+    @cached_property
+    def ledger(self) -> RunLedger:
+        return RunLedger.of(self.crawler)
+
     async def start(self) -> AsyncIterator[Any]:
-        for problem in self.seed_problems:
+        for problem in self._seeds.problems:
             self.logger.warning("bad seed: %s", problem)
             self._inc("seeds/bad")
-        for seed in self.seeds:
+        for seed in self._seeds.seeds:
             self._inc("seeds/ok")
-            role = "report" if pagekind.is_attachment_url(seed.url) else "seed"
-            yield self._request(seed.url, role, seed=seed, depth=0, referer=None, anchor=None)
+            role = Role.REPORT if pagekind.is_attachment_url(seed.url) else Role.SEED
+            yield self._request(seed.url, Visit(role, seed), referer=None)
 
     # --- scheduling ------------------------------------------------------------------------------
     def _request(
         self,
         url: str,
-        role: str,
+        visit: Visit,
         *,
-        seed: Seed,
-        depth: int,
         referer: str | None,
-        anchor: str | None,
         score: int = 0,
-        listing_pages: int = 0,
-        parent: str | None = None,
         render: bool = False,
         links_before: int = 0,
-        column_only: bool = False,
     ) -> scrapy.Request:
+        """A request for ``url``; how deep it lies is Scrapy's ``depth`` (set by its DepthMiddleware)."""
         self.pages_per_site[urlsplit(url).netloc] += 1
-        meta: dict[str, Any] = {
-            "role": role,
-            "seed": seed,
-            "depth": depth,
-            "anchor": anchor,
-            "listing_pages": listing_pages,
-            "parent": parent,
-            "column_only": column_only,
-        }
+        meta: dict[str, Any] = {}
         attachment = pagekind.is_attachment_url(url)
         if not attachment and (render or self.config.render == "always"):
             meta |= render_meta(self.config, links_before)
+            visit = replace(visit, rendered=True)
         return scrapy.Request(
             url,
             callback=self.parse,
             errback=self.on_error,
             priority=score,
-            dont_filter=role == "seed" or render,
-            meta=meta,
+            dont_filter=visit.role is Role.SEED or render,
+            meta=meta | visit.meta(),
             headers={"Referer": referer} if referer else None,
         )
 
     def _within_budget(self, url: str) -> bool:
         if self.pages_per_site[urlsplit(url).netloc] < self.config.max_pages_per_site:
             return True
-        self._inc("budget/pages_per_site")
+        self._budget_hit("pages_per_site", url)
         return False
+
+    def _budget_hit(self, name: str, url: str) -> None:
+        """A link not followed because a budget ran out (``govreports/budget/<name>/<host>``)."""
+        count_budget_hit(self.crawler.stats if self.crawler else None, name, urlsplit(url).netloc)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler and self.crawler.stats:
             self.crawler.stats.inc_value(f"govreports/{key}", count)
 
     def _count(self, seed: Seed, key: str) -> None:
-        self.per_seed[seed.url][key] += 1
+        self.ledger.count(seed, key)
 
     # --- callbacks -------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        meta = response.meta
-        seed: Seed = meta["seed"]
+        visit = Visit.of(response)
+        seed = _seed_of(visit)
         self._count(seed, "pages")
-        if meta.get("govreports_rendered"):
+        if visit.rendered:
             self._count(seed, "rendered")
             self._inc("pages/rendered")
-            if not network_settled(meta):
+            if not network_settled(response.meta):
                 self._inc("render/network_busy")
         if not isinstance(response, TextResponse) or not _is_html(response):
-            yield from self._parse_document(response, seed)
+            yield from self._parse_document(response, visit, seed)
             return
-        if meta["role"] == "report":  # linked as a report: the worker reads it, no parse here
-            yield from self._report(response, seed, None)
+        if visit.role is Role.REPORT:  # linked as a report: the worker reads it, no parse here
+            yield from self._report(response, visit, seed, None)
             return
         page = _selector(response)
-        if meta["role"] != "attachment" and pagekind.is_report_title(_page_title(page)):
-            yield from self._report(response, seed, page)
+        if visit.role is not Role.ATTACHMENT and pagekind.is_report_title(_page_title(page)):
+            yield from self._report(response, visit, seed, page)
             return
-        if meta["role"] == "seed" and _moved_to_home(response):
+        if visit.role is Role.SEED and _moved_to_home(response):
             yield from self._rediscover(seed, response.url, "redirected to the home page")
-        elif meta["role"] == "seed" and pagekind.is_report_column(_page_title(page), response.url):
-            meta["column_only"] = True  # a column seed: its reports and pages, not the rest of the site
-        if meta["role"] in LIST_ROLES:
+        elif visit.role is Role.SEED and pagekind.is_report_column(_page_title(page), response.url):
+            visit = replace(visit, column_only=True)  # a column seed: its reports and pages, not the site
+        if visit.role is not None and visit.role.lists_reports:
             self._count(seed, "listing_pages")
-        yield from self._follow(response, page, seed)
+        yield from self._follow(response, page, visit, seed)
 
-    def _report(self, response: TextResponse, seed: Seed, page: Selector | None) -> Iterator[Any]:
+    def _report(
+        self, response: TextResponse, visit: Visit, seed: Seed, page: Selector | None
+    ) -> Iterator[Any]:
         """A report page: the item, and requests for the files it links. The page is parsed here only
         when its text names a file type (most report pages link none): the extraction worker parses it
         anyway, and a parse on the reactor thread costs every page's throughput."""
-        if not response.meta.get("govreports_not_modified"):  # an unchanged page: stored already
-            yield self._item(response, seed)
+        if not visit.not_modified:  # an unchanged page: stored already
+            yield self._item(response, visit, seed)
         if page is None:
             text, _ = decode_html(response.body, _header(response.headers, "Content-Type"))
             if not patterns.ATTACHMENT_LINK_HINT.search(text):
                 return
             page = Selector(text=text)
-        yield from self._attachments_of(response, page, seed)
+        yield from self._attachments_of(response, page, visit, seed)
 
-    def _parse_document(self, response: Response, seed: Seed) -> Iterator[Any]:
+    def _parse_document(self, response: Response, visit: Visit, seed: Seed) -> Iterator[Any]:
         """A non-HTML answer: an attachment we asked for is an item; anything else is noted."""
-        meta = response.meta
-        if meta["role"] in ("report", "attachment") and pagekind.is_attachment_url(response.url):
+        if visit.role in (Role.REPORT, Role.ATTACHMENT) and pagekind.is_attachment_url(response.url):
             self._count(seed, "attachments")
-            yield self._item(response, seed)
-        elif meta["role"] == "seed":
+            self._inc("pages/file")
+            yield self._item(response, visit, seed)
+        elif visit.role is Role.SEED:
             kind = _header(response.headers, "Content-Type") or "no Content-Type"
             self._seed_failed(seed, f"not an HTML page ({kind})")
 
-    def _item(self, response: Response, seed: Seed) -> ReportItem:
-        meta = response.meta
-        if meta.get("parent") is None:
+    def _item(self, response: Response, visit: Visit, seed: Seed) -> ReportItem:
+        if visit.parent is None:
             self._count(seed, "reports")
             self._inc("pages/report")
         request_headers = response.request.headers if response.request is not None else {}
@@ -206,23 +201,25 @@ class ReportsSpider(scrapy.Spider):
             content_type=_header(response.headers, "Content-Type"),
             seed=seed.url,
             referer=_header(request_headers, "Referer"),
-            anchor_text=meta.get("anchor"),
+            anchor_text=visit.anchor,
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             headers={
                 key.decode("latin-1"): b", ".join(values).decode("latin-1")
                 for key, values in response.headers.items()
             },
-            parent_url=meta.get("parent"),
-            rendered=bool(meta.get("govreports_rendered")),
+            parent_url=visit.parent,
+            rendered=visit.rendered,
             seed_body=seed.body,
             seed_region=seed.region,
             seed_level=seed.level,
             seed_division_code=seed.division_code,
         )
 
-    def _attachments_of(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
+    def _attachments_of(
+        self, response: TextResponse, page: Selector, visit: Visit, seed: Seed
+    ) -> Iterator[scrapy.Request]:
         """Files linked from a report page (its PDF/DOCX versions): files of the same report."""
-        if response.meta.get("parent") is not None:
+        if visit.parent is not None:
             return
         for anchor in page.css("a[href]"):
             href = (anchor.attrib.get("href") or "").strip().split("#", 1)[0]
@@ -233,90 +230,79 @@ class ReportsSpider(scrapy.Spider):
                 continue
             if self._within_budget(url):
                 text = normalise_space(" ".join(anchor.css("::text").getall()))
-                yield self._request(
-                    url,
-                    "attachment",
-                    seed=seed,
-                    depth=response.meta["depth"],
-                    referer=response.url,
-                    anchor=text,
-                    score=pagekind.SCORE_REPORT,
-                    parent=response.url,
-                )
+                attachment = Visit(Role.ATTACHMENT, seed, anchor=text, parent=response.url)
+                yield self._request(url, attachment, referer=response.url, score=pagekind.SCORE_REPORT)
 
-    def _follow(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
-        meta = response.meta
-        role, depth = meta["role"], meta["depth"]
+    def _follow(
+        self, response: TextResponse, page: Selector, visit: Visit, seed: Seed
+    ) -> Iterator[scrapy.Request]:
+        role, depth = visit.role, depth_of(response)
         seed_host = urlsplit(seed.url).netloc
-        in_column = role in LIST_ROLES or pagekind.is_report_column(_page_title(page))
+        in_column = (role is not None and role.lists_reports) or pagekind.is_report_column(_page_title(page))
         links = list(self._links(response, page, in_column))
         new_reports = [
             url
             for url, _, link_role, _ in links
-            if link_role == "report" and url_key(url) not in self.seen_reports
+            if link_role is Role.REPORT and url_key(url) not in self.seen_reports
         ]
         self.seen_reports.update(map(url_key, new_reports))
-        if in_column and not any(link_role in ("report", "listing") for _, _, link_role, _ in links):
-            yield from self._empty_list(response, page, seed)
+        if in_column and not any(link_role in (Role.REPORT, Role.LISTING) for _, _, link_role, _ in links):
+            yield from self._empty_list(response, page, visit, seed)
         for url, text, link_role, score in links:
             if urlsplit(url).netloc != seed_host:
                 continue
-            if meta.get("column_only") and link_role not in ("report", "listing"):
+            if visit.column_only and link_role not in (Role.REPORT, Role.LISTING):
                 continue
-            if link_role == "listing" and not new_reports and role == "listing":
+            if link_role is Role.LISTING and not new_reports and role is Role.LISTING:
                 # this page listed nothing new: its pager leads nowhere (an endless ?page=N)
                 self._inc("trap/listing_exhausted")
                 continue
-            next_depth = depth + (1 if link_role == "section" else 0)
-            listing_pages = meta["listing_pages"] + (1 if link_role == "listing" else 0)
+            next_depth = depth + (1 if link_role is Role.SECTION else 0)
+            listing_pages = visit.listing_pages + (1 if link_role is Role.LISTING else 0)
             if next_depth > self.config.max_depth:
-                self._inc("budget/depth")
+                self._budget_hit("depth", url)
                 continue
             if listing_pages > self.config.max_listing_pages:
-                self._inc("budget/listing_pages")
+                self._budget_hit("listing_pages", url)
                 continue
             if not self._within_budget(url):
                 continue
-            yield self._request(
-                url,
-                link_role,
-                seed=seed,
-                depth=next_depth,
-                referer=response.url,
-                anchor=text,
-                score=score,
-                listing_pages=listing_pages,
-                column_only=bool(meta.get("column_only")),
+            link = Visit(
+                link_role, seed, anchor=text, listing_pages=listing_pages, column_only=visit.column_only
             )
+            yield self._request(url, link, referer=response.url, score=score)
 
-    def _empty_list(self, response: TextResponse, page: Selector, seed: Seed) -> Iterator[scrapy.Request]:
+    def _empty_list(
+        self, response: TextResponse, page: Selector, visit: Visit, seed: Seed
+    ) -> Iterator[scrapy.Request]:
         """A report list that shows nothing: render it if a script fills it, else the column is gone."""
-        meta = response.meta
-        if meta.get("govreports_rendered"):
+        if visit.rendered:
             return
         text = response.text if response.encoding else ""
         if self.config.render == "auto" and pagekind.looks_script_filled(text):
             self._inc("render/script_filled_list")
+            again = Visit(
+                visit.role,
+                seed,
+                anchor=visit.anchor,
+                listing_pages=visit.listing_pages,
+                column_only=visit.column_only,
+            )
             yield self._request(
                 response.url,
-                meta["role"],
-                seed=seed,
-                depth=meta["depth"],
+                again,
                 referer=None,
-                anchor=meta.get("anchor"),
                 score=pagekind.SCORE_LISTING,
-                listing_pages=meta["listing_pages"],
                 render=True,
                 # a browser runs scripts, so it shows no links of <noscript>: count what it will see
                 links_before=len(page.xpath("//a[@href][not(ancestor::noscript)]")),
-                column_only=bool(meta.get("column_only")),
             )
-        elif meta["role"] == "seed":
+        elif visit.role is Role.SEED:
             yield from self._rediscover(seed, response.url, "the column lists no reports")
 
     def _links(
         self, response: TextResponse, page: Selector, in_column: bool
-    ) -> Iterator[tuple[str, str, str, int]]:
+    ) -> Iterator[tuple[str, str, Role, int]]:
         """(absolute URL, anchor text, role, score) of every link worth following from this page."""
         for anchor in page.css("a[href]"):
             href = (anchor.attrib.get("href") or "").strip()
@@ -332,34 +318,44 @@ class ReportsSpider(scrapy.Spider):
                 if pagekind.is_trap_url(url):
                     self._inc("trap/skipped")
                 continue
-            yield url, title_attr or text, *scored
+            link_role, score = scored
+            yield url, title_attr or text, Role(link_role), score
         if in_column:
             for script in page.css("script::text").getall():
                 for relative in pagekind.create_page_html_urls(script):
-                    yield urljoin(response.url, relative), "createPageHTML", "listing", pagekind.SCORE_LISTING
+                    url = urljoin(response.url, relative)
+                    yield url, "createPageHTML", Role.LISTING, pagekind.SCORE_LISTING
 
     # --- failures and moved columns --------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
-        request = getattr(failure, "request", None)
-        meta = request.meta if request is not None else {}
+        request: scrapy.Request | None = getattr(failure, "request", None)
+        visit = Visit.of(request) if request is not None else FOREIGN
         reason = _failure_reason(failure)
-        seed: Seed | None = meta.get("seed")
+        seed = visit.seed
         if isinstance(failure.value, RefusedAddress | SiteBudgetExhausted):
-            yield from self._dropped(seed, meta.get("role"), str(failure.value))
+            yield from self._dropped(seed, visit.role, str(failure.value))
             return
         if limit := _limit_exceeded(failure):
             self._inc(f"pages/{limit[0]}")
-            yield from self._dropped(seed, meta.get("role"), f"{limit[1]}: {request.url if request else '?'}")
+            if request is not None:
+                self._page_dropped(request.url, limit[0], limit[1])
+            yield from self._dropped(seed, visit.role, f"{limit[1]}: {request.url if request else '?'}")
+            return
+        if getattr(self.crawler, "interrupted", None) is not None:
+            # the crawl is stopping on a signal: requests cut short (a browser closed) are no failures
+            self._inc("pages/cancelled")
             return
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided
             if "robots.txt" in str(failure.value):
                 self._inc("pages/robots_forbidden")
+            elif "challenge" in str(failure.value) and request is not None:
+                self._page_dropped(request.url, "challenge", str(failure.value))
             self.logger.debug("not fetched: %s", failure.value)
             return
         if seed is not None:
             self._count(seed, "errors")
-        if meta.get("role") == "seed" and seed is not None:
+        if visit.role is Role.SEED and seed is not None:
             if _is_gone(failure) and urlsplit(seed.url).path not in ("", "/"):
                 yield from self._rediscover(seed, seed.url, reason)
             else:
@@ -367,16 +363,22 @@ class ReportsSpider(scrapy.Spider):
         else:
             self._inc("pages/failed")
             line = f"{request.url if request is not None else '?'}: {reason}"
-            if len(self.failed_pages) < MAX_FAILED_PAGES_KEPT:
-                self.failed_pages.append(line)
+            self.ledger.page_failed(line)
             self.logger.warning("failed: %s", line)
+            if request is not None:
+                self._page_dropped(request.url, "failed", reason)
 
-    def _dropped(self, seed: Seed | None, role: str | None, reason: str) -> Iterator[scrapy.Request]:
+    def _page_dropped(self, url: str, reason: str, detail: str) -> None:
+        """A page the run keeps as not stored, with its reason (the store pipeline records it)."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.signals.send_catch_log(page_dropped, url=url, reason=reason, detail=detail)
+
+    def _dropped(self, seed: Seed | None, role: Role | None, reason: str) -> Iterator[scrapy.Request]:
         """A request refused by the address guard or dropped by the per-site failure budget."""
         self.logger.warning("not fetched: %s", reason)
         if seed is not None:
             self._count(seed, "errors")
-            if role == "seed":
+            if role is Role.SEED:
                 self._seed_failed(seed, reason)
         yield from ()
 
@@ -385,19 +387,26 @@ class ReportsSpider(scrapy.Spider):
         parts = urlsplit(url)
         home = f"{parts.scheme}://{parts.netloc}/"
         note = f"seed {seed.url}: column gone ({reason}); re-discovering from {home}"
-        self.notes.append(note)
+        self.ledger.note(note)
         self.logger.warning(note)
         self._inc("seeds/rediscovered")
         if parts.netloc in self.rediscovered_hosts or url == home:
             return
         self.rediscovered_hosts.add(parts.netloc)
-        yield self._request(home, "section", seed=seed, depth=0, referer=None, anchor=None, render=False)
+        yield self._request(home, Visit(Role.SECTION, seed), referer=None)
 
     def _seed_failed(self, seed: Seed, reason: str) -> None:
         message = f"seed {seed.url}: {reason}"
-        self.seed_failures.append(message)
+        self.ledger.seed_failed(message)
         self.logger.warning("bad seed: %s", message)
         self._inc("seeds/failed")
+
+
+def _seed_of(visit: Visit) -> Seed:
+    """The seed a response of the spider's came from (every request the spider makes names one)."""
+    if visit.seed is None:
+        raise ValueError(f"a response to a request the spider did not make ({visit})")
+    return visit.seed
 
 
 def _failure_reason(failure: Failure) -> str:

@@ -20,6 +20,9 @@ from crawler.corpus.coverage import coverage_rows, registered_labels, registered
 from crawler.corpus.names import unify_township_bodies
 from crawler.corpus.schema import MIGRATIONS, migrate, table
 from crawler.extract import bodies, provenance
+from crawler.extract.record import Report
+
+URL = "http://www.qinglan.gov.cn/art/2021/1.html"
 
 # ------------------------------------------------------------------------------------- pure naming
 
@@ -74,7 +77,7 @@ def test_the_region_names_every_place_of_the_body(body, region, full):
 
 
 def test_seed_hints_name_a_township_under_the_portals_county_and_keep_its_level():
-    record = {"body": "石门镇人民政府", "level": "乡", "region": "石门镇", "sources": {"body": "title"}}
+    record = Report(URL, body="石门镇人民政府", level="乡", region="石门镇", sources={"body": "title"})
     hints = {
         "body": "青岚县人民政府",
         "region": "云岭省云山市青岚县",
@@ -82,25 +85,25 @@ def test_seed_hints_name_a_township_under_the_portals_county_and_keep_its_level(
         "division_code": "539923",
     }
     named = provenance.with_seed_hints(record, hints)
-    assert (named["body"], named["level"], named["region"]) == (
+    assert (named.body, named.level, named.region) == (
         "青岚县石门镇人民政府",
         "乡",
         "云岭省云山市青岚县石门镇",
     )
-    assert named["division_code"] == "539923"
-    assert named["sources"] == {"body": "seed", "region": "seed", "division_code": "seed"}
+    assert named.division_code == "539923"
+    assert named.sources == {"body": "seed", "region": "seed", "division_code": "seed"}
     # the county's own report takes the seed's hints, as before
-    own = {"body": "青岚县人民政府", "level": "县", "region": "青岚县", "sources": {"body": "title"}}
-    assert provenance.with_seed_hints(own, hints) | {"sources": None} == {
-        "body": "青岚县人民政府",
-        "level": "县",
-        "region": "云岭省云山市青岚县",
-        "division_code": "539923",
-        "sources": None,
-    }
+    own = Report(URL, body="青岚县人民政府", level="县", region="青岚县", sources={"body": "title"})
+    hinted = provenance.with_seed_hints(own, hints)
+    assert (hinted.body, hinted.level, hinted.region, hinted.division_code) == (
+        "青岚县人民政府",
+        "县",
+        "云岭省云山市青岚县",
+        "539923",
+    )
     # without hints a township's region still names its county
-    bare = {"body": "青岚县石门镇人民政府", "level": "乡", "region": "石门镇", "sources": {}}
-    assert provenance.with_seed_hints(bare, {})["region"] == "青岚县石门镇"
+    bare = Report(URL, body="青岚县石门镇人民政府", level="乡", region="石门镇")
+    assert provenance.with_seed_hints(bare, {}).region == "青岚县石门镇"
 
 
 # ------------------------------------------------------------------------------------- the corpus

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from typed_records import stored
 
 from crawler.corpus import browse, dedupe
 from crawler.corpus import db as corpus
@@ -57,7 +58,7 @@ def demo_records(demo_site):
 def corpus_path(tmp_path, demo_site):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    dedupe.store_reports(database, demo_records(demo_site))
+    dedupe.store_reports(database, [stored(**record) for record in demo_records(demo_site)])
     corpus.checkpoint(database)
     database.close()
     return path

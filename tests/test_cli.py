@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
@@ -73,7 +74,7 @@ def test_export_writes_one_object_per_report(tmp_path):
         {"url": f"http://127.0.0.1/{n}.html", "title": "t", "text": "正文", "report_year": 2019 + n}
         for n in (0, 1)
     ]
-    dedupe.store_reports(corpus.open_db(db_path), records)
+    dedupe.store_reports(corpus.open_db(db_path), [stored(**record) for record in records])
     out = tmp_path / "out.jsonl"
     result = run("export", "--format", "jsonl", "-o", str(out), "--db", str(db_path))
     assert result.exit_code == 0, result.output
@@ -84,7 +85,7 @@ def test_export_writes_one_object_per_report(tmp_path):
 
 def test_export_to_stdout(tmp_path):
     db_path = tmp_path / "c.db"
-    dedupe.store_reports(corpus.open_db(db_path), [{"url": "http://127.0.0.1/a", "text": "x"}])
+    dedupe.store_reports(corpus.open_db(db_path), [stored(url="http://127.0.0.1/a", text="x")])
     result = run("export", "--db", str(db_path))
     assert json.loads(result.stdout.splitlines()[0])["url"] == "http://127.0.0.1/a"
 

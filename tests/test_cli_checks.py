@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
@@ -29,7 +30,7 @@ def db_path(tmp_path):
         {"url": "http://a.gov.cn/1.html", "title": "甲县2023年报", "text": "x", "checks": [PASS, FAIL]},
         {"url": "http://a.gov.cn/2.html", "title": "乙县2023年报", "text": "x", "checks": [PASS, UNKNOWN]},
     ]
-    dedupe.store_reports(corpus.open_db(path), reports)
+    dedupe.store_reports(corpus.open_db(path), [stored(**report) for report in reports])
     return path
 
 

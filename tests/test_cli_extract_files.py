@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.demo.attachments import attachment_fixtures
-from crawler.extract.page import RECORD_KEYS
+from crawler.extract.record import RECORD_KEYS
 
 FIXTURES = {f.kind + ("_scan" if f.scanned else ""): f for f in attachment_fixtures() if not f.broken}
 

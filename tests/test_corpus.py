@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -21,6 +22,7 @@ from crawler.corpus import queries
 from crawler.corpus.dedupe import Copy, canonical_url, find_match, same_report
 from crawler.demo import DemoServer, DemoSite, Page, build_site
 from crawler.extract.fingerprint import content_hash, text_signature
+from pipelines.store import StorePipeline
 from spiders.reports import ReportsSpider
 
 CHANGED = "/zwgk/xxgknb/202201/t20220125_18764.html"
@@ -225,6 +227,70 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
         assert got == want, (sorted(got - want), sorted(want - got))
     runs = queries.list_runs(corpus.open_db(db_path))
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
+
+
+# --- a file whose item reaches the store before its report's ---------------------------------------
+
+TWIN_REPORT = "/zwgk/xxgknb/202403/t20240320_24518.html"
+TWIN_FILE = "/zwgk/xxgknb/202403/P020240320385126470193.pdf"
+
+
+class FileWritten:
+    """After the store: notes that the twin report's PDF went through it."""
+
+    passed: asyncio.Event
+
+    def process_item(self, item):
+        if item.url.endswith(TWIN_FILE):
+            FileWritten.passed.set()
+        return item
+
+
+class ReportAfterItsFile:
+    """Before the store: holds the twin report's item until its PDF's batch is written, as a report
+    whose extraction is slower than its file's download and extraction arrives (under load); notes
+    which files the store held back then."""
+
+    held: list[str]
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        if item.url.endswith(TWIN_REPORT):
+            await asyncio.wait_for(FileWritten.passed.wait(), 60)
+            (store,) = [
+                p for p in self.crawler.engine.scraper.itemproc.middlewares if isinstance(p, StorePipeline)
+            ]
+            async with store.flush_turn:
+                await store.wait_for_writer()
+            ReportAfterItsFile.held = [file.url for file in store.held.files]
+        return item
+
+
+@deferred_f_from_coro_f
+async def test_a_file_whose_batch_is_written_before_its_reports_is_stored(portal, fast_settings, tmp_path):
+    """The file's batch is written before its report's: the file waits for its report (it used to be
+    dropped while its capture was written, so every later run got a 304 for it and never stored it)."""
+    FileWritten.passed = asyncio.Event()
+    ReportAfterItsFile.held = []
+    settings = fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never", GOVREPORTS_STORE_BATCH_SIZE=1)
+    pipelines = settings["ITEM_PIPELINES"] | {ReportAfterItsFile: 600, FileWritten: 950}
+    stats = await crawl(settings | {"ITEM_PIPELINES": pipelines}, seeds=portal.url(TWIN_REPORT))
+    assert FileWritten.passed.is_set()
+    pair = (canonical_url(portal.url(TWIN_FILE)), canonical_url(portal.url(TWIN_REPORT)))
+    assert ReportAfterItsFile.held == [pair[0]]  # the file's batch was written before its report came
+    assert "govreports/files_without_report" not in stats
+    database = corpus.open_db(tmp_path / "c.db")
+    files = {(row["url"], row["report_url"]) for row in queries.iter_attachments(database)}
+    assert files == {pair}
+    captures = {row["url"] for row in queries.iter_pages(database, pair)}
+    assert captures == set(pair)
+    database.close()
 
 
 # --- reextract, coverage, runs ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.corpus.dedupe import canonical_url
+from crawler.crawl.ledger import RunLedger
 from spiders.reports import ReportsSpider
 
 
@@ -15,7 +16,7 @@ async def crawl(settings: dict, **spider_args) -> dict:
     crawler = get_crawler(ReportsSpider, settings)
     await crawler.crawl_async(**spider_args)
     assert crawler.stats is not None
-    return {"stats": crawler.stats.get_stats(), "spider": crawler.spider}
+    return {"stats": crawler.stats.get_stats(), "ledger": RunLedger.of(crawler)}
 
 
 def stored_reports(db_path) -> dict[str, dict]:
@@ -75,9 +76,9 @@ async def test_bad_seeds_are_reported_and_the_crawl_goes_on(demo_server, demo_si
     db_path = tmp_path / "corpus.db"
     seeds = ["not-a-url", "http://127.0.0.1:1/", demo_server.url("/robots.txt"), demo_server.url("/")]
     result = await crawl(fast_settings(db_path, RETRY_TIMES=0), seeds=",".join(seeds))
-    spider = result["spider"]
-    assert spider.seed_problems == ["seed 'not-a-url': not a URL (no http:// or https://)"]
-    failures = sorted(spider.seed_failures)
+    ledger = result["ledger"]
+    assert ledger.seed_problems == ("seed 'not-a-url': not a URL (no http:// or https://)",)
+    failures = sorted(ledger.seed_failures)
     assert len(failures) == 2
     assert failures[0].startswith("seed http://127.0.0.1:1/: unreachable (")
     assert (

@@ -4,15 +4,22 @@ import json
 
 import pytest
 import sqlite_utils
+from typed_records import stored
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
-from crawler.extract.fingerprint import signature_bands, text_signature
+from crawler.extract.fingerprint import content_hash, signature_bands, text_signature
+from crawler.extract.record import Report, ReportFile, Stored
 
 
 def record(url: str, year: int = 2019, text: str = "正文") -> dict:
     return {"url": url, "title": f"{year}年报", "text": text, "report_year": year, "spam": [], "tables": []}
+
+
+def report(url: str, year: int = 2019, text: str = "正文", **fields) -> Stored:
+    """:func:`record` as a stored report, with other ``fields``."""
+    return stored(**record(url, year, text) | fields)
 
 
 def test_migrations_apply_once(tmp_path):
@@ -24,9 +31,9 @@ def test_migrations_apply_once(tmp_path):
 
 def test_storing_again_updates_and_keeps_first_seen(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [record("http://a/1", text="旧")])
+    dedupe.store_reports(database, [report("http://a/1", text="旧")])
     first = next(queries.iter_reports(database))
-    dedupe.store_reports(database, [record("http://a/1", text="新"), record("http://a/2", 2020)])
+    dedupe.store_reports(database, [report("http://a/1", text="新"), report("http://a/2", 2020)])
     rows = {row["url"]: row for row in queries.iter_reports(database)}
     assert rows["http://a/1"]["text"] == "新"
     assert rows["http://a/1"]["first_seen_at"] == first["first_seen_at"]
@@ -35,7 +42,7 @@ def test_storing_again_updates_and_keeps_first_seen(tmp_path):
 
 def test_json_columns_round_trip(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [record("http://a/1") | {"tables": [{"rows": [["规章", "3"]]}]}])
+    dedupe.store_reports(database, [report("http://a/1", tables=[{"rows": [["规章", "3"]]}])])
     assert next(queries.iter_reports(database))["tables"] == [{"rows": [["规章", "3"]]}]
 
 
@@ -114,14 +121,14 @@ def test_new_json_columns_round_trip(tmp_path):
         "raw_tables": [{"rows": [["a"]]}],
         "sources": {"title": "meta"},
     }
-    dedupe.store_reports(database, [record("http://a/1") | extra])
+    dedupe.store_reports(database, [report("http://a/1", **extra)])
     row = next(queries.iter_reports(database))
     assert {key: row[key] for key in extra} == extra
 
 
 def test_absent_json_columns_read_back_empty(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [{"url": "http://a/1", "text": "正文"}])
+    dedupe.store_reports(database, [Stored(Report(url="http://a/1", text="正文"))])
     row = next(queries.iter_reports(database))
     assert (row["spam"], row["tables"], row["checks"], row["raw_tables"], row["sources"]) == (
         [],
@@ -135,8 +142,8 @@ def test_absent_json_columns_read_back_empty(tmp_path):
 def test_spam_findings_mark_the_report_compromised_with_its_kinds(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     findings = [{"kind": k, "evidence": "x", "where": "body"} for k in ("mirror", "hidden_element", "mirror")]
-    other = record("http://a/2") | {"title": "另一机关2019年报"}
-    dedupe.store_reports(database, [record("http://a/1") | {"spam": findings}, other])
+    other = report("http://a/2", title="另一机关2019年报")
+    dedupe.store_reports(database, [report("http://a/1", spam=findings), other])
     rows = {row["url"]: (row["compromised"], row["spam_kinds"]) for row in queries.iter_reports(database)}
     assert rows == {"http://a/1": (1, "hidden_element,mirror"), "http://a/2": (0, "")}
 
@@ -145,8 +152,8 @@ def test_failing_checks_lists_only_failures(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     fail = {"rule": "table4_group_sum", "where": "review", "status": "fail", "left": 3, "right": 4}
     ok = fail | {"status": "pass", "right": 3}
-    other = record("http://a/2") | {"title": "另一机关2019年报"}
-    dedupe.store_reports(database, [record("http://a/1") | {"checks": [ok, fail]}, other])
+    other = report("http://a/2", title="另一机关2019年报")
+    dedupe.store_reports(database, [report("http://a/1", checks=[ok, fail]), other])
     assert list(queries.failing_checks(database)) == [
         {
             "url": "http://a/1",
@@ -207,8 +214,7 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     texts = [f"第{n}份报告的正文，与其他报告各不相同：{'甲乙丙丁戊己庚辛'[n] * 40}" for n in range(3)]
     reports = [
-        record(f"http://a/{n}", text=text) | {"signature": text_signature(text)}
-        for n, text in enumerate(texts)
+        report(f"http://a/{n}", text=text, signature=text_signature(text)) for n, text in enumerate(texts)
     ]
     good_page = {"url": "http://a/0", "status": 200, "body": b"x", "size": 1}
     dedupe.write_batch(database, [reports[0]], [], [good_page])
@@ -216,7 +222,7 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
     assert before["reports"] == 1 and before["lsh_bands"] > 0
     bad_page = {"url": "http://a/2", "status": 200, "no_such_column": 1}
     with pytest.raises(Exception, match="no_such_column"):
-        dedupe.write_batch(database, [dict(r) for r in reports[1:]], [], [good_page, bad_page])
+        dedupe.write_batch(database, reports[1:], [], [good_page, bad_page])
     assert table_counts(database) == before
 
 
@@ -224,7 +230,7 @@ def test_a_batch_commits_once(tmp_path):
     database = corpus.open_db(tmp_path / "c.db")
     statements: list[str] = []
     database.conn.set_trace_callback(statements.append)
-    reports = [record(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
+    reports = [report(f"http://a/{n}", 2010 + n, text=f"报告{n}" * 30) for n in range(5)]
     dedupe.write_batch(database, reports, [], [{"url": "http://a/0", "status": 200, "body": b"", "size": 0}])
     database.conn.set_trace_callback(None)
     assert sum(statement.strip().upper() == "COMMIT" for statement in statements) == 1
@@ -240,7 +246,7 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
         for n in range(40)
     ]
     reports = [
-        record(f"http://a/{n}", 2020, text) | {"title": f"报告{n}", "signature": text_signature(text)}
+        report(f"http://a/{n}", 2020, text, title=f"报告{n}", signature=text_signature(text))
         for n, text in enumerate(texts)
     ]
     dedupe.write_batch(database, reports[:-1], [], [])
@@ -252,3 +258,52 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
     plan = " | ".join(row[3] for row in database.execute("explain query plan " + lookup).fetchall())
     assert "idx_reports_report_year" not in plan and "SCAN r" not in plan, plan
     assert "idx_fingerprints_title_key" in plan and "idx_lsh_bands_band_key" in plan, plan
+
+
+def pdf(url: str, report_url: str) -> ReportFile:
+    """A PDF file of the report at ``report_url``."""
+    return ReportFile(
+        url=url,
+        report_url=report_url,
+        kind="pdf",
+        title=None,
+        text="",
+        pages=1,
+        scanned=False,
+        size=1,
+        sha256="x",
+        content_type="application/pdf",
+        fetched_at=None,
+    )
+
+
+def test_a_file_whose_report_is_not_stored_yet_is_held_back_with_its_capture(tmp_path):
+    """A file's item may reach the store a batch before its report's: neither the file nor its capture
+    is written then (a capture alone would get a 304 next run, and the file would never be stored)."""
+    database = corpus.open_db(tmp_path / "c.db")
+    file = pdf("http://a/1.pdf", "http://a/1")
+    page = {"url": "http://a/1.pdf", "status": 200, "body": b"x", "size": 1}
+    result, stored_files = dedupe.write_batch(database, [], [file], [dict(page)])
+    assert (stored_files, result.files_held) == (0, ["http://a/1.pdf"])
+    assert table_counts(database)["attachments"] == table_counts(database)["pages"] == 0
+    text = "第一份报告的正文" * 10
+    result, stored_files = dedupe.write_batch(
+        database, [report("http://a/1", text=text)], [file], [dict(page)]
+    )
+    assert (stored_files, result.files_held) == (1, [])
+    assert [(row["url"], row["report_url"]) for row in queries.attachments_of(database, "http://a/1")] == [
+        ("http://a/1.pdf", "http://a/1")
+    ]
+    assert table_counts(database)["pages"] == 1
+
+
+def test_a_file_of_a_copy_joined_in_an_earlier_batch_goes_to_that_report(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    text = "第一份报告的正文，各处转载的都是这一份。" * 10
+    identity = {"signature": text_signature(text), "content_hash": content_hash(text)}
+    dedupe.write_batch(database, [report("http://a/1", text=text, **identity)], [], [])
+    result, _ = dedupe.write_batch(database, [report("http://b/copy", text=text, **identity)], [], [])
+    assert result.report_of == {"http://b/copy": "http://a/1"}
+    result, stored_files = dedupe.write_batch(database, [], [pdf("http://b/copy.pdf", "http://b/copy")], [])
+    assert (stored_files, result.files_held) == (1, [])
+    assert [row["url"] for row in queries.attachments_of(database, "http://a/1")] == ["http://b/copy.pdf"]

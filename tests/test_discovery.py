@@ -15,6 +15,7 @@ from scrapy.utils.test import get_crawler
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.corpus.dedupe import canonical_url
+from crawler.crawl.ledger import RunLedger
 from crawler.demo import DemoServer, DemoSite, build_site
 from crawler.demo.model import Page
 from crawler.demo.portal import VISIT_COUNTER
@@ -44,11 +45,11 @@ def portal() -> Iterator[Portal]:
     spam.stop()
 
 
-async def crawl(settings: dict, **spider_args) -> tuple[dict, ReportsSpider]:
+async def crawl(settings: dict, **spider_args) -> tuple[dict, RunLedger]:
     crawler = get_crawler(ReportsSpider, settings)
     await crawler.crawl_async(**spider_args)
     assert crawler.stats is not None
-    return crawler.stats.get_stats(), crawler.spider
+    return crawler.stats.get_stats(), RunLedger.of(crawler)
 
 
 def stored(db_path) -> dict[str, dict]:
@@ -81,7 +82,7 @@ async def test_no_decoy_is_stored(portal, fast_settings, tmp_path):
 
 @deferred_f_from_coro_f
 async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_path):
-    stats, spider = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
+    stats, ledger = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
     js_column = "/zwgk/bm/wjw/xxgknb/"
     assert stats["govreports/render/script_filled_list"] == 1
     assert stats["govreports/challenge/detected"] >= 1
@@ -91,7 +92,7 @@ async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_pa
     )
     wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
     assert wjw and wjw <= set(stored(tmp_path / "c.db"))
-    (per_seed,) = spider.per_seed.values()
+    (per_seed,) = ledger.per_seed.values()
     assert per_seed["rendered"] == stats["govreports/pages/rendered"]
 
 
@@ -111,14 +112,14 @@ async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(por
         settings = fast_settings(
             tmp_path / "c.db", GOVREPORTS_RENDER_SETTLE_MS=1000, PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=6000
         )
-        stats, spider = await crawl(settings, seeds=portal.url(js_column))
+        stats, ledger = await crawl(settings, seeds=portal.url(js_column))
     finally:
         released.set()
         del portal.server.routes[VISIT_COUNTER]
     assert any(path.startswith(VISIT_COUNTER) for path in portal.server.requests)
     wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
     assert wjw and set(stored(tmp_path / "c.db")) == wjw
-    assert stats["govreports/render/network_busy"] == 1 and spider.failed_pages == []
+    assert stats["govreports/render/network_busy"] == 1 and ledger.failed_pages == []
 
 
 @deferred_f_from_coro_f
@@ -136,13 +137,13 @@ async def test_render_never_uses_no_browser_and_says_what_it_missed(portal, fast
 @deferred_f_from_coro_f
 async def test_moved_columns_are_rediscovered_from_the_home_page(portal, fast_settings, tmp_path):
     seeds = [portal.url("/zwgk/nb/"), portal.url("/xxgk/ndbg/")]  # a 404 and a redirect to the home page
-    stats, spider = await crawl(fast_settings(tmp_path / "c.db"), seeds=",".join(seeds))
+    stats, ledger = await crawl(fast_settings(tmp_path / "c.db"), seeds=",".join(seeds))
     assert set(stored(tmp_path / "c.db")) == portal.expected()
     assert stats["govreports/seeds/rediscovered"] == 2
-    assert any("/zwgk/nb/: column gone (HTTP 404)" in note for note in spider.notes)
-    assert any("/xxgk/ndbg/: column gone (redirected to the home page)" in note for note in spider.notes)
+    assert any("/zwgk/nb/: column gone (HTTP 404)" in note for note in ledger.notes)
+    assert any("/xxgk/ndbg/: column gone (redirected to the home page)" in note for note in ledger.notes)
     (run,) = queries.list_runs(corpus.open_db(tmp_path / "c.db"))
-    assert len(json.loads(run["notes"])) == 2 and spider.seed_failures == []
+    assert len(json.loads(run["notes"])) == 2 and ledger.seed_failures == []
 
 
 @deferred_f_from_coro_f
@@ -174,13 +175,13 @@ async def test_every_kind_of_seed_is_handled(portal, fast_settings, tmp_path):
     report = portal.site.reports[0].path
     pdf = next(f.path for f in portal.site.files if f.kind == "pdf" and f.twin_of is None)
     seeds = [portal.url(listing), portal.url(report), portal.url(pdf)]
-    _, spider = await crawl(
+    _, ledger = await crawl(
         fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never"), seeds=",".join(seeds)
     )
     rows = stored(tmp_path / "c.db")
     assert {canonical_url(portal.url(report)), canonical_url(portal.url(pdf))} <= set(rows)
     assert rows[canonical_url(portal.url(pdf))]["kind"] == "pdf"
-    listed = spider.per_seed[portal.url(listing)]
+    listed = ledger.per_seed[portal.url(listing)]
     assert listed["listing_pages"] >= 1 and listed["reports"] >= 3  # the listing seed walked its column
     assert all("/zwgk/xxgknb/" in url or url in {canonical_url(s) for s in seeds} for url in rows)
-    assert spider.seed_failures == []
+    assert ledger.seed_failures == []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import typed_records
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
@@ -98,7 +99,7 @@ RAW_PAGES = {
 def db_path(tmp_path):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    dedupe.store_reports(database, RECORDS)
+    dedupe.store_reports(database, [typed_records.stored(**record) for record in RECORDS])
     headers = {"Content-Type": "text/html; charset=gbk", "Content-Encoding": "gzip", "Server": "TRS"}
     corpus.save_pages(database, [page_row(url, body, headers) for url, body in RAW_PAGES.items()])
     database.close()
@@ -211,7 +212,7 @@ def test_hostile_titles_stay_inside_the_export_directory(tmp_path):
         {"url": f"http://127.0.0.1/h{n}", "title": title, "text": "t", "report_year": 2023, "body": title}
         for n, title in enumerate(HOSTILE_TITLES)
     ]
-    dedupe.store_reports(database, records)
+    dedupe.store_reports(database, [typed_records.stored(**record) for record in records])
     root = tmp_path / "out"
     assert write_txt(database, root) == len(HOSTILE_TITLES)
     written = [path for path in tmp_path.rglob("*") if path.is_file() and path.suffix == ".txt"]

@@ -18,6 +18,7 @@ from crawler.demo import attachments, scans
 from crawler.extract.dispatch import extract_item
 from crawler.extract.files import ocr
 from crawler.extract.files.read import detect_kind, extract_attachment
+from crawler.extract.record import Fetch, contract
 from crawler.extract.tables.layout import find_tables, repair_number, table_grids
 from spiders.reports import ReportsSpider
 
@@ -112,17 +113,19 @@ def page_image():
 def test_a_scanned_pdf_is_read_by_ocr_with_its_tables_and_confidence(page_image):
     body = scans.image_pdf([page_image], 150)
     assert extract_attachment(body, "http://a.gov.cn/scan.pdf").text == ""  # never: flagged only
-    outcome = extract_item(body, "http://a.gov.cn/scan.pdf", "application/pdf", None, None, ocr="auto")
-    record = outcome.record
-    assert record is not None and "ocr" in outcome.counters
-    assert record["scanned"] is True and record["ocr_confidence"] > 0.9
-    assert record["title"] == attachments.CZJ_2022.title
-    assert "本年度我局未制发规章，制发行政规范性文件3件，作出行政处罚决定2件。" in record["text"]
-    table2 = record["tables"]["table2"]
+    fetch = Fetch(url="http://a.gov.cn/scan.pdf", content_type="application/pdf")
+    outcome = extract_item(body, fetch, ocr="auto")
+    report = outcome.report
+    assert report is not None and "ocr" in outcome.counters
+    assert report.scanned is True and report.ocr_confidence is not None and report.ocr_confidence > 0.9
+    assert report.title == attachments.CZJ_2022.title
+    assert "本年度我局未制发规章，制发行政规范性文件3件，作出行政处罚决定2件。" in report.text
+    table2 = report.tables["table2"]
     assert table2["normative_documents"]["in_force"]["value"] == 26
     assert table2["penalty"]["decisions"]["value"] == 2
-    assert record["sources"]["text"] == record["sources"]["tables"] == "ocr"
-    assert record["sources"]["ocr"].startswith("rapidocr p1=0.9")
+    assert report.sources["text"] == report.sources["tables"] == "ocr"
+    assert report.sources["ocr"].startswith("rapidocr p1=0.9")
+    assert contract(report)["ocr_confidence"] == report.ocr_confidence  # `govreports extract` prints it
 
 
 @needs_ocr

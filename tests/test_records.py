@@ -4,6 +4,8 @@ keeps, the seed's hints, and the statistics (tables, checks, template) of demo p
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,16 +17,19 @@ from test_tables import expected_tables, numbers
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.export import export_records
+from crawler.corpus.rows import stored_of_row
 from crawler.crawl.items import ReportItem
 from crawler.crawl.runner import crawl_settings
 from crawler.demo import DemoSite
 from crawler.demo.attachments import attachment_fixtures
 from crawler.extract import provenance
-from crawler.extract.dispatch import capture_of, with_identity
+from crawler.extract.dispatch import capture_of, extract_item, finish_report, with_identity
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.files.read import extract_attachment
 from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
+from crawler.extract.record import Fetch, Report, Stored, contract
 from crawler.extract.tables.statistics import Statistics
+from pipelines.dedupe import UrlDedupePipeline
 from pipelines.store import StorePipeline
 
 TITLE = "青岚县2023年政府信息公开工作年度报告"
@@ -113,7 +118,7 @@ def test_url_date(url, date):
 def test_a_files_metadata_block_comes_from_its_text_and_its_date_from_the_url():
     text = f"{TITLE}\n索 引 号：\n000014348/2024-00012\n成文日期：2024年3月1日\n一、总体情况"
     document = AttachmentText(kind="pdf", text=text)
-    record = attachment_record(document, "http://a.gov.cn/xxgk/202403/t20240320_9.pdf", None)
+    record = contract(attachment_record(document, "http://a.gov.cn/xxgk/202403/t20240320_9.pdf", None))
     assert (record["index_no"], record["written_date"], record["published_date"]) == (
         "000014348/2024-00012",
         "2024-03-01",
@@ -188,11 +193,11 @@ def test_record_keys_extend_the_contract_in_order():
 
 
 def test_seed_hints_win_and_are_recorded():
-    record = {"body": "青岚县教育局", "level": "部门", "region": "青岚县", "sources": {"body": "title"}}
+    record = Report(URL, body="青岚县教育局", level="部门", region="青岚县", sources={"body": "title"})
     hinted = provenance.with_seed_hints(record, {"body": "青岚县教育局（本级）", "region": "", "level": None})
-    assert (hinted["body"], hinted["sources"]["body"]) == ("青岚县教育局（本级）", "seed")
-    assert (hinted["region"], hinted["level"]) == ("青岚县", "部门")
-    assert "region" not in hinted["sources"] and record["sources"] == {"body": "title"}
+    assert (hinted.body, hinted.sources["body"]) == ("青岚县教育局（本级）", "seed")
+    assert (hinted.region, hinted.level) == ("青岚县", "部门")
+    assert "region" not in hinted.sources and record.sources == {"body": "title"}
 
 
 def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str, dict[str, Any]], Any, int]:
@@ -222,10 +227,11 @@ def stored_by_the_pipeline(tmp_path, items: list[ReportItem]) -> tuple[dict[str,
 
 
 def item(url: str, body: bytes, **seed: Any) -> ReportItem:
-    """An item as the extraction pipeline hands it on (record, content hash, signature, capture), for
-    any page: the report gate is not what these tests are about."""
-    record = with_identity(extract_page(body, url).record() | {"kind": "html"})
-    return ReportItem(url=url, body=body, record=record, capture=capture_of(body), **seed)
+    """An item as the extraction pipeline hands it on (report with the seed's hints, content hash and
+    signature; capture), for any page: the report gate is not what these tests are about."""
+    fetched = ReportItem(url=url, body=body, capture=capture_of(body), **seed)
+    fetched.report = finish_report(extract_page(body, url).report(kind="html"), fetched.fetch)
+    return fetched
 
 
 def test_store_fills_body_level_region_from_the_title_unless_the_seed_gives_them(tmp_path):
@@ -241,6 +247,23 @@ def test_store_fills_body_level_region_from_the_title_unless_the_seed_gives_them
         "seed",
         "title",
     )
+
+
+def test_a_registry_seeds_division_code_is_a_hint_stored_and_read_back_as_one(tmp_path):
+    """The national registry's division code travels like the other seed hints: the fetch's hint, the
+    report's field (``sources``: seed), the stored column, and the fetch a stored report is read back
+    as (so ``reextract`` keeps it)."""
+    seeded = item(URL, page(), seed_body="青岚县人民政府", seed_level="县", seed_division_code="539923")
+    assert seeded.fetch.hints["division_code"] == "539923"
+    assert seeded.report is not None and seeded.report.division_code == "539923"
+    rows, _, _ = stored_by_the_pipeline(tmp_path, [seeded])
+    row = rows[seeded.url]
+    assert (row["division_code"], row["sources"]["division_code"]) == ("539923", "seed")
+    again = stored_of_row(row)
+    assert again.fetch is not None and again.fetch.seed_division_code == "539923"
+    assert again.report.division_code == "539923"
+    plain = stored_of_row(row | {"sources": {}})  # a code the seed did not give is not a hint
+    assert plain.fetch is not None and plain.fetch.seed_division_code is None
 
 
 def test_the_run_lists_the_compromised_sites(tmp_path):
@@ -306,7 +329,8 @@ def test_page_without_tables_has_empty_statistics():
 
 def test_attachment_records_carry_statistics_and_sources():
     docx = next(f for f in attachment_fixtures() if f.kind == "docx" and not f.broken)
-    record = attachment_record(extract_attachment(docx.body, docx.path), f"http://127.0.0.1{docx.path}", None)
+    document = extract_attachment(docx.body, docx.path)
+    record = contract(attachment_record(document, f"http://127.0.0.1{docx.path}", None))
     assert record["template_version"] == "2021" and set(record["tables"]) == {"table2", "table3", "table4"}
     assert record["checks"] and {check["status"] for check in record["checks"]} == {"pass"}
     assert record["raw_tables"] and record["raw_tables"][0]["rows"]
@@ -318,7 +342,7 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
     report = next(r for r in demo_site.reports if r.template_version == "2019")
     extraction = extract_demo(demo_site, report.path)
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [extraction.record()])
+    dedupe.store_reports(database, [Stored(extraction.report())])
     (exported,) = export_records(database)
     assert list(exported)[: len(RECORD_KEYS)] == list(RECORD_KEYS)
     assert (exported["tables"], exported["checks"], exported["sources"]) == (
@@ -327,3 +351,43 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
         extraction.sources,
     )
     assert (exported["template_version"], exported["compromised"]) == ("2019", int(extraction.compromised))
+
+
+# ------------------------------------------------------------------------------------- the typed record
+
+
+def test_the_worker_makes_the_whole_record_and_it_crosses_a_process_pool():
+    fetch = Fetch(URL, seed_body="青岚县政府办公室", anchor_text=TITLE)
+    content = CONTENT + "<p>" + "全年办理政府信息公开申请三十件，全部按期答复。" * 6 + "</p>"
+    outcome = extract_item(page(content=content), fetch, capture=True)
+    assert outcome.report is not None and outcome.capture is not None
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    report = outcome.report
+    assert (report.body, report.sources["body"], report.kind) == ("青岚县政府办公室", "seed", "html")
+    assert report.content_hash and report.signature and outcome.capture.size == len(page(content=content))
+    assert list(contract(report, {}))[: len(RECORD_KEYS)] == list(RECORD_KEYS)
+
+
+def test_a_stored_report_reads_back_as_the_records_it_was_made_from(tmp_path):
+    extraction = extract_page(page(), URL)
+    report = with_identity(extraction.report(kind="html"))
+    report = provenance.with_seed_hints(report, {"level": "部门"})
+    fetch = Fetch(URL, content_type="text/html", seed="http://a.gov.cn/", fetched_at="2024-03-20")
+    fetch = dataclasses.replace(fetch, seed_level="部门")
+    database = corpus.open_db(tmp_path / "c.db")
+    dedupe.store_reports(database, [Stored(report, fetch, 7)])
+    (row,) = queries.iter_report_records(database)
+    again = stored_of_row(row)
+    assert contract(again.report, {}) == contract(report, {})
+    assert (again.report.content_hash, again.report.signature) == (report.content_hash, report.signature)
+    assert again.fetch == fetch and again.run_id == 7
+
+
+def test_url_dedupe_makes_a_new_report_under_the_canonical_url():
+    crawler = get_crawler(Spider)
+    pipeline = UrlDedupePipeline(crawler)
+    fetched = item(URL + "?utm_source=x#top", page())
+    extracted = fetched.report
+    pipeline.process_item(fetched)
+    assert fetched.report is not extracted and extracted is not None
+    assert (fetched.report.url, extracted.url) == (URL, URL + "?utm_source=x#top")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
@@ -56,7 +57,7 @@ REPORTS = [
 def db_path(tmp_path):
     path = tmp_path / "corpus.db"
     database = corpus.open_db(path)
-    dedupe.store_reports(database, REPORTS)
+    dedupe.store_reports(database, [stored(**report) for report in REPORTS])
     database.close()
     return path
 
@@ -164,7 +165,7 @@ def test_cli_prints_ranked_hits_with_snippets(db_path):
     result = run("search", "公开条例", "--db", str(db_path))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"  1. [2023] {REPORTS[0]['title']}  (青岚县人民政府)"
+    assert lines[0] == f"  1. [2023] {REPORTS[0]['title']}  (青岚县人民政府)  id 1"  # the id `show` takes
     assert lines[1].strip() == REPORTS[0]["url"]
     assert "[公开条例]" in lines[2]
 

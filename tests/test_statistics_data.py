@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from typed_records import stored
 
 from crawler.cli import main
 from crawler.corpus import db as corpus
@@ -326,7 +327,7 @@ def test_views_follow_every_write_of_tables(tmp_path):
     cell = {"raw": "7", "value": 7, "unit": "件"}
     record = {"url": "http://a.gov.cn/1.html", "title": "甲县2012年报", "text": "x", "report_year": 2012}
     dedupe.store_reports(
-        database, [record | {"template_version": "2008", "tables": {"prose": {"reviews": cell}}}]
+        database, [stored(**record, template_version="2008", tables={"prose": {"reviews": cell}})]
     )
     assert database.execute("select review_total, source from measures").fetchall() == [(7, "text")]
     database.execute("update reports set tables = '{}'")

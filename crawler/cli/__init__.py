@@ -14,12 +14,25 @@ import click
 from crawler import __version__
 from crawler.cli.crawling import crawl, demo, merge, reextract, runs
 from crawler.cli.extracting import extract
+from crawler.cli.options import Cli, examples
 from crawler.cli.reading import browse, checks, coverage, export, search
 from crawler.cli.seeding import seeds
+from crawler.cli.showing import show
 from crawler.cli.statistics import codebook
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=Cli,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+    epilog=examples(
+        "govreports demo                         # crawl the bundled demo portal",
+        "govreports crawl --seeds seeds.csv",
+        "govreports search 行政复议 --level county",
+        "govreports show 12",
+        "govreports export --format csv --year 2022 > 2022.csv",
+        "govreports COMMAND --help               # every command has its own examples",
+    ),
+)
 @click.version_option(__version__, prog_name="govreports")
 def main() -> None:
     """Find, clean and store Chinese government information disclosure annual reports."""
@@ -31,6 +44,7 @@ main.add_command(merge)
 main.add_command(reextract)
 main.add_command(runs)
 main.add_command(search)
+main.add_command(show)
 main.add_command(export)
 main.add_command(coverage)
 main.add_command(checks)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import signal
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from crawler.cli.options import db_option, log_overrides, parse_settings, user_errors
+from crawler.cli.options import db_option, examples, format_option, log_overrides, parse_settings, user_errors
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
@@ -22,6 +24,10 @@ STORE_FAILURES = ("disk_full", "store_failed")
 FAILED_PAGES_SHOWN = 20
 
 
+# Budget hits (budget, site) the crawl summary names one line each.
+BUDGET_LINES_SHOWN = 20
+
+
 # Per-seed columns of the closing table: (heading, counter name).
 SEED_COLUMNS = (
     ("pages", "pages"),
@@ -33,7 +39,16 @@ SEED_COLUMNS = (
 )
 
 
-@click.command()
+@click.command(
+    short_help="Crawl seed URLs (portals, columns, report pages) into the corpus.",
+    epilog=examples(
+        "govreports crawl http://www.example.gov.cn/",
+        "govreports crawl --seeds seeds.csv --db output/county.db",
+        "govreports crawl --seeds seeds.csv -s GOVREPORTS_MAX_PAGES_PER_SITE=2000",
+        "govreports crawl --seeds seeds.csv --job-dir state/   # resumable",
+        "govreports crawl --seeds seeds.csv --ocr never   # scans stay flagged, not read",
+    ),
+)
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
 @registry_options()
@@ -95,7 +110,50 @@ def crawl(
 
     Run again on the same database, it fetches the listings but only new or changed reports. With
     --registry (or --registry-file) it crawls the registered portals the filters keep, each report
-    carrying its portal's body, region, level and division code."""
+    carrying its portal's body, region, level and division code. Progress goes to stderr: a line redrawn
+    in place on a terminal, a plain `progress:` line every minute elsewhere (cron).
+
+    The summary ends with `finish: STATUS`. A crawl cut short by a budget (pages per site, depth,
+    listing pages, the per-site error budget) finishes as `budget_exhausted` and names each budget, site
+    and how often it was hit; it still exits 0, as its reports are stored. A crawl stopped by Ctrl-C or
+    SIGTERM commits what it has, records the run `interrupted` and exits 130 or 143. The exit status is 1
+    when the corpus could not be written (disk_full, store_failed), 2 for bad arguments."""
+    registry = (use_registry, registry_file, province, city, level)
+    _stoppable(
+        db_path,
+        "crawl",
+        lambda: _crawl(
+            urls,
+            seeds_file,
+            registry,
+            db_path,
+            render,
+            full,
+            ocr,
+            job_dir,
+            redis_url,
+            redis_key,
+            settings,
+            verbose,
+        ),
+    )
+
+
+def _crawl(
+    urls: tuple[str, ...],
+    seeds_file: str | None,
+    registry: tuple[bool, str | None, str | None, str | None, str | None],
+    db_path: str,
+    render: str,
+    full: bool,
+    ocr: str,
+    job_dir: str | None,
+    redis_url: str | None,
+    redis_key: str,
+    settings: tuple[str, ...],
+    verbose: int,
+) -> None:
+    use_registry, registry_file, province, city, level = registry
     from crawler.crawl.runner import run_crawl
 
     seeds, problems = collect_seeds(list(urls), seeds_file)
@@ -124,6 +182,9 @@ def crawl(
         spider_cls = DistributedReportsSpider
     summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
     _print_summary(summary, db_path)
+    if summary.interrupted is not None:
+        _close_own_runs(db_path)  # stopped before its spider opened: Scrapy closed nothing
+    _exit_if_interrupted(summary.interrupted, "crawl", resume=job_dir is not None)
     if summary.finish_reason in STORE_FAILURES:
         # the store's one line above says why; a script running the crawl must see that it stopped
         raise click.exceptions.Exit(1)
@@ -146,13 +207,20 @@ def _with_registry(
     return [*seeds, *(seed for seed in registered if seed.url not in known)], [*problems, *missing]
 
 
-@click.command()
+@click.command(
+    short_help="Serve the bundled demo county portal and crawl it into the corpus.",
+    epilog=examples("govreports demo", "govreports demo --port 0 --db /tmp/demo.db"),
+)
 @click.option("--port", default=8765, show_default=True, help="Port of the demo portal (0: any free one).")
 @db_option
 @click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
 @user_errors
 def demo(port: int, db_path: str, verbose: int) -> None:
     """Serve the bundled demo county portal on 127.0.0.1 and crawl it into the corpus."""
+    _stoppable(db_path, "demo", lambda: _demo(port, db_path, verbose))
+
+
+def _demo(port: int, db_path: str, verbose: int) -> None:
     from crawler.crawl.runner import run_crawl
     from crawler.crawl.seeds import Seed
     from crawler.demo import DemoServer, build_site
@@ -170,6 +238,9 @@ def demo(port: int, db_path: str, verbose: int) -> None:
     finally:
         server.stop()
     _print_summary(summary, db_path)
+    if summary.interrupted is not None:
+        _close_own_runs(db_path)
+    _exit_if_interrupted(summary.interrupted, "demo", resume=False)
     database = corpus.open_db(db_path)
     stored = {row["url"] for row in queries.iter_reports(database)}
     database.close()
@@ -185,7 +256,10 @@ def demo(port: int, db_path: str, verbose: int) -> None:
         raise click.ClickException("the demo crawl does not match its manifest")
 
 
-@click.command()
+@click.command(
+    short_help="Merge the SQLite shards of distributed workers into one corpus.",
+    epilog=examples("govreports merge worker1.db worker2.db -o output/corpus.db"),
+)
 @click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged corpus database."
@@ -204,7 +278,14 @@ def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...])
     )
 
 
-@click.command()
+@click.command(
+    short_help="Run extraction again over the stored captures, without crawling.",
+    epilog=examples(
+        "govreports reextract",
+        "govreports reextract --db output/county.db",
+        "govreports reextract --ocr   # read the stored scans by OCR too",
+    ),
+)
 @db_option
 @click.option("--ocr", is_flag=True, help="Read the stored scans (图片版 PDFs, report images) by OCR too.")
 @user_errors
@@ -221,33 +302,117 @@ def reextract(db_path: str, ocr: bool) -> None:
         f"re-extracted {result.updated} reports ({result.versions} changed, kept as versions); "
         f"{result.failed} failed, {result.missing} without a stored capture"
     )
+    if result.recovered or result.still_failing:
+        click.echo(
+            f"pages dropped as unreadable, tried again: {result.recovered} stored now, "
+            f"{result.still_failing} still unreadable"
+        )
 
 
-@click.command()
-@db_option
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+def _stoppable(db_path: str, command: str, body: Callable[[], None]) -> None:
+    """Run a command's body; SIGINT or SIGTERM before or after the crawl itself (which stops cleanly on
+    its own) ends it with one line, its run (if it began one) ``interrupted``, and exit 130 or 143."""
+    from crawler.crawl.runner import Interrupted, interruptible
+
+    try:
+        with interruptible():
+            body()
+    except Interrupted as stop:
+        _close_own_runs(db_path)
+        _exit_if_interrupted(stop.signum, command, resume=False)
+
+
+def _close_own_runs(db_path: str) -> None:
+    """This process's runs left ``running`` by a stop before the crawl could close them."""
+    try:
+        database = corpus.open_db(db_path, create=False)
+    except Exception:
+        return
+    try:
+        corpus.mark_interrupted_runs(database)
+    finally:
+        database.close()
+
+
+def _exit_if_interrupted(signum: int | None, command: str, *, resume: bool) -> None:
+    if signum is None:
+        return
+    name = signal.Signals(signum).name
+    if command == "demo":
+        click.echo(f"demo interrupted ({name}): not compared with its manifest", err=True)
+    else:
+        how = "with the same --job-dir " if resume else ""
+        click.echo(
+            f"crawl interrupted ({name}): what was fetched is stored and the run recorded as "
+            f"interrupted; run the same command again {how}to resume (stored reports are not fetched again)",
+            err=True,
+        )
+    raise click.exceptions.Exit(128 + signum)
+
+
+@click.command(
+    short_help="List the crawl runs: when, how they ended, what they stored, their errors.",
+    epilog=examples(
+        "govreports runs", "govreports runs --show 3", "govreports runs --format json | jq '.[-1].counts'"
+    ),
 )
+@db_option
+@format_option("text", "json", default="text", help="text (a table) or json (every column, decoded).")
+@click.option("--show", "show", type=int, metavar="ID", help="One run in full, with its dropped pages.")
 @user_errors
-def runs(db_path: str, output_format: str) -> None:
-    """List the crawl runs: when, how they ended, what they stored, their errors and notes."""
+def runs(db_path: str, output_format: str, show: int | None) -> None:
+    """List the crawl runs: when, how they ended, what they stored, their errors and notes; --show ID
+    prints one run in full with the pages it fetched and did not store, and why.
+
+    A run's status is how it ended: finished, budget_exhausted (a budget cut it short: see its
+    govreports/budget/* counts), interrupted, disk_full…"""
     database = corpus.open_db(db_path, create=False)
-    rows = queries.list_runs(database)
+    rows = [queries.decode_run(row) for row in queries.list_runs(database)]
+    if show is not None:
+        rows = [row for row in rows if row["id"] == show]
+        if not rows:
+            database.close()
+            raise click.ClickException(f"no run {show}")
+        dropped = queries.dropped_pages(database, show)
+        database.close()
+        _show_run(rows[0], dropped, output_format)
+        return
     database.close()
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{'run':>4}  {'started':<25}  {'status':<12}  {'pages':>6}  {'stored':>6}  {'new':>4}  errors"
+        f"{'run':>4}  {'started':<25}  {'status':<16}  {'pages':>6}  {'stored':>6}  {'new':>4}  errors"
     )
     for row in rows:
-        counts = json.loads(row.get("counts") or "{}")
-        errors = json.loads(row.get("errors") or "[]")
+        counts: dict[str, Any] = row["counts"] if isinstance(row.get("counts"), dict) else {}
         click.echo(
-            f"{row['id']:>4}  {row['started_at'] or '':<25}  {row['status'] or '':<12}  "
+            f"{row['id']:>4}  {row['started_at'] or '':<25}  {row['status'] or '':<16}  "
             f"{counts.get('response_received_count', 0):>6}  {counts.get('govreports/stored', 0):>6}  "
-            f"{counts.get('govreports/store/new', 0):>4}  {len(errors)}"
+            f"{counts.get('govreports/store/new', 0):>4}  {queries.run_error_count(row)}"
         )
+
+
+def _show_run(row: dict[str, Any], dropped: list[dict[str, Any]], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(row | {"dropped": dropped}, ensure_ascii=False, indent=2))
+        return
+    counts: dict[str, Any] = row["counts"] if isinstance(row.get("counts"), dict) else {}
+    click.echo(f"run {row['id']}: {row['status']}, {row['started_at']} → {row.get('finished_at') or '?'}")
+    click.echo(f"last seen: {row.get('last_seen') or '?'}")
+    click.echo(
+        f"pages fetched: {counts.get('response_received_count', 0)}   "
+        f"reports stored: {counts.get('govreports/stored', 0)}   errors: {queries.run_error_count(row)}"
+    )
+    for error in row["errors"] if isinstance(row.get("errors"), list) else []:
+        click.echo(f"error: {error}")
+    by_reason: dict[str, int] = {}
+    for page in dropped:
+        by_reason[page["reason"]] = by_reason.get(page["reason"], 0) + 1
+    click.echo("dropped: " + (", ".join(f"{n} {reason}" for reason, n in by_reason.items()) or "none"))
+    for page in dropped:
+        detail = f": {page['detail']}" if page["detail"] else ""
+        click.echo(f"  {page['reason']}{detail}: {page['url']}")
 
 
 def _print_summary(summary: Any, db_path: str) -> None:
@@ -266,8 +431,18 @@ def _print_summary(summary: Any, db_path: str) -> None:
             click.echo("  ".join([seed[:48].ljust(48), *cells]))
     click.echo(
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
-        f"finish: {summary.finish_reason}"
+        f"errors: {summary.errors}   finish: {summary.finish_reason}"
     )
+    for hit in summary.budget_hits[:BUDGET_LINES_SHOWN]:
+        click.echo(
+            f"budget: {hit.label} ({hit.setting}) hit {hit.count} times on {hit.host}: links or requests "
+            "left unfollowed; raise it with -s NAME=VALUE"
+        )
+    if (more := len(summary.budget_hits) - BUDGET_LINES_SHOWN) > 0:
+        click.echo(f"budget: {more} more budget hits on other sites (`govreports runs --format json`)")
+    if summary.dropped:
+        dropped = ", ".join(f"{count} {reason}" for reason, count in summary.dropped.items())
+        click.echo(f"not stored: {dropped} (`govreports runs --show {summary.run_id}`)")
     if summary.compromised_sites:
         sites = ", ".join(f"{host} ({count} pages)" for host, count in summary.compromised_sites)
         click.echo(f"compromised sites (spam found and removed): {sites}")

@@ -10,15 +10,23 @@ from pathlib import Path
 import click
 
 from crawler import __version__
-from crawler.cli.options import user_errors
+from crawler.cli.options import examples, user_errors
 from crawler.crawl.seeds import url_problem
 from crawler.extract.dispatch import extract_any
+from crawler.extract.record import contract
 
 # Fetching one page for `extract URL`: a short timeout, our own identity.
 FETCH_TIMEOUT = 20
 
 
-@click.command()
+@click.command(
+    short_help="Extract one saved page or file, or one fetched from a URL; print JSON or text.",
+    epilog=examples(
+        "govreports extract page.html --url http://www.example.gov.cn/art/1.html",
+        "govreports extract report.pdf --format text",
+        "govreports extract http://www.example.gov.cn/art/1.html | jq .tables",
+    ),
+)
 @click.argument("source")
 @click.option("--url", help="The page's original URL (for a saved file).")
 @click.option(
@@ -39,11 +47,11 @@ def extract(source: str, url: str | None, output_format: str) -> None:
             raise click.UsageError(f"{source}: no such file")
         body, content_type = path.read_bytes(), None
         page_url = url or path.resolve().as_uri()
-    record = extract_any(body, page_url, content_type)
+    report = extract_any(body, page_url, content_type)
     if output_format == "text":
-        click.echo(record["text"])
+        click.echo(report.text)
     else:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(contract(report), ensure_ascii=False, indent=2))
 
 
 def _fetch(url: str) -> tuple[bytes, str | None]:

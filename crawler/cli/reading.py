@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import dataclasses
 import io
 import json
 import sys
@@ -10,11 +12,20 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
 
-from crawler.cli.options import TEMPLATE_VERSIONS, db_option, user_errors
+from crawler.cli.options import (
+    check_body,
+    db_option,
+    examples,
+    fail,
+    format_option,
+    refuse_binary_on_terminal,
+    report_filters,
+    user_errors,
+)
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.cli.statistics import cross_year_report
 from crawler.corpus import db as corpus
@@ -23,43 +34,42 @@ from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
 from crawler.corpus.export import FORMATS as EXPORT_FORMATS
 from crawler.corpus.search import search_reports
 from crawler.crawl.seeds import read_seed_file
-from crawler.extract.fields import LEVELS
 
 # The columns of `govreports checks`, in order.
 CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
 
 
-@click.command()
-@click.argument("query", nargs=-1, required=True)
-@click.option("--year", type=int, help="Only reports on this year.")
-@click.option("--body", help="Only reports of this body, as stored (e.g. 青岚县教育局).")
-@click.option("--level", help="Only reports of this level (国务院部门, 省, 市, 县, 乡, 部门).")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits shown.")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+@click.command(
+    short_help="Search report titles and texts; print the best hits with snippets.",
+    epilog=examples(
+        "govreports search 行政复议",
+        "govreports search 复议 --year 2022 --level county",
+        "govreports search 依申请公开 --region 青岚县 --limit 50 --format json",
+        "govreports search -- -abc          # a query that starts with -",
+    ),
 )
+@click.argument("query", nargs=-1, required=True)
+@report_filters()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits shown.")
+@format_option("text", "json", default="text", help="text for reading, json (a list of hits) for tools.")
 @db_option
 @user_errors
 def search(
-    query: tuple[str, ...],
-    year: int | None,
-    body: str | None,
-    level: str | None,
-    limit: int,
-    output_format: str,
-    db_path: str,
+    query: tuple[str, ...], filters: queries.ReportFilters, limit: int, output_format: str, db_path: str
 ) -> None:
     """Search report titles and texts for every word of QUERY; print the best hits with snippets.
 
     Words of three characters or more use the full-text index (ranked by bm25); shorter ones are matched
     with LIKE. Traditional characters are also searched in simplified form. A query that starts with -
-    goes after --: `govreports search -- -abc`.
+    goes after --. Each hit's id is what `govreports show` takes. The count of hits goes to stderr.
     """
-    from crawler.corpus.search import SearchError
+    from crawler.corpus.search import SearchError, count_hits
 
     database = corpus.open_db(db_path, create=False)
     try:
-        hits = search_reports(database, " ".join(query), year=year, body=body, level=level, limit=limit)
+        check_body(database, filters)
+        hits = search_reports(database, " ".join(query), filters=filters, limit=limit)
+        total = count_hits(database, " ".join(query), filters) if len(hits) == limit else len(hits)
     except SearchError as error:
         raise click.UsageError(str(error)) from error
     finally:
@@ -70,17 +80,27 @@ def search(
         for number, hit in enumerate(hits, 1):
             click.echo(_hit_lines(number, hit))
     how = hits[0]["match"] if hits else "no"
-    click.echo(f"{len(hits)} hits ({how} match)", err=True)
+    shown = f"showing {len(hits)} of {total} hits" if total > len(hits) else f"{total} hits"
+    click.echo(f"{shown} ({how} match)", err=True)
 
 
 def _hit_lines(number: int, hit: dict[str, Any]) -> str:
     year = hit["report_year"] if hit["report_year"] is not None else "?"
     body = f"  ({hit['body']})" if hit["body"] else ""
-    heading = f"{number:>3}. [{year}] {hit['title'] or '(untitled)'}{body}"
+    heading = f"{number:>3}. [{year}] {hit['title'] or '(untitled)'}{body}  id {hit['id']}"
     return f"{heading}\n     {hit['url']}\n     {hit['snippet']}"
 
 
-@click.command()
+@click.command(
+    short_help="Write the stored reports as JSON lines, CSV, Parquet, text files or WARC.",
+    epilog=examples(
+        "govreports export -o reports.jsonl",
+        "govreports export --format csv --year 2022 --level county > 2022.csv",
+        "govreports export --format parquet -o reports.parquet",
+        "govreports export --format txt -o texts/ --region 青岚县",
+        "govreports export --format warc --spam-free > pages.warc",
+    ),
+)
 @click.option(
     "--format",
     "output_format",
@@ -90,7 +110,7 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
     help="jsonl (whole records), csv, parquet, txt (a folder tree, one file per report), warc "
     "(the stored raw pages), stats (one row per statistics cell) or measures (one row of harmonised "
     "measures per report, with NAME.codebook.json beside -o NAME); stats and measures are CSV, or "
-    "Parquet when -o ends in .parquet.",
+    "Parquet when -o ends in .parquet. parquet and warc are binary: never to a terminal.",
 )
 @click.option(
     "-o",
@@ -99,34 +119,22 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
     show_default=True,
     help="File to write (a folder for txt), or - for stdout.",
 )
-@click.option("--year", type=int, help="Only reports on this year.")
-@click.option("--body", help="Only reports of this body, as stored (e.g. 青岚县教育局).")
-@click.option("--region", help="Only reports whose region contains this (e.g. 青岚县).")
-@click.option("--level", help="Only reports of this level (国务院部门, 省, 市, 县, 乡, 部门).")
-@click.option("--template", type=click.Choice(TEMPLATE_VERSIONS), help="Only reports on this template.")
+@report_filters()
 @click.option("--spam-free", is_flag=True, help="Only reports whose page carried no spam.")
 @db_option
 @user_errors
 def export(
-    output_format: str,
-    output: str,
-    year: int | None,
-    body: str | None,
-    region: str | None,
-    level: str | None,
-    template: str | None,
-    spam_free: bool,
-    db_path: str,
+    output_format: str, output: str, filters: queries.ReportFilters, spam_free: bool, db_path: str
 ) -> None:
     """Write the stored reports (all, or those the filters keep) as JSON lines, CSV, Parquet, text
     files or WARC, or their statistics as data (stats, measures)."""
     if output_format == "txt" and output == "-":
         raise click.UsageError("--format txt writes one file per report: give a folder with -o DIR")
-    filters = queries.ReportFilters(
-        year=year, body=body, region=region, level=level, template=template, spam_free=spam_free
-    )
+    refuse_binary_on_terminal(output_format, output)
+    filters = dataclasses.replace(filters, spam_free=spam_free)
     database = corpus.open_db(db_path, create=False)
     try:
+        check_body(database, filters)
         message = _write_export(database, output_format, output, filters)
     finally:
         database.close()
@@ -196,20 +204,29 @@ def _text_output(output: str) -> Iterator[IO[str]]:
 def _binary_output(output: str) -> Iterator[IO[bytes]]:
     if output == "-":
         yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
         return
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with open(output, "wb") as out:
         yield out
 
 
-@click.command()
+@click.command(
+    short_help="Which bodies have a stored report for which years: the gaps to chase.",
+    epilog=examples(
+        "govreports coverage",
+        "govreports coverage --seeds seeds.csv --from 2015 --to 2023",
+        "govreports coverage --level county --format csv > coverage.csv",
+        "govreports coverage --region 青岚县 --format json",
+    ),
+)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed CSV with a body column.")
-@registry_options(levels=LEVELS)
-@click.option("--region", help="Only reports (and registered bodies) whose region contains this.")
+@registry_options(level=False)
 @click.option("--from", "first_year", type=int, help="First year of the ledger (default: earliest stored).")
 @click.option("--to", "last_year", type=int, help="Last year of the ledger (default: latest stored).")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "csv"]), default="text", show_default=True
+@report_filters()
+@format_option(
+    "text", "csv", "json", default="text", help="text (a grid), csv (one row per body and year) or json."
 )
 @db_option
 @user_errors
@@ -219,14 +236,14 @@ def coverage(
     registry_file: str | None,
     province: str | None,
     city: str | None,
-    level: str | None,
-    region: str | None,
     first_year: int | None,
     last_year: int | None,
+    filters: queries.ReportFilters,
     output_format: str,
     db_path: str,
 ) -> None:
-    """Which bodies have a stored report for which years: the gaps a researcher must chase.
+    """Which bodies have a stored report for which years: the gaps a researcher must chase. The filters
+    choose the reports counted (--year: that year's column only).
 
     The bodies are the seed list's (--seeds), every registered body the filters keep (--registry,
     --registry-file, with --province/--city/--level), or else the stored ones; --region and --level
@@ -237,11 +254,14 @@ def coverage(
         raise click.UsageError("--province and --city choose registry rows: add --registry")
     database = corpus.open_db(db_path, create=False)
     try:
-        stored = queries.coverage_reports(database, queries.ReportFilters(region=region, level=level))
+        check_body(database, filters)
+        stored = queries.coverage_reports(database, filters)
     finally:
         database.close()
+    if filters.year is not None:
+        first_year = last_year = filters.year
     if use_registry or registry_file:
-        registered = _registered(registry_file, province, city, level, region)
+        registered = _registered(registry_file, province, city, filters.level, filters.region)
         rows, years = registered_rows(stored, registered, first_year, last_year)
     else:
         bodies: list[str] = []
@@ -252,6 +272,13 @@ def coverage(
             bodies = [seed.body for seed in seeds if seed.body]
         found = [(body, year, url) for body, year, url, _, _ in stored]
         rows, years = coverage_rows(found, bodies, first_year, last_year)
+    if output_format == "json":
+        ledger = [
+            {"body": name, "years": {str(year): urls for year, urls in per_year.items()}}
+            for name, per_year in rows.items()
+        ]
+        click.echo(json.dumps(ledger, ensure_ascii=False, indent=2))
+        return
     click.echo(ledger_csv(rows, years) if output_format == "csv" else ledger_text(rows, years), nl=False)
 
 
@@ -271,10 +298,18 @@ def _registered(
     return registered_labels([(p.body, p.division_code or None, p.places) for p in portals])
 
 
-@click.command()
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+@click.command(
+    short_help="List the stored reports whose statistics fail a consistency rule.",
+    epilog=examples(
+        "govreports checks",
+        "govreports checks --year 2022 --level county",
+        "govreports checks --format json > failures.json",
+        "govreports checks --format csv > failures.csv",
+        "govreports checks --cross-year",
+    ),
 )
+@report_filters()
+@format_option("text", "csv", "json", default="text", help="text (tab-separated), csv or json (a list).")
 @click.option(
     "--cross-year",
     is_flag=True,
@@ -283,7 +318,7 @@ def _registered(
 )
 @db_option
 @user_errors
-def checks(output_format: str, cross_year: bool, db_path: str) -> None:
+def checks(filters: queries.ReportFilters, output_format: str, cross_year: bool, db_path: str) -> None:
     """List the stored reports whose statistics fail a consistency rule: one line per failed check
     (url, title, rule, where, left, right; tab-separated in text, a JSON array in json)."""
     database = corpus.open_db(db_path, create=False)
@@ -294,11 +329,18 @@ def checks(output_format: str, cross_year: bool, db_path: str) -> None:
             database.close()
         return
     try:
-        failures = list(queries.failing_checks(database))
+        check_body(database, filters)
+        failures = list(queries.failing_checks(database, filters))
     finally:
         database.close()
     if output_format == "json":
         click.echo(json.dumps(failures, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CHECK_COLUMNS)
+        writer.writerows([_cell(failure[key]) for key in CHECK_COLUMNS] for failure in failures)
+        click.echo(out.getvalue(), nl=False)
     else:
         for failure in failures:
             click.echo("\t".join(_cell(failure[key]) for key in CHECK_COLUMNS))
@@ -310,7 +352,10 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-@click.command()
+@click.command(
+    short_help="Open the corpus in a reading room on datasette (127.0.0.1, read-only).",
+    epilog=examples("govreports browse", "govreports browse --db output/corpus.db --port 8100"),
+)
 @db_option
 @click.option("--port", default=DEFAULT_BROWSE_PORT, show_default=True, help="Port on 127.0.0.1.")
 @user_errors
@@ -326,7 +371,7 @@ def browse(db_path: str, port: int) -> None:
     try:
         datasette.check_port_free(port)
     except datasette.BrowseError as error:
-        _fail(str(error))
+        fail(str(error))
     process = datasette.start_datasette(db_path, port)
     try:
         datasette.wait_until_ready(datasette.url_of(port), process)
@@ -340,12 +385,6 @@ def browse(db_path: str, port: int) -> None:
         pass
     except datasette.BrowseError as error:
         datasette.stop(process)
-        _fail(str(error))
+        fail(str(error))
     finally:
         datasette.stop(process)
-
-
-def _fail(message: str) -> NoReturn:
-    """One ``error:`` line on stderr, exit status 1."""
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(1)

@@ -10,14 +10,17 @@ from typing import Any, TypeVar
 
 import click
 
-from crawler.cli.options import user_errors
+from crawler.cli.options import examples, user_errors
 from crawler.crawl import registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def registry_options(levels: tuple[str, ...] = registry.LEVELS, flag: bool = True) -> Callable[[F], F]:
-    """``--registry``, ``--registry-file``, ``--province``, ``--city`` and ``--level`` (of ``levels``)."""
+def registry_options(
+    levels: tuple[str, ...] = registry.LEVELS, flag: bool = True, level: bool = True
+) -> Callable[[F], F]:
+    """``--registry``, ``--registry-file``, ``--province``, ``--city`` and ``--level`` (of ``levels``;
+    ``level=False`` where the command's report filters give ``--level``)."""
 
     def decorate(function: F) -> F:
         options = [
@@ -28,8 +31,11 @@ def registry_options(levels: tuple[str, ...] = registry.LEVELS, flag: bool = Tru
             ),
             click.option("--province", help="Only registered bodies of this province (e.g. 浙江省)."),
             click.option("--city", help="Only this prefecture and its counties (e.g. 杭州市)."),
-            click.option("--level", type=click.Choice(levels), help="Only bodies of this level."),
         ]
+        if level:
+            options.append(
+                click.option("--level", type=click.Choice(levels), help="Only bodies of this level.")
+            )
         if flag:
             options.insert(
                 0,
@@ -74,7 +80,15 @@ def chosen_portals(
         raise
 
 
-@click.command()
+@click.command(
+    short_help="List or check the national registry of official portals (the seeds for a crawl).",
+    epilog=examples(
+        "govreports seeds --province 浙江省 --level 县",
+        "govreports seeds --city 杭州市 --format txt > hangzhou.txt",
+        "govreports seeds --check",
+        "govreports crawl --registry --province 浙江省   # crawl them",
+    ),
+)
 @registry_options(flag=False)
 @click.option("--check", "run_check", is_flag=True, help="Validate the registry offline instead of listing.")
 @click.option(

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
 import click
 
-from crawler.cli.options import user_errors
+from crawler.cli.options import examples, user_errors
 from crawler.corpus import statistics
 
 
@@ -18,6 +20,12 @@ def cross_year_report(database: Any, output_format: str) -> None:
     rows = [{key: item[key] for key in statistics.CROSS_YEAR_COLUMNS} for item in breaks]
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(statistics.CROSS_YEAR_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
     else:
         for row in rows:
             click.echo("\t".join("" if row[key] is None else str(row[key]) for key in row))
@@ -25,7 +33,14 @@ def cross_year_report(database: Any, output_format: str) -> None:
     click.echo(f"{len(rows)} cross-year breaks for {bodies} bodies", err=True)
 
 
-@click.command()
+@click.command(
+    short_help="What each harmonised measure means and which template cells it comes from.",
+    epilog=examples(
+        "govreports codebook",
+        "govreports codebook --format markdown > codebook.md",
+        "govreports export --format measures -o measures.csv   # writes measures.codebook.json too",
+    ),
+)
 @click.option(
     "--format",
     "output_format",

@@ -6,8 +6,10 @@ writes, which must decide which stored report a copy belongs to, are :mod:`crawl
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +96,19 @@ def upsert_attachments(db: sqlite_utils.Database, records: Iterable[Row]) -> int
 
 
 def storable_files(db: sqlite_utils.Database, records: Iterable[Row]) -> list[Row]:
-    """The file records whose report is stored, cut to the ``attachments`` columns."""
+    """The file records whose report is stored, cut to the ``attachments`` columns; a file of a copy
+    that joined a report stored before (a source of it) goes to that report."""
     columns = set(table(db, "attachments").columns_dict)
     rows = [{key: value for key, value in record.items() if key in columns} for record in records]
     wanted = sorted({row["report_url"] for row in rows})
     marks = ",".join("?" for _ in wanted)
     known = {url for (url,) in db.execute(f"select url from reports where url in ({marks})", wanted)}
+    sql = f"select url, report_url from sources where url in ({marks})"
+    joined: dict[str, str | None] = dict(db.execute(sql, wanted).fetchall())
+    for row in rows:
+        if row["report_url"] not in known and (report_url := joined.get(row["report_url"])) is not None:
+            row["report_url"] = report_url
+            known.add(report_url)
     return [row for row in rows if row["report_url"] in known]
 
 
@@ -128,11 +137,20 @@ def add_sources(db: sqlite_utils.Database, rows: Iterable[Row]) -> int:
 # --- runs ----------------------------------------------------------------------------------------------
 
 
+# A running run's process updates its ``last_seen`` this often (seconds); one not seen for
+# STALE_AFTER is taken for gone even if a process with its id lives (the id may have been reused).
+HEARTBEAT_SECONDS = 30
+STALE_AFTER = timedelta(minutes=10)
+
+
 def start_run(db: sqlite_utils.Database, seeds: list[str], settings: dict[str, Any]) -> int:
+    now = utcnow()
     with db.atomic():
         runs = table(db, "runs").insert(
             {
-                "started_at": utcnow(),
+                "started_at": now,
+                "last_seen": now,
+                "pid": os.getpid(),
                 "status": "running",
                 "seeds": json.dumps(seeds, ensure_ascii=False),
                 "settings": json.dumps(settings, ensure_ascii=False, default=str),
@@ -176,11 +194,60 @@ def finish_run(
         )
 
 
-def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
-    """Runs left ``running`` by a killed process: say so, before a new run starts."""
+def touch_run(db: sqlite_utils.Database, run_id: int) -> None:
+    """The run's heartbeat: its process is alive now."""
     with db.atomic():
-        cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
-    return int(cursor.rowcount or 0)
+        db.execute("update runs set last_seen = ? where id = ?", [utcnow(), run_id])
+
+
+def record_dropped(db: sqlite_utils.Database, run_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Pages of a run fetched and not stored: ``url``, ``reason`` (one word) and ``detail``."""
+    count = 0
+    for row in rows:
+        values = {"run_id": run_id, "url": row["url"], "reason": row["reason"]}
+        values |= {"detail": row.get("detail") or "", "at": row.get("at") or utcnow()}
+        write_row(db, "dropped", values)
+        count += 1
+    return count
+
+
+def mark_interrupted_runs(db: sqlite_utils.Database) -> int:
+    """Runs left ``running`` by a process that is gone (killed, or stopped before it could close its
+    run): ``interrupted``, finished when last seen. A run whose process lives and was seen lately is
+    left alone (another crawl on the same corpus)."""
+    with db.atomic():
+        # a write first: it waits for another writer's lock (busy_timeout) before anything is read
+        db.execute("update runs set status = status where status = 'running'")
+        sql = "select id, pid, last_seen, started_at from runs where status = 'running'"
+        rows = db.execute(sql).fetchall()
+        gone = [
+            (last_seen or started, run_id)
+            for run_id, pid, last_seen, started in rows
+            if not _alive(pid, last_seen)
+        ]
+        for finished, run_id in gone:
+            db.execute(
+                "update runs set status = 'interrupted', finished_at = ? where id = ?", [finished, run_id]
+            )
+    return len(gone)
+
+
+def _alive(pid: int | None, last_seen: str | None) -> bool:
+    if not pid or pid == os.getpid() or not last_seen:
+        return False
+    try:
+        seen = datetime.fromisoformat(last_seen)
+    except ValueError:
+        return False
+    if datetime.now(UTC) - seen > STALE_AFTER:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # --- stored captures -----------------------------------------------------------------------------------
@@ -208,6 +275,12 @@ def stored_capture(db: sqlite_utils.Database, url: str) -> tuple[bytes, dict[str
 
 
 def stored_validators(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
-    """URL → (ETag, Last-Modified) of every stored capture, for conditional requests."""
-    sql = "select url, etag, last_modified from pages"
+    """URL → (ETag, Last-Modified) of every stored capture, for conditional requests; a capture kept
+    only because its extraction failed is left out, so the crawl fetches and reads it again."""
+    sql = (
+        "select url, etag, last_modified from pages p where not exists (select 1 from dropped d "
+        "where d.url = p.url and d.reason in ('unreadable_file', 'failed')) "
+        "or exists (select 1 from reports r where r.url = p.url) "
+        "or exists (select 1 from attachments a where a.url = p.url)"
+    )
     return {url: (etag, modified) for url, etag, modified in db.execute(sql).fetchall()}

@@ -8,7 +8,6 @@ and :func:`write_batch` fetch the candidates and apply the decision in one trans
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,11 +17,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import sqlite_utils
 
 from crawler.corpus.db import Row, select_rows, storable_files, write_row
-from crawler.corpus.schema import JSON_COLUMNS, table, utcnow
+from crawler.corpus.rows import file_row, findings_json, report_row
+from crawler.corpus.schema import utcnow
 from crawler.extract import pagekind
 from crawler.extract.fingerprint import NEAR_DUPLICATE, signature_bands, signature_similarity, title_key
 from crawler.extract.normalise import normalise_text
 from crawler.extract.patterns import GOV_HOST
+from crawler.extract.record import Report, ReportFile, Stored
 
 # --- one spelling per URL ------------------------------------------------------------------------------
 # Query parameters that track visitors and never change the page.
@@ -139,25 +140,6 @@ def find_match(new: Copy, candidates: list[Copy]) -> Match | None:
 # --- storing reports: one report, several sources --------------------------------------------------------
 
 
-def spam_kinds(findings: Iterable[Mapping[str, Any]]) -> str:
-    """The kinds of a page's spam findings, sorted and comma-joined, for filtering with ``LIKE``."""
-    return ",".join(sorted({str(finding.get("kind", "")) for finding in findings}))
-
-
-def prepare_report_row(row: Mapping[str, Any], columns: set[str], now: str, first_seen: str | None) -> Row:
-    """A report record as stored: known columns only, JSON columns encoded, spam flags derived."""
-    stored = {key: value for key, value in row.items() if key in columns}
-    stored["first_seen_at"] = first_seen or now
-    stored["updated_at"] = now
-    findings = stored.get("spam") or []
-    stored["compromised"] = bool(stored.get("compromised") or findings)
-    stored["spam_kinds"] = spam_kinds(findings)
-    for column, empty in JSON_COLUMNS.items():
-        value = stored.get(column)
-        stored[column] = json.dumps(empty() if value is None else value, ensure_ascii=False)
-    return stored
-
-
 def _stored_copy(row: Mapping[str, Any]) -> Copy:
     return Copy(
         url=row["url"],
@@ -217,7 +199,7 @@ def _save_fingerprint(db: sqlite_utils.Database, copy: Copy, bands: list[str]) -
 
 
 def _save_source(
-    db: sqlite_utils.Database, copy: Copy, report_url: str, record: Mapping[str, Any], run_id: int | None
+    db: sqlite_utils.Database, copy: Copy, report_url: str, report: Report, run_id: int | None
 ) -> None:
     now = utcnow()
     known = db.execute("select first_seen_at from sources where url = ?", [copy.url]).fetchone()
@@ -231,8 +213,8 @@ def _save_source(
             "is_gov": copy.is_gov,
             "is_canonical": copy.url == report_url,
             "compromised": copy.compromised,
-            "spam": json.dumps(record.get("spam") or [], ensure_ascii=False),
-            "title": record.get("title"),
+            "spam": findings_json(report.spam),
+            "title": report.title,
             "first_seen_at": known[0] if known else now,
             "last_seen_at": now,
             "run_id": run_id,
@@ -242,11 +224,11 @@ def _save_source(
 
 
 def _save_file_source(
-    db: sqlite_utils.Database, copy: Copy, report_url: str, record: Mapping[str, Any], run_id: int | None
+    db: sqlite_utils.Database, copy: Copy, report_url: str, report: Report, run_id: int | None
 ) -> None:
     """A stub page's file, whose text the report took (``report_file``): a URL of the report too."""
-    if record.get("report_file") and (record.get("sources") or {}).get("text") == "attachment":
-        _save_source(db, replace(copy, url=record["report_file"]), report_url, record, run_id)
+    if report.report_file and report.sources.get("text") == "attachment":
+        _save_source(db, replace(copy, url=report.report_file), report_url, report, run_id)
 
 
 def _keep_version(db: sqlite_utils.Database, url: str, run_id: int | None) -> None:
@@ -288,11 +270,13 @@ class StoreResult:
     merged: int = 0
     promoted: int = 0
     report_of: dict[str, str] = field(default_factory=dict)
+    # Files of the batch whose report is not stored (yet): neither they nor their captures were written.
+    files_held: list[str] = field(default_factory=list)
 
 
 def store_reports(
     db: sqlite_utils.Database,
-    records: Iterable[dict[str, Any]],
+    records: Iterable[Stored],
     *,
     run_id: int | None = None,
     official_hosts: frozenset[str] = frozenset(),
@@ -306,76 +290,84 @@ def store_reports(
 
 def _store_reports(
     db: sqlite_utils.Database,
-    records: Iterable[dict[str, Any]],
+    records: Iterable[Stored],
     run_id: int | None,
     official_hosts: frozenset[str],
 ) -> StoreResult:
     result = StoreResult()
-    columns = set(table(db, "reports").columns_dict)
     for record in records:
-        _store_one(db, dict(record), columns, result, run_id, official_hosts)
+        _store_one(db, record, result, run_id, official_hosts)
     return result
 
 
 def write_batch(
     db: sqlite_utils.Database,
-    reports: Iterable[dict[str, Any]],
-    files: list[dict[str, Any]],
-    pages: list[dict[str, Any]],
+    reports: Iterable[Stored],
+    files: Iterable[ReportFile],
+    pages: list[Row],
     *,
     run_id: int | None = None,
     official_hosts: frozenset[str] = frozenset(),
 ) -> tuple[StoreResult, int]:
     """A crawl's batch in one transaction: reports (as :func:`store_reports`), their files re-targeted
-    to the report each copy joined (a file whose report is not stored is skipped) and the raw captures.
-    All or nothing: a failed write (disk full) leaves the corpus as it was before the batch. Returns
-    the reports' result and the number of files stored."""
+    to the report each copy joined (in this batch or an earlier one) and the raw captures. A file whose
+    report is not stored (its report's item may still be on its way, in a later batch) is not written,
+    nor is its capture: a capture without its file would answer the next run's request with a 304 and
+    the file would never be stored. Such files are listed in the result's ``files_held``, for the
+    caller to offer again. All or nothing: a failed write (disk full) leaves the corpus as it was
+    before the batch. Returns the reports' result and the number of files stored."""
     with db.atomic():
         result = _store_reports(db, reports, run_id, official_hosts)
-        for row in files:
-            row["report_url"] = result.report_of.get(row["report_url"], row["report_url"])
-        stored_files = storable_files(db, files)
+        rows = [
+            file_row(replace(file, report_url=result.report_of.get(file.report_url, file.report_url)), run_id)
+            for file in files
+        ]
+        stored_files = storable_files(db, rows)
         for row in stored_files:
             write_row(db, "attachments", row, pk="url")
+        stored = {row["url"] for row in stored_files}
+        result.files_held = [row["url"] for row in rows if row["url"] not in stored]
+        held = set(result.files_held)
         for row in pages:
-            write_row(db, "pages", row, pk="url")
+            if row["url"] not in held:
+                write_row(db, "pages", row, pk="url")
     return result, len(stored_files)
 
 
 def _store_one(
     db: sqlite_utils.Database,
-    record: dict[str, Any],
-    columns: set[str],
+    record: Stored,
     result: StoreResult,
     run_id: int | None,
     official_hosts: frozenset[str],
 ) -> None:
-    signature = record.pop("signature", None)
+    report = record.report
+    signature = report.signature
     bands = signature_bands(signature) if signature else []
     copy = Copy(
-        url=record["url"],
-        report_year=record.get("report_year"),
-        body=record.get("body"),
-        title_key=title_key(record.get("title")),
-        content_hash=record.get("content_hash") if (record.get("text") or "").strip() else None,
+        url=report.url,
+        report_year=report.report_year,
+        body=report.body,
+        title_key=title_key(report.title),
+        content_hash=report.content_hash if (report.text or "").strip() else None,
         signature=signature,
-        kind=record.get("kind") or "html",
-        scanned=bool(record.get("scanned")),
-        compromised=bool(record.get("compromised") or record.get("spam")),
-        is_gov=is_official_host(urlsplit(record["url"]).hostname or "", official_hosts),
+        kind=report.kind or "html",
+        scanned=bool(report.scanned),
+        compromised=bool(report.compromised or report.spam),
+        is_gov=is_official_host(urlsplit(report.url).hostname or "", official_hosts),
     )
     now = utcnow()
     stored = db.execute(
         "select content_hash, first_seen_at from reports where url = ?", [copy.url]
     ).fetchone()
     if stored is not None:
-        if stored[0] != record.get("content_hash"):
+        if stored[0] != report.content_hash:
             _keep_version(db, copy.url, run_id)
             result.versions += 1
-        write_row(db, "reports", prepare_report_row(record, columns, now, stored[1]), pk="url")
+        write_row(db, "reports", report_row(record, now, stored[1]), pk="url")
         _save_fingerprint(db, copy, bands)
-        _save_source(db, copy, copy.url, record, run_id)
-        _save_file_source(db, copy, copy.url, record, run_id)
+        _save_source(db, copy, copy.url, report, run_id)
+        _save_file_source(db, copy, copy.url, report, run_id)
         result.updated += 1
         result.report_of[copy.url] = copy.url
         return
@@ -384,18 +376,18 @@ def _store_one(
         Match(owner[0], "seen", promote=False) if owner else find_match(copy, _candidates(db, copy, bands))
     )
     if match is None or match.promote:
-        write_row(db, "reports", prepare_report_row(record, columns, now, None), pk="url")
+        write_row(db, "reports", report_row(record, now, None), pk="url")
         _save_fingerprint(db, copy, bands)
         if match is not None:
             _promote(db, match.report_url, copy.url)
             result.promoted += 1
         else:
             result.new += 1
-        _save_source(db, copy, copy.url, record, run_id)
-        _save_file_source(db, copy, copy.url, record, run_id)
+        _save_source(db, copy, copy.url, report, run_id)
+        _save_file_source(db, copy, copy.url, report, run_id)
         result.report_of[copy.url] = copy.url
         return
-    _save_source(db, copy, match.report_url, record, run_id)
-    _save_file_source(db, copy, match.report_url, record, run_id)
+    _save_source(db, copy, match.report_url, report, run_id)
+    _save_file_source(db, copy, match.report_url, report, run_id)
     result.merged += 1
     result.report_of[copy.url] = match.report_url

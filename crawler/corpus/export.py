@@ -30,8 +30,9 @@ from typing import IO, TYPE_CHECKING, Any
 from crawler import __version__
 from crawler.corpus import queries
 from crawler.corpus.queries import ReportFilters
+from crawler.corpus.rows import report_of_row
 from crawler.corpus.schema import JSON_COLUMNS
-from crawler.extract.page import RECORD_KEYS
+from crawler.extract.record import RECORD_KEYS, contract
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -48,12 +49,10 @@ class ExportError(RuntimeError):
 def export_records(
     database: sqlite_utils.Database, filters: ReportFilters | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every report (that passes ``filters``) as a dict whose first keys are :data:`RECORD_KEYS`, then
-    the stored extras."""
+    """Every report (that passes ``filters``) as the JSON contract makes it
+    (:func:`crawler.extract.record.contract`): :data:`RECORD_KEYS` first, then the stored columns."""
     for row in queries.filtered_reports(database, filters):
-        yield {key: row.get(key) for key in RECORD_KEYS} | {
-            key: value for key, value in row.items() if key not in RECORD_KEYS
-        }
+        yield contract(report_of_row(row), row)
 
 
 def write_jsonl(database: sqlite_utils.Database, out: IO[str], filters: ReportFilters | None = None) -> int:

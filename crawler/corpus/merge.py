@@ -8,13 +8,15 @@ sources, its files and its raw captures follow, re-targeted to the report each c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
+from crawler.corpus.rows import stored_of_row
 from crawler.corpus.schema import CorpusError
+from crawler.extract.record import Stored
 
 # Reports fed to store_reports per transaction.
 BATCH = 200
@@ -57,9 +59,9 @@ def merge_shards(
 
 def _merge_one(source: Any, target: Any, result: MergeResult, official_hosts: frozenset[str]) -> None:
     report_of: dict[str, str] = {}
-    batch: list[dict[str, Any]] = []
-    for record in queries.iter_report_records(source):
-        batch.append(record | {"run_id": None})
+    batch: list[Stored] = []
+    for row in queries.iter_report_records(source):
+        batch.append(replace(stored_of_row(row), run_id=None))
         if len(batch) >= BATCH:
             _store(target, batch, report_of, result, official_hosts)
             batch = []
@@ -79,7 +81,7 @@ def _merge_one(source: Any, target: Any, result: MergeResult, official_hosts: fr
 
 def _store(
     target: Any,
-    batch: list[dict[str, Any]],
+    batch: list[Stored],
     report_of: dict[str, str],
     result: MergeResult,
     official_hosts: frozenset[str],

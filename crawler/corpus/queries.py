@@ -4,6 +4,7 @@ columns decoded), their sources, versions and files, raw captures, runs and coun
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -97,11 +98,15 @@ def iter_report_records(db: sqlite_utils.Database) -> Iterator[Row]:
         yield row
 
 
-def failing_checks(db: sqlite_utils.Database) -> Iterator[Row]:
-    """Every failed consistency check of the stored reports (url, title, rule, where, left, right),
-    in report order."""
-    sql = "select url, title, checks from reports where checks like '%\"fail\"%' order by report_year, url"
-    for url, title, checks in db.execute(sql).fetchall():
+def failing_checks(db: sqlite_utils.Database, filters: ReportFilters | None = None) -> Iterator[Row]:
+    """Every failed consistency check of the stored reports (url, title, rule, where, left, right) that
+    pass ``filters``, in report order."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = (
+        "select url, title, checks from reports where checks like '%\"fail\"%' "
+        f"and {where} order by report_year, url"
+    )
+    for url, title, checks in db.execute(sql, params).fetchall():
         for check in json.loads(checks):
             if check.get("status") == "fail":
                 yield {"url": url, "title": title} | {
@@ -183,10 +188,31 @@ def reports_per_year(db: sqlite_utils.Database) -> list[tuple[int | None, int]]:
     return [(year, count) for year, count in db.execute(sql).fetchall()]
 
 
-def stored_body_years(db: sqlite_utils.Database) -> list[tuple[str | None, int | None, str]]:
-    """(body, report year, url) of every stored report, for the coverage ledger."""
-    sql = "select body, report_year, url from reports"
-    return [(body, year, url) for body, year, url in db.execute(sql).fetchall()]
+def stored_body_years(
+    db: sqlite_utils.Database, filters: ReportFilters | None = None
+) -> list[tuple[str | None, int | None, str]]:
+    """(body, report year, url) of every stored report that passes ``filters``, for the coverage ledger."""
+    where, params = (filters or ReportFilters()).clause()
+    sql = f"select body, report_year, url from reports where {where}"
+    return [(body, year, url) for body, year, url in db.execute(sql, params).fetchall()]
+
+
+def has_body(db: sqlite_utils.Database, body: str) -> bool:
+    return db.execute("select 1 from reports where body = ? limit 1", [body]).fetchone() is not None
+
+
+def stored_bodies(db: sqlite_utils.Database) -> list[str]:
+    """The distinct body names of the stored reports, sorted."""
+    sql = "select distinct body from reports where body is not null and body != '' order by body"
+    return [body for (body,) in db.execute(sql).fetchall()]
+
+
+def report_by_key(db: sqlite_utils.Database, key: str) -> Row | None:
+    """One stored report by its URL, or by its id (the rowid ``search`` shows), JSON columns decoded."""
+    rows = select_rows(db, "select rowid as id, * from reports where url = ?", [key])
+    if not rows and key.isdigit():
+        rows = select_rows(db, "select rowid as id, * from reports where rowid = ?", [int(key)])
+    return _decode_json_columns(rows[0]) if rows else None
 
 
 def coverage_reports(
@@ -204,9 +230,62 @@ def list_runs(db: sqlite_utils.Database) -> list[Row]:
     return list(table(db, "runs").rows_where(order_by="id"))
 
 
+# The columns of ``runs`` stored as JSON text.
+RUN_JSON_COLUMNS = (
+    "seeds",
+    "settings",
+    "counts",
+    "errors",
+    "notes",
+    "per_seed",
+    "compromised_sites",
+    "failed_pages",
+)
+
+
+def decode_run(row: Row) -> Row:
+    """A ``runs`` row with its JSON columns as the values they hold (for real JSON output)."""
+    for column in RUN_JSON_COLUMNS:
+        value = row.get(column)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                row[column] = json.loads(value)
+    return row
+
+
 def compromised_sites(db: sqlite_utils.Database, run_id: int) -> list[tuple[str, int]]:
     """The hosts whose stored reports had spam in a run, with how many reports, most first."""
     row = db.execute("select compromised_sites from runs where id = ?", [run_id]).fetchone()
     if row is None or not row[0]:
         return []
     return [(site["host"], site["reports"]) for site in json.loads(row[0])]
+
+
+# Counters of a run that are errors, besides its seed errors: pages that could not be fetched and
+# files or pages that could not be read. `govreports runs` and the crawl's summary both count this way.
+ERROR_COUNTERS = (
+    "govreports/pages/failed",
+    "govreports/extract/attachment_failed",
+    "govreports/extract/failed",
+    "govreports/extract/unreadable_file",
+)
+
+
+def run_error_count(run: Row) -> int:
+    """A run's errors: its seed errors plus :data:`ERROR_COUNTERS` — one count for every report of it."""
+    decoded = decode_run(dict(run))  # a row as stored, or as decode_run gave it
+    counts: dict[str, Any] = decoded["counts"] if isinstance(decoded.get("counts"), dict) else {}
+    errors: list[Any] = decoded["errors"] if isinstance(decoded.get("errors"), list) else []
+    return len(errors) + sum(int(counts.get(name, 0)) for name in ERROR_COUNTERS)
+
+
+def dropped_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
+    """The pages a run fetched and did not store, counted by reason."""
+    sql = "select reason, count(*) from dropped where run_id = ? group by reason order by count(*) desc"
+    return {reason: int(count) for reason, count in db.execute(sql, [run_id]).fetchall()}
+
+
+def dropped_pages(db: sqlite_utils.Database, run_id: int) -> list[Row]:
+    """A run's dropped pages: url, reason, detail, when."""
+    sql = "select url, reason, detail, at from dropped where run_id = ? order by id"
+    return select_rows(db, sql, [run_id])

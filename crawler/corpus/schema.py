@@ -280,6 +280,20 @@ def _add_division_code(db: sqlite_utils.Database) -> None:
     reports.create_index(["division_code"], if_not_exists=True)
 
 
+def _add_dropped_and_heartbeat(db: sqlite_utils.Database) -> None:
+    """Issue #15: every page a run fetched and did not store, with the reason (``dropped``), and the
+    run's heartbeat (``last_seen``) and process id, so a run whose process is gone is told from one
+    still going."""
+    table(db, "dropped").create(
+        {"id": int, "run_id": int, "url": str, "reason": str, "detail": str, "at": str}, pk="id"
+    )
+    table(db, "dropped").create_index(["run_id"])
+    table(db, "dropped").create_index(["url"])
+    runs = table(db, "runs")
+    runs.add_column("last_seen", str)
+    runs.add_column("pid", int)
+
+
 def _add_ocr_confidence(db: sqlite_utils.Database) -> None:
     """Issue #19: a scanned report read by OCR keeps ``scanned = 1`` and gets the OCR engine's mean
     confidence (0–1) over its pages; null for a report that was not read by OCR."""
@@ -298,7 +312,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0008_report_file", _add_report_file),
     ("0009_statistics_views", _add_statistics_views),
     ("0010_division_code", _add_division_code),
-    ("0011_ocr_confidence", _add_ocr_confidence),
+    ("0011_dropped_and_heartbeat", _add_dropped_and_heartbeat),
+    ("0012_ocr_confidence", _add_ocr_confidence),
 ]
 
 

@@ -116,32 +116,62 @@ def search_reports(
     body: str | None = None,
     level: str | None = None,
     limit: int = 20,
+    filters: ReportFilters | None = None,
 ) -> list[Row]:
     """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
     ``snippet()``) when every term has three characters or more, else ``LIKE`` (ranked by how often the
     terms occur, with a centred excerpt). Each hit: url, title, report_year, body, level, published_date,
-    snippet, rank (lower is better) and match (``fts`` or ``like``)."""
+    snippet, rank (lower is better), match (``fts`` or ``like``) and id (what ``govreports show`` takes).
+    ``filters`` (all of ReportFilters) replaces ``year``, ``body`` and ``level``."""
     plan = plan_query(query)
-    filters = ReportFilters(year=year, body=body, level=level)
+    filters = filters or ReportFilters(year=year, body=body, level=level)
     hits = _search_fts(db, plan, filters, limit) if plan.use_fts else _search_like(db, plan, filters, limit)
     return hits
+
+
+def count_hits(db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None) -> int:
+    """How many reports :func:`search_reports` finds for ``query`` without a limit."""
+    plan = plan_query(query)
+    source, params = (_fts_source if plan.use_fts else _like_source)(plan, filters or ReportFilters())
+    return int(db.execute(f"select count(*) {source}", params).fetchone()[0])
 
 
 _HIT_COLUMNS = "r.url, r.title, r.report_year, r.body, r.level, r.published_date"
 
 
-def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
+def _fts_source(plan: SearchPlan, filters: ReportFilters) -> tuple[str, list[Any]]:
+    """``from … where …`` of an FTS search, and its parameters."""
     where, params = filters.clause("r.")
-    sql = f"""
-        select {_HIT_COLUMNS},
-               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
-               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
+    source = f"""
         from reports_fts join reports r on r.rowid = reports_fts.rowid
         where reports_fts match ? and {where}
+    """
+    return source, [fts_match_expression(plan), *params]
+
+
+def _like_source(plan: SearchPlan, filters: ReportFilters) -> tuple[str, list[Any]]:
+    """``from … where …`` of a LIKE search, and its parameters."""
+    variant_conditions: list[str] = []
+    params: list[Any] = []
+    for variant in plan.variants:
+        terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
+        variant_conditions.append("(" + " and ".join(terms) + ")")
+        params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
+    where, filter_params = filters.clause("r.")
+    return f"from reports r where ({' or '.join(variant_conditions)}) and {where}", [*params, *filter_params]
+
+
+def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int) -> list[Row]:
+    source, params = _fts_source(plan, filters)
+    sql = f"""
+        select {_HIT_COLUMNS}, r.rowid as id,
+               snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) as snippet,
+               bm25(reports_fts, {TITLE_WEIGHT}, 1.0) as rank
+        {source}
         order by rank, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, fts_match_expression(plan), *params, limit])
+    hits = select_rows(db, sql, [MARK_START, MARK_END, ELLIPSIS, *params, limit])
     for hit in hits:
         hit["snippet"] = one_line(hit["snippet"] or "")
         hit["match"] = "fts"
@@ -151,23 +181,16 @@ def _search_fts(db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilt
 def _search_like(
     db: sqlite_utils.Database, plan: SearchPlan, filters: ReportFilters, limit: int
 ) -> list[Row]:
-    variant_conditions: list[str] = []
-    params: list[Any] = []
-    for variant in plan.variants:
-        terms = ["(r.title like ? escape '\\' or r.text like ? escape '\\')" for _ in variant]
-        variant_conditions.append("(" + " and ".join(terms) + ")")
-        params += [pattern for term in variant for pattern in (like_pattern(term),) * 2]
     counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
     count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
-    where, filter_params = filters.clause("r.")
+    source, params = _like_source(plan, filters)
     sql = f"""
-        select {_HIT_COLUMNS}, r.text, -({" + ".join(counts)}) as rank
-        from reports r
-        where ({" or ".join(variant_conditions)}) and {where}
+        select {_HIT_COLUMNS}, r.rowid as id, r.text, -({" + ".join(counts)}) as rank
+        {source}
         order by rank, r.report_year desc, r.url
         limit ?
     """
-    hits = select_rows(db, sql, [*count_params, *params, *filter_params, limit])
+    hits = select_rows(db, sql, [*count_params, *params, limit])
     for hit in hits:
         text = hit.pop("text") or ""
         in_text = any(term.casefold() in text.casefold() for term in plan.terms)

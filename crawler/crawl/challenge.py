@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from scrapy import Request
@@ -10,6 +11,7 @@ from scrapy.http import Response
 
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.render import render_meta
+from crawler.crawl.visit import Visit
 from crawler.extract import pagekind
 
 
@@ -29,9 +31,10 @@ class ChallengeMiddleware:
         return cls(crawler, config)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        rendered = bool(request.meta.get("govreports_rendered"))
+        visit = Visit.of(request)
+        rendered = visit.rendered
         if not pagekind.is_challenge(response.status, response.body, rendered=rendered):
-            if request.meta.get("govreports_challenged") and response.status >= 400:
+            if visit.challenged and response.status >= 400:
                 # the browser passed the challenge: its first answer's status is stale
                 return response.replace(status=200)
             return response
@@ -40,5 +43,5 @@ class ChallengeMiddleware:
             stats.inc_value("govreports/challenge/unsolved")
             raise IgnoreRequest(f"anti-bot challenge page (HTTP {response.status}): {request.url}")
         stats.inc_value("govreports/challenge/detected")
-        meta = request.meta | render_meta(self.config) | {"govreports_challenged": True}
+        meta = request.meta | render_meta(self.config) | replace(visit, rendered=True, challenged=True).meta()
         return request.replace(meta=meta, dont_filter=True)

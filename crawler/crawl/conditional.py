@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from scrapy.http import HtmlResponse, Response
 from crawler.corpus import db as corpus
 from crawler.corpus.dedupe import canonical_url
 from crawler.crawl.config import CrawlConfig
+from crawler.crawl.visit import Role, Visit
 
 
 class AlreadyStored(IgnoreRequest):
@@ -27,7 +29,7 @@ class IncrementalMiddleware:
     requested with ``If-None-Match``/``If-Modified-Since`` (a 304 ends it, counted), or skipped when its
     server gave no validators. ``GOVREPORTS_FULL`` (``crawl --full``) turns this off."""
 
-    ROLES = ("report", "attachment")
+    ROLES = (Role.REPORT, Role.ATTACHMENT)
 
     def __init__(self, crawler: Any, config: CrawlConfig) -> None:
         self.crawler = crawler
@@ -64,11 +66,11 @@ class IncrementalMiddleware:
         if capture is None:
             return None
         body, headers = capture
-        request.meta["govreports_not_modified"] = True
+        replace(Visit.of(request), not_modified=True).attach(request)
         return HtmlResponse(request.url, status=200, headers=headers, body=body, request=request)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("role") not in self.ROLES:
+        if Visit.of(request).role not in self.ROLES:
             return
         url = canonical_url(request.url)
         if url not in self.validators:
@@ -81,12 +83,13 @@ class IncrementalMiddleware:
             request.headers["If-None-Match"] = etag
         if modified:
             request.headers["If-Modified-Since"] = modified
-        request.meta["govreports_conditional"] = True
+        replace(Visit.of(request), conditional=True).attach(request)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status == 304 and request.meta.get("govreports_conditional"):
+        visit = Visit.of(request)
+        if response.status == 304 and visit.conditional:
             self.crawler.stats.inc_value("govreports/incremental/not_modified")
-            if request.meta.get("role") == "report" and (stored := self.stored_response(request)):
+            if visit.role is Role.REPORT and (stored := self.stored_response(request)):
                 return stored
             raise NotModified(f"not modified: {request.url}")
         return response

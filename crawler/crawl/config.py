@@ -60,6 +60,12 @@ class CrawlConfig:
     # Processes that extract pages off the reactor thread (0 = in this process; the project's
     # settings use one per core).
     workers: int = _setting("GOVREPORTS_WORKERS", 0)
+    # Seconds one page or file may take to extract in a worker before the worker is killed and replaced
+    # (the item is dropped as unreadable_file); in-process extraction stops at it between two steps.
+    extract_timeout: float = _setting("GOVREPORTS_EXTRACT_TIMEOUT", 60.0)
+    # Address space (MB) an extraction worker may grow by; past it the file is dropped as unreadable
+    # and the worker replaced. 0 turns the bound off.
+    extract_max_mb: int = _setting("GOVREPORTS_EXTRACT_MAX_MB", 512)
     # Check every request of a rendered page, redirect hops included, with the address guard
     # (off only to show, in a test, what it stops).
     browser_guard: bool = _setting("GOVREPORTS_BROWSER_GUARD", True)
@@ -75,13 +81,25 @@ class CrawlConfig:
     # Retry-After), at most retry_backoff_max; 0 retries at once as Scrapy does.
     retry_backoff: float = _setting("GOVREPORTS_RETRY_BACKOFF", 1.0)
     retry_backoff_max: float = _setting("GOVREPORTS_RETRY_BACKOFF_MAX", 60.0)
-    # A one-line progress display on stderr (the CLI turns it on for a terminal).
+    # Progress on stderr: a line redrawn in place on a terminal, else a plain line every
+    # progress_interval seconds (cron logs). The CLI turns it on unless -v shows Scrapy's log.
     progress: bool = _setting("GOVREPORTS_PROGRESS", False)
+    progress_interval: float = _setting("GOVREPORTS_PROGRESS_INTERVAL", 60.0)
     # The prefix of a distributed crawl's keys in redis (crawler/crawl/distributed.py).
     redis_key: str = _setting("GOVREPORTS_REDIS_KEY", "govreports")
     # never | auto | always: when scanned pages and report images are read by OCR in the extraction
     # workers (crawler/extract/files/ocr.py).
     ocr: str = _setting("GOVREPORTS_OCR", "auto")
+
+    @property
+    def worker_max_mb(self) -> int:
+        """The extraction workers' memory budget: ``extract_max_mb`` (0: none), at least
+        :data:`crawler.extract.files.ocr.OCR_MAX_MB` when scans may be read by OCR."""
+        from crawler.extract.files.ocr import OCR_MAX_MB
+
+        if self.extract_max_mb == 0 or self.ocr == "never":
+            return self.extract_max_mb
+        return max(self.extract_max_mb, OCR_MAX_MB)
 
     def __post_init__(self) -> None:
         if self.render not in RENDER_MODES:
@@ -90,6 +108,9 @@ class CrawlConfig:
             )
         if self.ocr not in OCR_MODES:
             raise ValueError(f"GOVREPORTS_OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
+        if self.extract_timeout <= 0 or self.extract_max_mb < 0:
+            timeout, memory = SETTING_NAMES["extract_timeout"], SETTING_NAMES["extract_max_mb"]
+            raise ValueError(f"{timeout} must be above 0, {memory} at least 0")
         for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{SETTING_NAMES[name]} must be at least 1")
@@ -123,6 +144,8 @@ class CrawlConfig:
             official_hosts=hosts("official_hosts"),
             full=read("full", settings.getbool),
             workers=max(0, read("workers", settings.getint)),
+            extract_timeout=read("extract_timeout", settings.getfloat),
+            extract_max_mb=read("extract_max_mb", settings.getint),
             browser_guard=read("browser_guard", settings.getbool),
             challenge_enabled=read("challenge_enabled", settings.getbool),
             max_errors_per_site=read("max_errors_per_site", settings.getint),
@@ -131,6 +154,7 @@ class CrawlConfig:
             retry_backoff=read("retry_backoff", settings.getfloat),
             retry_backoff_max=read("retry_backoff_max", settings.getfloat),
             progress=read("progress", settings.getbool),
+            progress_interval=read("progress_interval", settings.getfloat),
             redis_key=str(settings.get(SETTING_NAMES["redis_key"]) or cls.redis_key),
             ocr=str(settings.get(SETTING_NAMES["ocr"]) or cls.ocr).lower(),
         )

@@ -26,6 +26,7 @@ from scrapy.resolver import dnscache
 from twisted.internet.error import DNSLookupError
 
 from crawler.crawl.config import CrawlConfig
+from crawler.crawl.ledger import RunLedger
 
 
 def address_kind(
@@ -109,8 +110,15 @@ class AddressGuardMiddleware:
     are shared by the whole process and so ask every guard of a running crawl (:func:`open_guards`).
     """
 
-    def __init__(self, crawler: Any, private_hosts: frozenset[str], public_hosts: frozenset[str]) -> None:
+    def __init__(
+        self,
+        crawler: Any,
+        private_hosts: frozenset[str],
+        public_hosts: frozenset[str],
+        ledger: RunLedger,
+    ) -> None:
         self.crawler = crawler
+        self.ledger = ledger
         self.private_hosts = private_hosts
         self.public_hosts = public_hosts
 
@@ -119,7 +127,7 @@ class AddressGuardMiddleware:
         config = CrawlConfig.from_settings(crawler.settings)
         private = frozenset(normalise_host(host) for host in config.private_hosts)
         public = frozenset(normalise_host(host) for host in config.test_public_hosts)
-        guard = cls(crawler, private, public)
+        guard = cls(crawler, private, public, RunLedger.of(crawler))
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
         return guard
@@ -131,8 +139,8 @@ class AddressGuardMiddleware:
         _OPEN_GUARDS.discard(self)
 
     def seed_hosts(self) -> set[str] | None:
-        """Hosts the seeds named; None for a spider without ``seeds`` (not ours: nothing is checked)."""
-        seeds = getattr(self.crawler.spider, "seeds", None)
+        """Hosts the run's seeds named; None when the spider names no seeds (not ours: nothing is checked)."""
+        seeds = self.ledger.seeds
         if seeds is None:
             return None
         return {normalise_host(urlsplit(seed.url).hostname or "") for seed in seeds}

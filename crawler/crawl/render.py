@@ -12,7 +12,8 @@ from crawler.crawl.guard import guard_browser_redirects, refuse_in_browser
 def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
     """``request.meta`` that sends a request through the browser (scrapy-playwright): the page is given
     a moment to go quiet on the network, then must show more links than ``links_before`` (the links of
-    the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none)."""
+    the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none).
+    Only scrapy-playwright's keys: the request's :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
     from scrapy_playwright.page import PageMethod
 
     return {
@@ -26,7 +27,6 @@ def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
                 timeout=config.render_timeout_ms,
             ),
         ],
-        "govreports_rendered": True,
     } | ({"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {})
 
 

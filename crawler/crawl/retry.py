@@ -10,6 +10,7 @@ cap). Only the retried request waits; the rest of the crawl goes on.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -19,8 +20,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler.crawl.config import CrawlConfig
-
-RETRY_AFTER_META = "govreports_retry_after"
+from crawler.crawl.visit import Visit
 
 
 def backoff_seconds(attempt: int, base: float, cap: float, retry_after: float | None = None) -> float:
@@ -67,17 +67,18 @@ class RetryBackoffMiddleware:
 
     async def process_request(self, request: Request) -> None:
         attempt = int(request.meta.get("retry_times", 0))
-        delay = backoff_seconds(attempt, self.base, self.cap, request.meta.get(RETRY_AFTER_META))
+        delay = backoff_seconds(attempt, self.base, self.cap, Visit.of(request).retry_after)
         if delay > 0:
             self.crawler.stats.inc_value("govreports/retry/backoff")
             self.crawler.stats.inc_value("govreports/retry/backoff_seconds", round(delay, 3))
             await asyncio.sleep(delay)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        """Remember a ``Retry-After`` on an answer that will be retried (the retry copies the meta)."""
+        """Remember a ``Retry-After`` on an answer that will be retried (the retry copies the meta, and
+        with it the request's visit)."""
         if response.status in self.retry_codes:
             header = response.headers.get("Retry-After")
             seconds = parse_retry_after(header.decode("latin-1") if header else None)
             if seconds is not None:
-                request.meta[RETRY_AFTER_META] = seconds
+                replace(Visit.of(request), retry_after=seconds).attach(request)
         return response

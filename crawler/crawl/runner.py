@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +14,8 @@ from scrapy.crawler import CrawlerProcess
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl import settings as project_settings
+from crawler.crawl.budget import BudgetHit, budget_hits, run_status
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import Seed
 
 
@@ -29,6 +34,65 @@ class CrawlSummary:
     # pages (not seeds) that could not be fetched: "URL: reason", the first ones; and how many in all
     failed_pages: list[str] = field(default_factory=list)
     pages_failed: int = 0
+    # budgets that stopped links or requests, per site (then finish_reason is budget_exhausted)
+    budget_hits: list[BudgetHit] = field(default_factory=list)
+    # the signal that stopped the crawl (SIGINT, SIGTERM), None when it ran to its end
+    interrupted: int | None = None
+    run_id: int | None = None
+    # pages not stored, by reason (not_report, duplicate, unreadable_file, failed, challenge…)
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM before the crawl's reactor runs: the CLI stops with ``128 + signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` while outside the reactor (before a crawl starts,
+    after it ends), so that a command stopped early ends with one line and its exit code."""
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in previous:
+        signal.signal(signum, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process that remembers the signal that stopped it (on its crawlers too, so the spider
+    counts requests cut short by the stop as cancelled, not failed), and one that came before the
+    reactor started, acted on once it runs."""
+
+    interrupted: int | None = None
+
+    def _note(self, signum: int) -> None:
+        if self.interrupted is None:
+            self.interrupted = signum
+        for crawler in self.crawlers:
+            crawler.interrupted = self.interrupted  # type: ignore[attr-defined]
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self._note(signum)
+        super()._signal_shutdown(signum, frame)
+
+    def _early_signal(self, signum: int, frame: Any) -> None:
+        self._note(signum)
+
+    def _act_on_early_signal(self) -> None:
+        if self.interrupted is not None:
+            super()._signal_shutdown(self.interrupted, None)
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -51,22 +115,33 @@ def run_crawl(
     ``spider_cls`` replaces the ``reports`` spider (the distributed worker's subclass)."""
     from spiders.reports import ReportsSpider
 
-    process = CrawlerProcess(crawl_settings(db_path, overrides))
+    process = _Process(crawl_settings(db_path, overrides))
     crawler = process.create_crawler(spider_cls or ReportsSpider)
+    # From here to the reactor's start a signal is remembered, then acted on as Scrapy would.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, process._early_signal)
     process.crawl(
         crawler, seeds=[seed.url for seed in seeds], seed_objects=seeds, seed_problems=seed_problems
     )
+    from twisted.internet import reactor  # the one crawl() installed
+
+    trigger: Any = reactor.addSystemEventTrigger
+    trigger("after", "startup", process._act_on_early_signal)
     process.start()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise_interrupted)
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
+    ledger = RunLedger.of(crawler)
     summary = CrawlSummary(
         pages_fetched=int(stats.get("response_received_count", 0)),
         reports_stored=int(stats.get("govreports/stored", 0)),
         items_dropped=int(stats.get("item_dropped_count", 0)),
-        finish_reason=str(stats.get("finish_reason", "")),
-        seed_errors=list(getattr(spider, "seed_failures", [])),
-        failed_pages=list(getattr(spider, "failed_pages", [])),
+        finish_reason=run_status(str(stats.get("finish_reason", "")), stats),
+        seed_errors=list(ledger.seed_failures),
+        failed_pages=list(ledger.failed_pages),
         pages_failed=int(stats.get("govreports/pages/failed", 0)),
+        budget_hits=budget_hits(stats),
+        interrupted=process.interrupted,
     )
     database = corpus.open_db(db_path)
     summary.reports_in_db = queries.count_reports(database)
@@ -76,5 +151,8 @@ def run_crawl(
         summary.per_seed = json.loads(runs[-1].get("per_seed") or "{}")
         summary.compromised_sites = queries.compromised_sites(database, runs[-1]["id"])
         summary.reports_stored = queries.count_reports_of_run(database, runs[-1]["id"])
+        summary.run_id = int(runs[-1]["id"])
+        summary.dropped = queries.dropped_counts(database, summary.run_id)
+        summary.errors = queries.run_error_count(runs[-1])
     database.close()
     return summary

@@ -54,6 +54,8 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.crawl.extensions.ProgressLine": 500,
+    # The run's seeds, notes, failures and per-seed counts, for the run's row (crawler/crawl/ledger.py).
+    "crawler.crawl.ledger.RunLedger": 0,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -25,33 +25,11 @@ from crawler.extract import chrome, fields, links, metadata, pagekind, patterns,
 from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
+from crawler.extract.record import PAGE_EXTRAS, RECORD_KEYS, Finding, Report, contract
 from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
 from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
-# The keys of `govreports extract` and `export`: a contract, extended but never renamed.
-RECORD_KEYS = (
-    "url",
-    "title",
-    "text",
-    "index_no",
-    "issuer",
-    "doc_no",
-    "written_date",
-    "published_date",
-    "report_year",
-    "spam",
-    "tables",
-    "checks",
-    "template_version",
-    "raw_tables",
-    "topic",
-    "disclosure",
-    "body",
-    "level",
-    "region",
-    "sources",
-)
 # A container shorter than this is a teaser or an empty shell, not the report.
 MIN_CONTAINER_CHARS = 40
 # A report page says something: an error page or an empty shell under a report title is not one.
@@ -106,11 +84,17 @@ class Extraction:
     # A stub page (its text a lead to 附件): the file that holds the report's text (dispatch.fill_stub).
     report_file: str | None = None
 
+    def report(self, **extras: Any) -> Report:
+        """The page's :class:`crawler.extract.record.Report`: the contract's fields, the page's extras
+        (:data:`crawler.extract.record.PAGE_EXTRAS`) and ``extras`` (``kind``, ``content_hash`` …).
+        Shallow: every value is already plain data made for this page alone."""
+        values = {key: getattr(self, key) for key in (*RECORD_KEYS, *PAGE_EXTRAS)}
+        values["spam"] = tuple(Finding(**finding) for finding in self.spam)
+        return Report(**values | extras)
+
     def record(self) -> dict[str, Any]:
-        """The contract's keys first, then the extras. Shallow: every value is already plain JSON data
-        made for this page alone, so ``asdict``'s deep copy (~1 ms a page) bought nothing."""
-        data = dict(vars(self))
-        return {key: data.pop(key) for key in RECORD_KEYS} | data
+        """The JSON contract's record of the page, as ``govreports extract`` prints it."""
+        return contract(self.report())
 
 
 def _html_parser() -> html.HTMLParser:
@@ -473,44 +457,47 @@ def says_report(text: str, tables: Mapping[str, Any]) -> bool:
     return len(text.strip()) >= MIN_REPORT_CHARS or bool(tables)
 
 
-def attachment_record(document: AttachmentText, url: str, anchor_text: str | None) -> dict[str, Any]:
-    """The contract's record for a report published as a file (``document`` from
-    :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file."""
+def attachment_record(document: AttachmentText, url: str, anchor_text: str | None, **extras: Any) -> Report:
+    """The report for a report published as a file (``document`` from
+    :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file.
+    ``extras``: ``attachment_of``, ``content_hash`` …"""
     title, title_source = _attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
     stats = parse_statistics(document.grids, document.text)
-    record: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
-    record.update(url=url, title=title, text=document.text, spam=[], **page_values, **report_values)
-    record.update(statistics_fields(stats))
-    record.update(
+    tables = statistics_fields(stats)
+    sources = _title_source(title_source) | page_sources | report_sources
+    return Report(
+        url=url,
+        title=title,
+        text=document.text,
+        **page_values,
+        **report_values,
+        **tables,
         raw_tables=[{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)],
-        sources=_title_source(title_source) | page_sources | report_sources,
+        sources=ocr_sources(document, sources, bool(tables["tables"])),
+        kind=document.kind,
+        scanned=document.scanned,
+        pages=document.pages,
+        text_normalised=normalise_text(document.text),
+        compromised=False,
+        ocr_confidence=_mean(document.ocr_confidence.values()) if document.ocr_engine else None,
+        **extras,
     )
-    return ocr_sources(document, record) | {
-        "kind": document.kind,
-        "scanned": document.scanned,
-        "pages": document.pages,
-        "text_normalised": normalise_text(document.text),
-        "compromised": False,
-        "ocr_confidence": _mean(document.ocr_confidence.values()) if document.ocr_engine else None,
-    }
 
 
-def ocr_sources(document: AttachmentText, record: dict[str, Any]) -> dict[str, Any]:
-    """A record read by OCR says so: every field its text gave is marked ``ocr`` in ``sources``, and
+def ocr_sources(document: AttachmentText, sources: dict[str, str], has_tables: bool) -> dict[str, str]:
+    """The sources of a report read by OCR say so: every field its text gave is marked ``ocr``, and
     ``sources["ocr"]`` names the engine with its mean confidence per page (``rapidocr p1=0.991 …``)."""
     if not document.ocr_engine:
-        return record
-    sources = {
-        name: "ocr" if source == provenance.TEXT else source for name, source in record["sources"].items()
-    }
-    sources["text"] = "ocr"
-    if record.get("tables"):
-        sources["tables"] = "ocr"
+        return sources
+    marked = {name: "ocr" if source == provenance.TEXT else source for name, source in sources.items()}
+    marked["text"] = "ocr"
+    if has_tables:
+        marked["tables"] = "ocr"
     pages = " ".join(f"p{number}={value:.3f}" for number, value in sorted(document.ocr_confidence.items()))
-    sources["ocr"] = f"{document.ocr_engine} {pages}"
-    return record | {"sources": sources}
+    marked["ocr"] = f"{document.ocr_engine} {pages}"
+    return marked
 
 
 def _mean(values: Iterable[float]) -> float | None:

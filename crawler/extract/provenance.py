@@ -9,17 +9,20 @@ order is fixed here, once: the **block** (what the portal states as the record's
 region) are read from the **title**, else the **text**; a seed list's hints (**seed**) win over both.
 
 Every record carries ``sources``, field → where its value came from, for the fields that have one.
-Pure functions over plain dicts; the readers of each source live in :mod:`crawler.extract.metadata`,
-:mod:`crawler.extract.fields` and :mod:`crawler.extract.page`.
+Pure functions over plain dicts (and a :class:`crawler.extract.record.Report` for the seed's hints); the
+readers of each source live in :mod:`crawler.extract.metadata`, :mod:`crawler.extract.fields` and
+:mod:`crawler.extract.page`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crawler.extract import bodies, fields, metadata, pagekind, patterns
+from crawler.extract.record import SEED_HINTS, Report
 
 BLOCK, META, TEXT, URL = "block", "meta", "text", "url"
 TITLE, SEED = "title", "seed"
@@ -28,7 +31,7 @@ PRECEDENCE = (BLOCK, META, TEXT, URL)
 # The fields read from the page's metadata (the block and its stand-ins).
 METADATA_FIELDS = ("index_no", "issuer", "doc_no", "topic", "written_date", "published_date", "disclosure")
 # The seed list's hints: CSV columns (and registry columns) of the same names.
-SEED_FIELDS = ("body", "region", "level", "division_code")
+SEED_FIELDS = SEED_HINTS
 
 Values = dict[str, Any]
 Sources = dict[str, str]
@@ -88,8 +91,8 @@ def report_fields(title: str | None, text: str, site: str = "") -> tuple[Values,
     return values, sources
 
 
-def with_seed_hints(record: Mapping[str, Any], hints: Mapping[str, str | None]) -> dict[str, Any]:
-    """The record with the seed's body/region/level/division_code where the seed gave them (the seed
+def with_seed_hints(report: Report, hints: Mapping[str, str | None]) -> Report:
+    """The report with the seed's body/region/level/division_code where the seed gave them (the seed
     wins), and the derived values kept where it gave none; ``sources`` says which.
 
     A seed names its portal's owner: a report of a body under it (a department, a township, a
@@ -97,12 +100,12 @@ def with_seed_hints(record: Mapping[str, Any], hints: Mapping[str, str | None]) 
     (:func:`crawler.extract.bodies.under_seed`), and its region is the seed's completed below. Derived
     regions name every place of the body (:func:`crawler.extract.bodies.full_region`). This is where a
     stored report's body gets its one name."""
-    updated = dict(record)
-    sources = dict(record.get("sources") or {})
+    updated: dict[str, Any] = {}
+    sources = dict(report.sources)
     given = {name: (hints.get(name) or "").strip() for name in SEED_FIELDS}
-    sub = bodies.under_seed(record.get("body"), record.get("region"), given["body"], given["level"])
+    sub = bodies.under_seed(report.body, report.region, given["body"], given["level"])
     if sub is not None:
-        if sub != record.get("body"):
+        if sub != report.body:
             updated["body"], sources["body"] = sub, SEED
         if given["region"]:
             updated["region"] = bodies.sub_region(given["region"], given["body"], sub)
@@ -112,6 +115,6 @@ def with_seed_hints(record: Mapping[str, Any], hints: Mapping[str, str | None]) 
         if hint := given[name]:
             updated[name], sources[name] = hint, SEED
     if sources.get("region") != SEED:
-        updated["region"] = bodies.full_region(updated.get("body"), updated.get("region"))
-    updated["sources"] = sources
-    return updated
+        body = updated.get("body", report.body)
+        updated["region"] = bodies.full_region(body, updated.get("region", report.region))
+    return dataclasses.replace(report, **updated, sources=sources)

@@ -16,6 +16,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.crawl.guard import address_kind, refusal
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.resolver import GuardedResolver
 from crawler.demo.model import redirect
 from spiders.reports import ReportsSpider
@@ -74,7 +75,7 @@ async def test_a_redirect_from_a_public_host_to_a_private_one_is_refused(demo_si
     assert "/go" in public.requests
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/security/refused") == 1
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert (
         failure
         == f"seed {public.url('/go')}: refused {target}: 127.0.0.3 is a private address that no seed named"
@@ -186,7 +187,7 @@ async def test_a_name_resolving_to_loopback_is_refused_before_connecting(
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/security/refused") == 1
     assert not crawler.stats.get_value("retry/count")  # refused from the cached answer, never attempted
-    assert crawler.spider.seed_failures == [
+    assert RunLedger.of(crawler).seed_failures == [
         f"seed {seed}: refused {name}: resolves to {address}, a loopback address that no seed named"
     ]
 
@@ -218,7 +219,7 @@ async def test_a_redirect_to_localhost_is_refused(demo_site, fast_settings, tmp_
     assert target.requests == []
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/security/refused") == 1
-    assert crawler.spider.seed_failures == [
+    assert RunLedger.of(crawler).seed_failures == [
         f"seed {seed}: refused {url}: localhost is a loopback address that no seed named"
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import collect_seeds, read_seed_file
 from spiders.reports import ReportsSpider
 
@@ -75,4 +76,4 @@ async def test_bad_lines_are_counted_and_the_good_seed_still_runs(demo_server, f
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/seeds/bad") == 2
     assert crawler.stats.get_value("govreports/seeds/ok") == 1
-    assert crawler.spider.per_seed[demo_server.url("/")]["pages"] >= 1
+    assert RunLedger.of(crawler).per_seed[demo_server.url("/")]["pages"] >= 1

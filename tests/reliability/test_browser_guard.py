@@ -11,6 +11,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 from test_address_guard import hosts_file_name
 
+from crawler.crawl.ledger import RunLedger
 from crawler.demo.model import Page, redirect
 from spiders.reports import ReportsSpider
 
@@ -128,5 +129,5 @@ async def test_a_redirect_the_browser_follows_is_refused_before_it_is_sent(
     assert secret.requests == []
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/security/refused") == 1
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert failure.startswith(f"seed {public.url('/go')}: unreachable") and "ERR_BLOCKED_BY_CLIENT" in failure

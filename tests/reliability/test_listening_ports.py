@@ -154,7 +154,7 @@ async def test_the_watch_sees_a_telnet_console(demo_server: DemoServer, fast_set
         tmp_path / "c.db",
         GOVREPORTS_RENDER="never",
         TELNETCONSOLE_ENABLED=True,
-        EXTENSIONS={"crawler.crawl.extensions.ProgressLine": 500},
+        EXTENSIONS={"crawler.crawl.extensions.ProgressLine": 500, "crawler.crawl.ledger.RunLedger": 0},
     )
     before, watch = await watched_crawl(settings, demo_server.url("/zwgk/xxgknb/"))
     new = opened(before, watch.snapshots)

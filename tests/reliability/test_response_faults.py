@@ -13,6 +13,7 @@ from faults import HTML, RawFaultServer, failing, page, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.ledger import RunLedger
 from crawler.demo.model import Page, redirect
 from spiders.reports import ReportsSpider
 
@@ -52,7 +53,7 @@ async def test_a_gzip_bomb_is_stopped_by_the_decompression_limit(demo_site, fast
     assert crawler.stats.get_value("govreports/pages/too_large") == 1
     url = server.url("/bomb")
     reason = "body larger than DOWNLOAD_MAXSIZE (a huge page or a decompression bomb)"
-    assert crawler.spider.seed_failures == [f"seed {url}: {reason}: {url}"]
+    assert RunLedger.of(crawler).seed_failures == [f"seed {url}: {reason}: {url}"]
     assert report_count(db_path) == 0
 
 
@@ -64,7 +65,7 @@ async def test_a_page_over_download_maxsize_is_not_downloaded(demo_site, fast_se
     finally:
         server.stop()
     assert crawler.stats.get_value("govreports/pages/too_large") == 1
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert "body larger than DOWNLOAD_MAXSIZE" in failure
 
 
@@ -79,7 +80,7 @@ async def test_a_redirect_loop_ends_with_one_message(demo_site, fast_settings, t
         server.stop()
     assert len([path for path in server.requests if path in ("/a", "/b")]) == 6
     assert crawler.stats.get_value("govreports/pages/redirect_loop") == 1
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert "too many redirects" in failure
 
 
@@ -92,7 +93,7 @@ async def test_a_503_is_retried_then_reported(demo_site, fast_settings, tmp_path
         server.stop()
     assert server.requests.count("/busy") == 3
     assert crawler.stats.get_value("retry/count") == 2
-    assert crawler.spider.seed_failures == [f"seed {server.url('/busy')}: unreachable (HTTP 503)"]
+    assert RunLedger.of(crawler).seed_failures == [f"seed {server.url('/busy')}: unreachable (HTTP 503)"]
 
 
 @deferred_f_from_coro_f
@@ -116,7 +117,7 @@ async def test_a_connection_reset_mid_body_is_retried_then_reported(fast_setting
     finally:
         server.stop()
     assert server.connections == 2
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert failure.startswith(f"seed {server.url}: unreachable (")
     assert report_count(db_path) == 0
 
@@ -132,7 +133,7 @@ async def test_a_server_that_never_answers_times_out(fast_settings, tmp_path):
     assert (
         crawler.stats.get_value("downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError") == 1
     )
-    [failure] = crawler.spider.seed_failures
+    [failure] = RunLedger.of(crawler).seed_failures
     assert failure.startswith(f"seed {server.url}: unreachable (") and "TimeoutError" in failure
 
 

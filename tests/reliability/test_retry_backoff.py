@@ -12,6 +12,7 @@ from faults import page, serve
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.ledger import RunLedger
 from crawler.crawl.retry import backoff_seconds, parse_retry_after
 from crawler.demo.model import Page
 from spiders.reports import ReportsSpider
@@ -81,5 +82,5 @@ async def test_retries_wait_longer_each_time_and_honour_retry_after(demo_site, f
     assert stats["govreports/retry/backoff"] == 4
     assert stats["govreports/retry/backoff_seconds"] == pytest.approx(0.3 + 0.6 + 1.0 + 1.0)
     assert stats["retry/max_reached"] == 2
-    problems = [str(reason) for reason in crawler.spider.seed_failures]
+    problems = [str(reason) for reason in RunLedger.of(crawler).seed_failures]
     assert len(problems) == 2 and all("503" in problem for problem in problems)

@@ -10,6 +10,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
+from crawler.crawl.ledger import RunLedger
 from spiders.reports import ReportsSpider
 
 
@@ -41,8 +42,8 @@ async def test_a_failing_site_is_dropped_after_its_error_budget(demo_site, fast_
     assert crawler.stats is not None
     assert crawler.stats.get_value("govreports/budget/site_errors") == 3
     netloc = server.base_url.removeprefix("http://")
-    assert f"site {netloc}: 3 failed requests, its remaining requests dropped" in crawler.spider.notes
-    dropped = [failure for failure in crawler.spider.seed_failures if "failed 3 times" in failure]
+    assert f"site {netloc}: 3 failed requests, its remaining requests dropped" in RunLedger.of(crawler).notes
+    dropped = [failure for failure in RunLedger.of(crawler).seed_failures if "failed 3 times" in failure]
     assert len(dropped) == 3
 
 
@@ -93,7 +94,7 @@ async def test_a_third_of_100_seeds_bad_finishes_in_bounded_time(demo_site, fast
     assert all(per_seed[url] == {"pages": 1} for url in seeds[:GOOD_SEEDS])
     bad = seeds[GOOD_SEEDS:]
     assert all(per_seed[url] == {"errors": 1} for url in bad)
-    failures = crawler.spider.seed_failures
+    failures = RunLedger.of(crawler).seed_failures
     assert sorted(json.loads(run["errors"])) == sorted(failures)
     assert sorted(failure.split(": ", 1)[0] for failure in failures) == sorted(f"seed {url}" for url in bad)
     assert sum("TimeoutError" in failure for failure in failures) == BAD_EACH

@@ -17,6 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.corpus import db as corpus
 from crawler.corpus.dedupe import canonical_url
+from crawler.crawl.ledger import RunLedger
 from spiders.reports import ReportsSpider
 
 # Runs a command on a small tmpfs mounted at DIR/disk in a private mount namespace (unshare -rm: no
@@ -91,7 +92,7 @@ async def test_a_full_disk_stops_the_crawl_and_keeps_earlier_batches(
     assert crawler.stats is not None
     assert crawler.stats.get_value("finish_reason") == "disk_full"
     assert crawler.stats.get_value("govreports/store/write_failed") == 1
-    [note] = [note for note in crawler.spider.notes if note.startswith("corpus write failed")]
+    [note] = [note for note in RunLedger.of(crawler).notes if note.startswith("corpus write failed")]
     assert "database or disk is full" in note and "crawl stopped" in note
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -15,7 +15,13 @@ from io import BytesIO
 from crawler.extract import pagekind
 from crawler.extract.textutil import normalise_space
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# A DOCX/XLSX whose parts inflate past this in all, or whose one XML part inflates past MAX_XML_PART_BYTES,
+# is refused before python-docx or openpyxl parse it (a report's document.xml is a few MB; their trees
+# take ten to twenty times the XML's size in memory).
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+MAX_XML_PART_BYTES = 8 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+_INFLATE_CHUNK = 1024 * 1024
 _TITLE_JUNK = re.compile(r"^(microsoft\s+word\s*-\s*)|(\.(docx?|wps|pdf))$|^(untitled|无标题)$", re.I)
 
 
@@ -45,13 +51,52 @@ class AttachmentText:
 
 
 def check_unzipped_size(body: bytes) -> None:
+    """:class:`AttachmentError` for a ZIP container (DOCX, XLSX) that inflates past the limits.
+
+    The sizes the archive declares are checked first, then every part is inflated in chunks and its
+    real size counted (nothing kept): a zip bomb that lies about its sizes is stopped at the limit, and
+    a part whose bytes do not match its declared size or CRC is corrupt.
+    """
     try:
         with zipfile.ZipFile(BytesIO(body)) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise AttachmentError(f"corrupt or truncated ZIP container: {error}") from error
-    if size > MAX_UNZIPPED_BYTES:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise AttachmentError(f"ZIP container with {len(members)} parts")
+            _check_sizes(sum(info.file_size for info in members), max(_sizes(members), default=0))
+            total = 0
+            for info in members:
+                part = _inflated_size(archive, info, MAX_UNZIPPED_BYTES - total)
+                total += part
+                limit = MAX_XML_PART_BYTES if info.filename.endswith((".xml", ".rels")) else part
+                _check_sizes(total, part if part > limit else 0)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        if isinstance(error, AttachmentError):
+            raise
+        raise AttachmentError(f"corrupt or truncated ZIP container: {one_line(error)}") from error
+    except NotImplementedError as error:  # an unsupported compression method
+        raise AttachmentError(f"unsupported ZIP container: {one_line(error)}") from error
+
+
+def _sizes(members: list[zipfile.ZipInfo]) -> list[int]:
+    return [info.file_size for info in members if info.filename.endswith((".xml", ".rels"))]
+
+
+def _check_sizes(total: int, xml_part: int) -> None:
+    if total > MAX_UNZIPPED_BYTES:
         raise AttachmentError(f"unzipped parts larger than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB")
+    if xml_part > MAX_XML_PART_BYTES:
+        raise AttachmentError(f"an XML part larger than {MAX_XML_PART_BYTES // (1024 * 1024)} MiB unzipped")
+
+
+def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    """The real inflated size of one part, read in chunks; stops one chunk past ``budget``."""
+    size = 0
+    with archive.open(info) as part:
+        while chunk := part.read(_INFLATE_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                break
+    return size
 
 
 def grid_lines(grid: list[list[str]]) -> list[str]:

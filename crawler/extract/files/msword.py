@@ -19,6 +19,7 @@ and the pre-97 format raise :class:`WordError`.
 
 from __future__ import annotations
 
+import itertools
 import struct
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -26,6 +27,7 @@ from io import BytesIO
 import olefile
 
 from crawler.extract.files.attachment import AttachmentError, AttachmentText, choose_title
+from crawler.extract.files.ole import check_ole_header, check_stream_sizes
 
 CELL_MARK = "\x07"
 PARAGRAPH_MARK = "\r"
@@ -71,10 +73,15 @@ class _Piece:
 def read_word(body: bytes) -> WordText:
     """Text and table grids of a ``.doc``/``.wps`` compound file."""
     try:
+        check_ole_header(body)
         ole = olefile.OleFileIO(BytesIO(body))
     except (OSError, ValueError, struct.error) as error:
         raise WordError(f"unreadable OLE2 file: {error}") from error
     with ole:
+        try:
+            check_stream_sizes(ole, len(body))
+        except AttachmentError as error:
+            raise WordError(str(error)) from error
         if not ole.exists("WordDocument"):
             raise WordError("OLE2 file without a WordDocument stream")
         word = ole.openstream("WordDocument").read()
@@ -145,6 +152,8 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[_Piece]:
         plc = pos + 5
         count = (lcb - 4) // 12
         cps = struct.unpack_from(f"<{count + 1}I", table, plc)
+        if any(later < earlier for earlier, later in itertools.pairwise(cps)):
+            raise WordError("overlapping pieces in the piece table")
         pieces = []
         for i in range(count):
             (fc,) = struct.unpack_from("<I", table, plc + (count + 1) * 4 + i * 8 + 2)
@@ -160,7 +169,7 @@ def _main_text(word: bytes, pieces: list[_Piece], ccp_text: int, row_end_fcs: se
     """Characters of the main document, a row-end mark turned into ``"\\x00"``."""
     chars: list[str] = []
     for piece in pieces:
-        if piece.cp_start >= ccp_text:
+        if piece.cp_start >= ccp_text or len(chars) >= MAX_CHARS:
             break
         count = min(piece.cp_end, ccp_text) - piece.cp_start
         width = 1 if piece.compressed else 2

@@ -37,6 +37,10 @@ MODES: tuple[Mode, ...] = ("never", "auto", "always")
 ENGINES = ("rapidocr", "tesseract")
 DEFAULT_ENGINE = "rapidocr"
 MAX_OCR_PAGES = 60
+# The memory budget (MB of address space past a worker's start) an extraction worker gets at least when
+# scans may be read by OCR: the ONNX runtime maps ~1.5 GB to read one page, far past the 512 MB a
+# worker reading text needs; with less, every scan would fail as if the engine were missing.
+OCR_MAX_MB = 2048
 # Pages are rendered at this resolution for each engine (RapidOCR reads 8-pt table text well at 150
 # dpi and its detector's cost grows with the pixels; Tesseract wants 300).
 RENDER_DPI = {"rapidocr": 150, "tesseract": 300}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -25,6 +26,13 @@ if TYPE_CHECKING:  # pdfminer (and OCR) are imported when first used
     from crawler.extract.files.ocr import OcrPage, OcrResult
 
 MAX_PAGES = 300
+# A PDF declaring more pages, or more objects, than these is refused before any page is read; a stream
+# inflating past MAX_STREAM_BYTES stops the reading (pdfminer would inflate it whole into memory).
+MAX_DECLARED_PAGES = 5_000
+MAX_OBJECTS = 500_000
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+# References followed from one object to another before a chain counts as a cycle.
+MAX_REFERENCE_CHAIN = 32
 # A PDF averaging fewer text characters than this per page is a scan (图片版): page numbers or a
 # stamp's caption may be real text, a report page never is that short.
 SCANNED_CHARS_PER_PAGE = 20
@@ -56,8 +64,15 @@ def read_pdf(body: bytes, ocr: str = "never") -> AttachmentText:
     read by OCR, their tables rebuilt from the layout (:mod:`crawler.extract.tables.layout`)."""
     if b"%%EOF" not in body[-2048:]:
         raise AttachmentError("truncated PDF (no %%EOF marker at the end)")
-    document = _open_pdf(body)
-    pages = _page_glyphs(document)
+    _cap_inflation()
+    try:
+        document = _open_pdf(body)
+        _check_counts(document)
+        pages = _page_glyphs(document)
+    except RecursionError as error:
+        raise AttachmentError("corrupt PDF: objects nested too deeply") from error
+    except _StreamTooLarge as error:
+        raise AttachmentError(str(error)) from error
     characters = sum(len(glyph.text) for page in pages for glyph in page)
     count = len(pages)
     scanned = count > 0 and characters < SCANNED_CHARS_PER_PAGE * count
@@ -123,18 +138,124 @@ def ocr_document(
 
 
 def _open_pdf(body: bytes) -> PDFDocument:
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
     from pdfminer.psparser import PSException
 
     try:
-        return PDFDocument(PDFParser(BytesIO(body)), password="")
+        return _guarded_document()(PDFParser(BytesIO(body)), password="")
     except PDFPasswordIncorrect as error:
         raise AttachmentError("encrypted PDF (needs a password)") from error
     except PDFEncryptionError as error:
         raise AttachmentError(f"encrypted PDF: {error}") from error
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         raise AttachmentError(f"corrupt PDF: {one_line(error)}") from error
+
+
+def _guarded_document() -> type[PDFDocument]:
+    """pdfminer's document whose objects, when one is only a reference to another, are followed here
+    with a bound: an object that refers to itself (``6 0 obj 6 0 R``) would make pdfminer loop for ever."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdftypes import PDFObjRef
+
+    class GuardedDocument(PDFDocument):
+        def getobj(self, objid: int) -> object:
+            target = super().getobj(objid)
+            seen = {objid}
+            while isinstance(target, PDFObjRef):
+                if target.objid in seen or len(seen) > MAX_REFERENCE_CHAIN:
+                    raise PDFSyntaxError(f"reference cycle at object {target.objid}")
+                seen.add(target.objid)
+                target = super().getobj(target.objid)
+            return target
+
+    return GuardedDocument
+
+
+def _check_counts(document: PDFDocument) -> None:
+    """Refuse a PDF declaring more than :data:`MAX_DECLARED_PAGES` pages or :data:`MAX_OBJECTS` objects."""
+    from pdfminer.pdftypes import resolve1
+
+    objects = 0
+    for xref in document.xrefs:
+        objects += sum(1 for _ in xref.get_objids())
+        if objects > MAX_OBJECTS:
+            raise AttachmentError(f"too many objects in the PDF (over {MAX_OBJECTS})")
+    try:
+        count = resolve1(resolve1(document.catalog.get("Pages")).get("Count"))
+    except Exception:  # a broken page tree: reading the pages says so
+        return
+    if isinstance(count, int) and count > MAX_DECLARED_PAGES:
+        raise AttachmentError(f"too many pages ({count}; at most {MAX_DECLARED_PAGES} are read)")
+
+
+class _StreamTooLarge(Exception):
+    """A PDF stream inflating past :data:`MAX_STREAM_BYTES` (not a ValueError: pdfminer swallows those)."""
+
+
+class _CappedInflater:
+    """``zlib.decompressobj`` that counts what it gives out and stops past :data:`MAX_STREAM_BYTES`."""
+
+    def __init__(self, wbits: int = zlib.MAX_WBITS) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._given = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = MAX_STREAM_BYTES + 1 - self._given
+        out = self._inflater.decompress(data, min(max_length, room) if max_length else room)
+        self._given += len(out)
+        if self._given > MAX_STREAM_BYTES:
+            raise _StreamTooLarge(_too_large())
+        return out
+
+    def flush(self, *args: int) -> bytes:
+        return self._inflater.flush(*args)
+
+    @property
+    def eof(self) -> bool:
+        return self._inflater.eof
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._inflater.unconsumed_tail
+
+    @property
+    def unused_data(self) -> bytes:
+        return self._inflater.unused_data
+
+
+class _CappedZlib:
+    """What pdfminer's stream decoding uses of :mod:`zlib`, with inflation bounded."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, MAX_STREAM_BYTES + 1)
+        if len(out) > MAX_STREAM_BYTES:
+            raise _StreamTooLarge(_too_large())
+        if not inflater.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    @staticmethod
+    def decompressobj(wbits: int = zlib.MAX_WBITS) -> _CappedInflater:
+        return _CappedInflater(wbits)
+
+
+def _too_large() -> str:
+    return f"PDF stream inflating past {MAX_STREAM_BYTES // (1024 * 1024)} MiB"
+
+
+def _cap_inflation() -> None:
+    """Have pdfminer inflate streams through :class:`_CappedZlib` (its module reads ``zlib.decompress``
+    when it decodes a stream)."""
+    from pdfminer import pdftypes
+
+    setattr(pdftypes, "zlib", _CappedZlib)  # noqa: B010 (pdfminer does not export its zlib)
 
 
 def _page_glyphs(document: PDFDocument) -> list[list[_Line]]:

@@ -36,6 +36,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 from crawler.extract.files import docx, images, msword, pdf, sheets
+from crawler.extract.files import ole as ole_checks
 from crawler.extract.files.attachment import AttachmentError, AttachmentText, one_line
 
 KINDS = ("pdf", "docx", "doc", "wps", "xls", "xlsx", "image")
@@ -141,8 +142,10 @@ def _zip_kind(body: bytes) -> str:
 def _ole_kind(body: bytes, claimed: str | None) -> str:
     import olefile
 
+    ole_checks.check_ole_header(body)
     try:
         with olefile.OleFileIO(BytesIO(body)) as ole:
+            ole_checks.check_stream_sizes(ole, len(body))
             streams = {"/".join(entry) for entry in ole.listdir()}
     except (OSError, ValueError) as error:
         raise AttachmentError(f"corrupt or truncated OLE2 file: {one_line(error)}") from error

@@ -18,6 +18,7 @@ from crawler.extract.files.attachment import (
     grid_lines,
     one_line,
 )
+from crawler.extract.files.ole import check_ole_header
 from crawler.extract.textutil import normalise_space
 
 MAX_ROWS = 20_000
@@ -28,6 +29,7 @@ def read_xls(body: bytes) -> AttachmentText:
     """Every sheet of a ``.xls`` workbook as a grid (numbers written without a trailing ``.0``)."""
     import xlrd
 
+    check_ole_header(body)
     try:
         book = xlrd.open_workbook(file_contents=body, on_demand=True)
     except (xlrd.XLRDError, AssertionError, ValueError, IndexError, KeyError) as error:
