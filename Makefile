@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Re-install when the project's dependencies change.
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest system-packages chromium redis-server clean
+.PHONY: demo test lint typecheck pytest system-packages chromium redis-server cjk-font tesseract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP) chromium
+demo: $(STAMP) chromium cjk-font
 	$(BIN)/govreports demo
 
 # Debian packages: chromium for the demo's script-filled column and for JS-rendered portals (demo and
@@ -38,7 +38,21 @@ redis-server:
 		$(APT_INSTALL) redis-server >/dev/null; \
 	fi
 
-system-packages: chromium redis-server
+# A CJK font: the demo portal draws its scanned reports (crawler/demo/scans.py) when first served.
+cjk-font:
+	@if [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]; then \
+		echo "installing Debian fonts-noto-cjk (the demo's scans)"; \
+		$(APT_INSTALL) fonts-noto-cjk >/dev/null; \
+	fi
+
+# Tesseract with simplified Chinese: only bench/ocr.py's comparison uses it (RapidOCR is the engine).
+tesseract:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q chi_sim; then \
+		echo "installing Debian tesseract-ocr tesseract-ocr-chi-sim (bench/ocr.py)"; \
+		$(APT_INSTALL) tesseract-ocr tesseract-ocr-chi-sim >/dev/null; \
+	fi
+
+system-packages: chromium redis-server cjk-font
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

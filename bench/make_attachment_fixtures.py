@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import random
 import shutil
 import subprocess
 import tempfile
@@ -36,9 +35,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -307,30 +304,6 @@ def make_reportlab_pdf(spec: DocumentSpec) -> bytes:
     return out.getvalue()
 
 
-def make_scanned_pdf(lines: tuple[str, ...], pages: int = 2) -> bytes:
-    """Page images with the report's lines drawn in, slightly grey and speckled like a scan."""
-    font = ImageFont.truetype(CJK_FONT, 22)
-    rng = random.Random("scan-czj-2022")
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for page in range(pages):
-        image = Image.new("L", (620, 877), 238)
-        draw = ImageDraw.Draw(image)
-        for _ in range(400):
-            x, y = rng.randrange(620), rng.randrange(877)
-            draw.point((x, y), fill=rng.randrange(120, 200))
-        y = 70
-        for k, line in enumerate(lines if page == 0 else lines[3:]):
-            draw.text((60 if k else 90, y), line, font=font, fill=40)
-            y += 46
-        data = io.BytesIO()
-        image.save(data, format="JPEG", quality=40)
-        c.drawImage(ImageReader(io.BytesIO(data.getvalue())), 0, 0, width=A4[0], height=A4[1])
-        c.showPage()
-    c.save()
-    return out.getvalue()
-
-
 def make_encrypted_pdf(pdf: bytes) -> bytes:
     """The same PDF locked with a user password (RC4-128, as older Acrobat/WPS exports use)."""
     import pypdf
@@ -373,7 +346,6 @@ def main() -> None:
         "county2023.pdf": convert(
             make_docx(attachments.county_2023_spec(), page_numbers=True), "docx", "pdf:writer_pdf_Export"
         ),
-        "czj2022_scan.pdf": make_scanned_pdf(attachments.SCANNED_LINES),
         "jyj2021.doc": convert(make_docx(specs["jyj2021"]), "docx", "doc:MS Word 97"),
         "smz2023.wps": convert(make_docx(specs["smz2023"]), "docx", "doc:MS Word 97"),
         "smz2022_tables.xlsx": make_xlsx(specs["smz2022"]),

@@ -44,7 +44,7 @@ class ExtractPipeline:
             self.pool = BoundedPool(
                 self.workers,
                 timeout=self.config.extract_timeout,
-                max_mb=self.config.extract_max_mb,
+                max_mb=self.config.worker_max_mb,
                 preload=["crawler.extract.dispatch"],
             ).start()
 
@@ -60,9 +60,11 @@ class ExtractPipeline:
         try:
             if self.pool is None:
                 with _time_budget(self.config.extract_timeout):
-                    outcome = extract_item(item.body, item.fetch, capture=True)
+                    outcome = extract_item(item.body, item.fetch, capture=True, ocr=self.config.ocr)
             else:
-                future = self.pool.submit(extract_item, item.body, item.fetch, capture=True)
+                future = self.pool.submit(
+                    extract_item, item.body, item.fetch, capture=True, ocr=self.config.ocr
+                )
                 outcome = await asyncio.wrap_future(future)
         except TaskFailed as failure:
             self.stats.inc_value("govreports/extract/unreadable_file")

@@ -55,6 +55,8 @@ def fast_settings() -> Callable[..., dict[str, Any]]:
             "AUTOTHROTTLE_ENABLED": False,
             "LOG_LEVEL": "WARNING",
             "GOVREPORTS_RETRY_BACKOFF": 0.05,
+            # OCR is CPU-heavy: the crawl tests that read the demo's scan ask for it (test_crawl.py).
+            "GOVREPORTS_OCR": "never",
         }
         return crawl_settings(str(db_path), fast | overrides)
 

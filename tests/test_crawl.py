@@ -107,7 +107,8 @@ async def test_no_remote_control_or_telnet_port(demo_server, fast_settings, tmp_
 @deferred_f_from_coro_f
 async def test_file_reports_and_a_report_with_its_pdf(demo_server, demo_site, fast_settings, tmp_path):
     db_path = tmp_path / "corpus.db"
-    result = await crawl(fast_settings(db_path, GOVREPORTS_RENDER="never"), seeds=demo_server.url("/"))
+    settings = fast_settings(db_path, GOVREPORTS_RENDER="never", GOVREPORTS_OCR="auto")
+    result = await crawl(settings, seeds=demo_server.url("/"))
     stored = stored_reports(db_path)
     database = corpus.open_db(db_path)
     for file in demo_site.files:
@@ -123,5 +124,9 @@ async def test_file_reports_and_a_report_with_its_pdf(demo_server, demo_site, fa
         assert (row["title"], row["report_year"], row["kind"]) == (file.title, file.report_year, file.kind)
         assert bool(row["scanned"]) == file.scanned
         assert all(phrase in row["text"] for phrase in file.must_have)
+        if file.scanned:  # read by OCR: text, tables and checks, its confidence kept
+            assert row["ocr_confidence"] > 0.9 and row["sources"]["text"] == "ocr"
+            assert {"table2", "table3", "table4"} <= set(row["tables"])
+            assert row["checks"] and all(check["status"] == "pass" for check in row["checks"])
         assert [a["url"] for a in queries.attachments_of(database, url)] == [url]
     assert result["stats"]["govreports/extract/attachment_failed"] == 1  # the truncated PDF, dropped

@@ -13,7 +13,7 @@ from crawler.cli.options import db_option, examples, format_option, log_override
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
-from crawler.crawl.config import RENDER_MODES
+from crawler.crawl.config import OCR_MODES, RENDER_MODES
 from crawler.crawl.seeds import collect_seeds
 
 # Finish reasons of a crawl stopped because the corpus could not be written (pipelines/store.py).
@@ -46,6 +46,7 @@ SEED_COLUMNS = (
         "govreports crawl --seeds seeds.csv --db output/county.db",
         "govreports crawl --seeds seeds.csv -s GOVREPORTS_MAX_PAGES_PER_SITE=2000",
         "govreports crawl --seeds seeds.csv --job-dir state/   # resumable",
+        "govreports crawl --seeds seeds.csv --ocr never   # scans stay flagged, not read",
     ),
 )
 @click.argument("urls", nargs=-1)
@@ -60,6 +61,13 @@ SEED_COLUMNS = (
     help="When pages go through the browser: only where a page needs it, never, or always.",
 )
 @click.option("--full", is_flag=True, help="Fetch every report page again, stored and unchanged ones too.")
+@click.option(
+    "--ocr",
+    type=click.Choice(OCR_MODES),
+    default="auto",
+    show_default=True,
+    help="When scanned PDFs and report images are read by OCR: where pages have no text, never, or always.",
+)
 @click.option(
     "--job-dir",
     type=click.Path(file_okay=False),
@@ -91,6 +99,7 @@ def crawl(
     db_path: str,
     render: str,
     full: bool,
+    ocr: str,
     job_dir: str | None,
     redis_url: str | None,
     redis_key: str,
@@ -120,6 +129,7 @@ def crawl(
             db_path,
             render,
             full,
+            ocr,
             job_dir,
             redis_url,
             redis_key,
@@ -136,6 +146,7 @@ def _crawl(
     db_path: str,
     render: str,
     full: bool,
+    ocr: str,
     job_dir: str | None,
     redis_url: str | None,
     redis_key: str,
@@ -155,7 +166,11 @@ def _crawl(
     if not seeds:
         raise click.UsageError("no valid seed to crawl (give URLs or --seeds FILE)")
     corpus.open_db(db_path).close()  # fail early on a bad --db, before the reactor starts
-    overrides = log_overrides(verbose, db_path) | {"GOVREPORTS_RENDER": render, "GOVREPORTS_FULL": full}
+    overrides = log_overrides(verbose, db_path) | {
+        "GOVREPORTS_RENDER": render,
+        "GOVREPORTS_FULL": full,
+        "GOVREPORTS_OCR": ocr,
+    }
     overrides |= parse_settings(settings)
     if job_dir:
         overrides["JOBDIR"] = job_dir
@@ -265,17 +280,22 @@ def merge(shards: tuple[str, ...], output: str, official_hosts: tuple[str, ...])
 
 @click.command(
     short_help="Run extraction again over the stored captures, without crawling.",
-    epilog=examples("govreports reextract", "govreports reextract --db output/county.db"),
+    epilog=examples(
+        "govreports reextract",
+        "govreports reextract --db output/county.db",
+        "govreports reextract --ocr   # read the stored scans by OCR too",
+    ),
 )
 @db_option
+@click.option("--ocr", is_flag=True, help="Read the stored scans (图片版 PDFs, report images) by OCR too.")
 @user_errors
-def reextract(db_path: str) -> None:
+def reextract(db_path: str, ocr: bool) -> None:
     """Run extraction again over the stored captures (after an upgrade), without crawling."""
     from crawler.corpus.reextract import reextract_corpus
 
     database = corpus.open_db(db_path, create=False)
     try:
-        result = reextract_corpus(database)
+        result = reextract_corpus(database, ocr="auto" if ocr else "never")
     finally:
         database.close()
     click.echo(

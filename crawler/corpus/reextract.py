@@ -13,6 +13,7 @@ from crawler.corpus import dedupe, queries
 from crawler.corpus.names import unify_township_bodies
 from crawler.corpus.rows import fetch_of_row
 from crawler.extract.dispatch import extract_item, fill_stub
+from crawler.extract.files.ocr import OCR_MAX_MB
 from crawler.extract.pool import BoundedPool, TaskFailed
 from crawler.extract.record import Fetch, Report, Stored
 
@@ -34,11 +35,12 @@ RETRY_TIMEOUT = 60.0
 RETRY_MAX_MB = 512
 
 
-def reextract_corpus(database: Any) -> ReextractResult:
+def reextract_corpus(database: Any, ocr: str = "never") -> ReextractResult:
     """Each stored report extracted again from its capture, with the fetch and run it was stored with
     (the seed's hints among them, :func:`crawler.corpus.rows.fetch_of_row`), a stub filled again from
     its file's capture, and stored again; then one name per body
-    (:func:`crawler.corpus.names.unify_township_bodies`)."""
+    (:func:`crawler.corpus.names.unify_township_bodies`). ``ocr`` (never | auto | always) reads the
+    scans by OCR."""
     result = ReextractResult()
     stored = {row["url"]: row for row in queries.iter_reports(database)}
     captures = {page["url"]: page for page in queries.iter_pages(database, stored)}
@@ -50,13 +52,13 @@ def reextract_corpus(database: Any) -> ReextractResult:
             continue
         fetch = fetch_of_row(row)
         # the capture's content type reads its bytes; the report keeps the one it was stored with
-        outcome = extract_item(page["body"], replace(fetch, content_type=page["content_type"]))
+        outcome = extract_item(page["body"], replace(fetch, content_type=page["content_type"]), ocr=ocr)
         if outcome.report is None:
             result.failed += 1
             continue
-        report = _with_its_file(database, outcome.report)
+        report = _with_its_file(database, outcome.report, ocr)
         records.append(Stored(report, fetch, row.get("run_id")))
-    recovered = _retry_dropped(database, stored, result)
+    recovered = _retry_dropped(database, stored, result, ocr)
     stored_result = dedupe.store_reports(database, records + recovered)
     unify_township_bodies(database)
     result.updated, result.versions = stored_result.updated, stored_result.versions
@@ -64,7 +66,9 @@ def reextract_corpus(database: Any) -> ReextractResult:
     return result
 
 
-def _retry_dropped(database: Any, stored: dict[str, Any], result: ReextractResult) -> list[Stored]:
+def _retry_dropped(
+    database: Any, stored: dict[str, Any], result: ReextractResult, ocr: str = "never"
+) -> list[Stored]:
     """Pages a crawl could not extract, tried again from their capture (after an extractor upgrade),
     each in a bounded worker: those that now read as reports."""
     marks = ",".join("?" for _ in RETRIED_REASONS)
@@ -74,7 +78,8 @@ def _retry_dropped(database: Any, stored: dict[str, Any], result: ReextractResul
     if not pages:
         return []
     records = []
-    with BoundedPool(1, timeout=RETRY_TIMEOUT, max_mb=RETRY_MAX_MB) as pool:
+    max_mb = RETRY_MAX_MB if ocr == "never" else max(RETRY_MAX_MB, OCR_MAX_MB)
+    with BoundedPool(1, timeout=RETRY_TIMEOUT, max_mb=max_mb) as pool:
         for page in pages:
             fetch = Fetch(
                 url=page["url"],
@@ -82,7 +87,7 @@ def _retry_dropped(database: Any, stored: dict[str, Any], result: ReextractResul
                 content_type=page["content_type"],
                 fetched_at=page["fetched_at"],
             )
-            future = pool.submit(extract_item, page["body"], fetch)
+            future = pool.submit(extract_item, page["body"], fetch, ocr=ocr)
             try:
                 outcome = future.result()
             except TaskFailed:
@@ -95,13 +100,13 @@ def _retry_dropped(database: Any, stored: dict[str, Any], result: ReextractResul
     return records
 
 
-def _with_its_file(database: Any, report: Report) -> Report:
+def _with_its_file(database: Any, report: Report, ocr: str = "never") -> Report:
     """A stub report filled again from the stored capture of its file, as the crawl filled it."""
     if not report.report_file:
         return report
     for page in queries.iter_pages(database, [report.report_file]):
         fetch = Fetch(url=report.report_file, content_type=page["content_type"], parent_url=report.url)
-        outcome = extract_item(page["body"], fetch)
+        outcome = extract_item(page["body"], fetch, ocr=ocr)
         if outcome.report is not None:
             return fill_stub(report, outcome.report)
     return report

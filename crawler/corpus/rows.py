@@ -37,6 +37,7 @@ REPORT_COLUMNS = (
     "content_hash",
     "report_file",
     "division_code",
+    "ocr_confidence",
 )
 FETCH_COLUMNS = ("content_type", "status", "seed", "referer", "anchor_text", "fetched_at", "rendered")
 
@@ -125,6 +126,7 @@ def report_of_row(row: Mapping[str, Any]) -> Report:
         spam=tuple(_finding(finding) for finding in row.get("spam") or []),
         kind=row.get("kind"),
         scanned=_flag(row.get("scanned")),
+        ocr_confidence=row.get("ocr_confidence"),
         encoding=row.get("encoding"),
         container=row.get("container"),
         text_normalised=row.get("text_normalised"),

@@ -304,6 +304,12 @@ def _add_pair_index(db: sqlite_utils.Database) -> None:
         table(db, "reports").create_index([column], if_not_exists=True)
 
 
+def _add_ocr_confidence(db: sqlite_utils.Database) -> None:
+    """Issue #19: a scanned report read by OCR keeps ``scanned = 1`` and gets the OCR engine's mean
+    confidence (0–1) over its pages; null for a report that was not read by OCR."""
+    table(db, "reports").add_column("ocr_confidence", float)
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -318,6 +324,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0010_division_code", _add_division_code),
     ("0011_dropped_and_heartbeat", _add_dropped_and_heartbeat),
     ("0012_pair_index", _add_pair_index),
+    ("0013_ocr_confidence", _add_ocr_confidence),
 ]
 
 

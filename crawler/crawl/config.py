@@ -24,6 +24,8 @@ class SettingsReader(Protocol):
 
 
 RENDER_MODES = ("auto", "never", "always")
+# When scans are read by OCR (crawler.extract.files.ocr.MODES, in the order the CLI offers them).
+OCR_MODES = ("auto", "never", "always")
 
 T = TypeVar("T")
 
@@ -85,12 +87,27 @@ class CrawlConfig:
     progress_interval: float = _setting("GOVREPORTS_PROGRESS_INTERVAL", 60.0)
     # The prefix of a distributed crawl's keys in redis (crawler/crawl/distributed.py).
     redis_key: str = _setting("GOVREPORTS_REDIS_KEY", "govreports")
+    # never | auto | always: when scanned pages and report images are read by OCR in the extraction
+    # workers (crawler/extract/files/ocr.py).
+    ocr: str = _setting("GOVREPORTS_OCR", "auto")
+
+    @property
+    def worker_max_mb(self) -> int:
+        """The extraction workers' memory budget: ``extract_max_mb`` (0: none), at least
+        :data:`crawler.extract.files.ocr.OCR_MAX_MB` when scans may be read by OCR."""
+        from crawler.extract.files.ocr import OCR_MAX_MB
+
+        if self.extract_max_mb == 0 or self.ocr == "never":
+            return self.extract_max_mb
+        return max(self.extract_max_mb, OCR_MAX_MB)
 
     def __post_init__(self) -> None:
         if self.render not in RENDER_MODES:
             raise ValueError(
                 f"GOVREPORTS_RENDER must be one of {', '.join(RENDER_MODES)}, not {self.render!r}"
             )
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"GOVREPORTS_OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
         if self.extract_timeout <= 0 or self.extract_max_mb < 0:
             timeout, memory = SETTING_NAMES["extract_timeout"], SETTING_NAMES["extract_max_mb"]
             raise ValueError(f"{timeout} must be above 0, {memory} at least 0")
@@ -139,6 +156,7 @@ class CrawlConfig:
             progress=read("progress", settings.getbool),
             progress_interval=read("progress_interval", settings.getfloat),
             redis_key=str(settings.get(SETTING_NAMES["redis_key"]) or cls.redis_key),
+            ocr=str(settings.get(SETTING_NAMES["ocr"]) or cls.ocr).lower(),
         )
 
     @classmethod

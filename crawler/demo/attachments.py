@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from crawler.demo import reports, stats
+from crawler.demo import reports, scans, stats
 from crawler.demo.catalog import BODIES, REPORTS
 
 PDF = "application/pdf"
@@ -380,18 +380,62 @@ SMZ_2023 = DocumentSpec(
     header_rows={"table3": 3},
 )
 
-# Lines drawn into the page images of the scanned report (they are pictures, not text).
-SCANNED_LINES = (
-    "青岚县财政局2022年度政府信息公开工作年度报告",
-    "一、总体情况",
-    "2022年，我局全年主动公开政府信息632条，其中预决算信息118条。",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "全年新收政府信息公开申请6件，均已按期办结。",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
+_CZJ_2022_T3 = table3(
+    carried=[0, 0, 0, 0, 0, 0],
+    outcomes={
+        "granted": [3, 1, 0, 0, 0, 0],
+        "partly_granted": [1, 0, 0, 0, 0, 0],
+        "unable_1": [1, 0, 0, 0, 0, 0],
+    },
+    carry_forward=[0, 0, 0, 0, 0, 0],
 )
+
+# The scanned report (图片版): its pages are pictures of these words and tables (crawler.demo.scans).
+CZJ_2022 = DocumentSpec(
+    key="czj2022",
+    title="青岚县财政局2022年度政府信息公开工作年度报告",
+    parts=(
+        (
+            "para",
+            "本报告根据《中华人民共和国政府信息公开条例》要求，由青岚县财政局编制。"
+            "报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。",
+        ),
+        ("heading", "一、总体情况"),
+        (
+            "para",
+            "2022年，我局全年主动公开政府信息632条，其中预决算信息118条，政府采购信息204条，"
+            "惠民惠农财政补贴资金信息87条。预决算公开做到应公开尽公开，按时在门户网站专栏集中发布。",
+        ),
+        ("heading", "二、主动公开政府信息情况"),
+        ("para", "本年度我局未制发规章，制发行政规范性文件3件，作出行政处罚决定2件。"),
+        ("table", "table2"),
+        ("heading", "三、收到和处理政府信息公开申请情况"),
+        ("para", "全年新收政府信息公开申请6件，均已按期办结。"),
+        ("table", "table3"),
+        ("heading", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("table", "table4"),
+        ("heading", "五、存在的主要问题及改进情况"),
+        ("para", "财政专项资金分配结果的公开还不够及时。2023年我局将建立专项资金信息公开台账，逐项跟踪。"),
+        ("heading", "六、其他需要报告的事项"),
+        ("para", "本年度未收取信息处理费。"),
+    ),
+    tables={
+        "table2": table2_grid(
+            {
+                "规章": ["0", "0", "0"],
+                "行政规范性文件": ["3", "1", "26"],
+                "行政许可": ["0"],
+                "行政处罚": ["2"],
+                "行政强制": ["0"],
+                "行政事业性收费": ["0"],
+            }
+        ),
+        "table3": table3_grid(_CZJ_2022_T3),
+        "table4": table4_grid([0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]),
+    },
+    header_rows={"table2": 1, "table3": 3, "table4": 3},
+)
+
 
 SPECS = {spec.key: spec for spec in (SMZ_2022, JYJ_2023, JYJ_2021, SMZ_2023)}
 
@@ -497,7 +541,7 @@ _FILES = (
         "czj2022_scan.pdf",
         "/zwgk/bm/czj/xxgknb/202302/P020230227601935718420.pdf",
         PDF,
-        None,
+        "czj2022",
         "czj",
         2022,
         "pdf",
@@ -565,7 +609,21 @@ def read_file(name: str) -> bytes:
 
 
 def _spec(key: str) -> DocumentSpec:
+    if key == "czj2022":
+        return CZJ_2022
     return county_2023_spec() if key == "county2023" else SPECS[key]
+
+
+# The demo's scans: drawn at this resolution with a scanner's skew and speckles when first served.
+SCAN_DPI = 200
+
+
+@cache
+def scanned_pdf(key: str, dpi: int = SCAN_DPI) -> bytes:
+    """A report drawn as a scan (crawler.demo.scans) and served as an image-only PDF."""
+    spec = _spec(key)
+    pages = scans.render_pages(spec.title, spec.parts, spec.tables, dpi, scans.Spoil(), seed=key)
+    return scans.image_pdf(pages, dpi)
 
 
 def _fixture(file: _File) -> AttachmentFixture:
@@ -577,7 +635,7 @@ def _fixture(file: _File) -> AttachmentFixture:
     tables = source.tables if source else {}
     return AttachmentFixture(
         path=file.path,
-        body=read_file(file.name),
+        body=scanned_pdf(file.spec) if file.scanned and file.spec else read_file(file.name),
         content_type=file.content_type,
         title=file.title,
         report_year=file.report_year,

@@ -32,11 +32,12 @@ class Outcome:
     capture: Capture | None = None
 
 
-def extract_item(body: bytes, fetch: Fetch, *, capture: bool = False) -> Outcome:
+def extract_item(body: bytes, fetch: Fetch, *, capture: bool = False, ocr: str = "never") -> Outcome:
     """The CPU-heavy part of a page, as a pure function a worker process runs: extraction, spam rules,
-    tables, file text, the seed's hints, the text's ``content_hash`` and MinHash ``signature`` and, with
-    ``capture``, the compressed bytes the corpus keeps."""
-    outcome = _extract(body, fetch)
+    tables, file text (scans read by OCR as ``ocr`` says: never | auto | always), the seed's hints, the
+    text's ``content_hash`` and MinHash ``signature`` and, with ``capture``, the compressed bytes the
+    corpus keeps."""
+    outcome = _extract(body, fetch, ocr)
     if outcome.report is not None and capture:
         outcome.capture = capture_of(body)
     return outcome
@@ -72,6 +73,7 @@ FILE_FIELDS = (
     "raw_tables",
     "scanned",
     "pages",
+    "ocr_confidence",
 )
 # Report-level fields the page's title gives and the file's text gives when the title does not.
 REPORT_FIELDS = ("report_year", "body", "level", "region")
@@ -80,20 +82,25 @@ REPORT_FIELDS = ("report_year", "body", "level", "region")
 def fill_stub(page: Report, file: Report) -> Report:
     """A stub report page (its text a lead to 附件, ``report_file``) with the text of that file: one
     report, the page's title and metadata (index number, issuer, dates), the file's text and tables.
-    A scanned file leaves the page's lead as the text. ``sources`` says ``text: attachment``. The
-    page's seed hints (:func:`finish_report`) stay: a field the page has is never the file's."""
+    A scanned file leaves the page's lead as the text. ``sources`` says ``text: attachment`` (``ocr``
+    for a file read by OCR, with the engine's ``ocr`` line). The page's seed hints (:func:`finish_report`)
+    stay: a field the page has is never the file's."""
     sources = dict(page.sources)
+    source = "ocr" if file.ocr_confidence is not None else "attachment"
     values: dict[str, Any]
     if (file.text or "").strip():
         values = {name: getattr(file, name) for name in FILE_FIELDS}
         values["text"], values["text_normalised"] = _without_title(file, page.title)
-        sources["text"] = "attachment"
+        sources["text"] = source
+        sources.update({name: "ocr" for name in ("tables", "ocr") if name in file.sources})
+        if "ocr" in file.sources:
+            sources["ocr"] = file.sources["ocr"]
     else:
         values = {"scanned": file.scanned, "pages": file.pages}
     for name in REPORT_FIELDS:
         if getattr(page, name) in (None, "") and getattr(file, name) not in (None, ""):
             values[name] = getattr(file, name)
-            sources[name] = "attachment"
+            sources[name] = source
     filled = dataclasses.replace(
         page, **values, sources=sources, report_file=file.url, file_kind=file.kind, content_hash=None
     )
@@ -147,11 +154,11 @@ def _is_binary(body: bytes) -> bool:
     return False
 
 
-def _extract(body: bytes, fetch: Fetch) -> Outcome:
+def _extract(body: bytes, fetch: Fetch, ocr: str = "never") -> Outcome:
     url, content_type = fetch.url, fetch.content_type
     if _is_document(url, content_type):
         try:
-            return _document(body, fetch)
+            return _document(body, fetch, ocr)
         except AttachmentError as error:
             if fetch.parent_url is not None or not _looks_html(body):
                 return Outcome(None, ["attachment_failed"], f"unreadable attachment ({error}): {url}")
@@ -170,15 +177,17 @@ def _page(body: bytes, fetch: Fetch) -> Outcome:
     return Outcome(finish_report(extraction.report(kind="html"), fetch), ["ok"])
 
 
-def _document(body: bytes, fetch: Fetch) -> Outcome:
-    document = extract_attachment(body, fetch.url, fetch.content_type)
+def _document(body: bytes, fetch: Fetch, ocr: str = "never") -> Outcome:
+    document = extract_attachment(body, fetch.url, fetch.content_type, ocr)
+    read = ["ocr"] if document.ocr_engine else []
     if fetch.parent_url is not None:
         report = attachment_record(document, fetch.url, fetch.anchor_text, attachment_of=fetch.parent_url)
-        return Outcome(report, ["attachment"])
+        return Outcome(report, ["attachment", *read])
     report = attachment_record(document, fetch.url, fetch.anchor_text)
     if not pagekind.is_report_title(report.title):
         return Outcome(None, ["not_report"], f"not a report ({report.title!r}): {fetch.url}")
-    return Outcome(finish_report(report, fetch), ["ok", "scanned"] if document.scanned else ["ok"])
+    counters = ["ok", "scanned", *read] if document.scanned else ["ok"]
+    return Outcome(finish_report(report, fetch), counters)
 
 
 def _is_document(url: str, content_type: str | None) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from configparser import ConfigParser
 from dataclasses import dataclass, field
 from typing import Any
@@ -465,22 +465,44 @@ def attachment_record(document: AttachmentText, url: str, anchor_text: str | Non
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
     stats = parse_statistics(document.grids, document.text)
+    tables = statistics_fields(stats)
+    sources = _title_source(title_source) | page_sources | report_sources
     return Report(
         url=url,
         title=title,
         text=document.text,
         **page_values,
         **report_values,
-        **statistics_fields(stats),
+        **tables,
         raw_tables=[{"index": i, "kind": None, "rows": grid} for i, grid in enumerate(document.grids)],
-        sources=_title_source(title_source) | page_sources | report_sources,
+        sources=ocr_sources(document, sources, bool(tables["tables"])),
         kind=document.kind,
         scanned=document.scanned,
         pages=document.pages,
         text_normalised=normalise_text(document.text),
         compromised=False,
+        ocr_confidence=_mean(document.ocr_confidence.values()) if document.ocr_engine else None,
         **extras,
     )
+
+
+def ocr_sources(document: AttachmentText, sources: dict[str, str], has_tables: bool) -> dict[str, str]:
+    """The sources of a report read by OCR say so: every field its text gave is marked ``ocr``, and
+    ``sources["ocr"]`` names the engine with its mean confidence per page (``rapidocr p1=0.991 …``)."""
+    if not document.ocr_engine:
+        return sources
+    marked = {name: "ocr" if source == provenance.TEXT else source for name, source in sources.items()}
+    marked["text"] = "ocr"
+    if has_tables:
+        marked["tables"] = "ocr"
+    pages = " ".join(f"p{number}={value:.3f}" for number, value in sorted(document.ocr_confidence.items()))
+    marked["ocr"] = f"{document.ocr_engine} {pages}"
+    return marked
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    listed = list(values)
+    return round(sum(listed) / len(listed), 4) if listed else None
 
 
 def _attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:

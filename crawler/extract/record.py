@@ -71,7 +71,7 @@ PAGE_EXTRAS = (
     "attachments",
     "report_file",
 )
-FILE_EXTRAS = ("kind", "scanned", "pages", "text_normalised", "compromised")
+FILE_EXTRAS = ("kind", "scanned", "pages", "text_normalised", "compromised", "ocr_confidence")
 # The seed list's hints (CSV and registry columns of the same names), as
 # :func:`crawler.extract.provenance.with_seed_hints` applies them.
 SEED_HINTS = ("body", "region", "level", "division_code")
@@ -149,6 +149,8 @@ class Report:
     kind: str | None = None  # html | pdf | docx | doc | wps | xls | xlsx …
     scanned: bool | None = None  # a file: its pages are images (no text layer)
     pages: int | None = None  # a file: how many pages
+    # read by OCR (a scan): the engine's mean confidence (0–1) over the pages it read; else None
+    ocr_confidence: float | None = None
     encoding: str | None = None  # a page: the encoding its bytes were read in
     container: str | None = None  # a page: the XPath of the content container, None for the whole page
     is_report: bool | None = None  # a page: title and content say "report"

@@ -35,7 +35,9 @@ class AttachmentText:
 
     ``text`` has one paragraph a line and tables as ``| a | b |`` rows; ``grids`` holds the DOCX/DOC
     and sheet tables as rows of cell strings (empty for PDF); ``pages`` is the PDF page count (``None``
-    for other kinds); ``scanned`` is true for an image-only PDF.
+    for other kinds); ``scanned`` is true for an image-only PDF or an image. When pages were read by
+    OCR, ``ocr_engine`` names the engine and ``ocr_confidence`` gives its mean confidence (0–1) for
+    each of those pages, by page number (1-based).
     """
 
     kind: str
@@ -44,6 +46,8 @@ class AttachmentText:
     pages: int | None = None
     scanned: bool = False
     title: str | None = None
+    ocr_engine: str | None = None
+    ocr_confidence: dict[int, float] = field(default_factory=dict)
 
 
 def check_unzipped_size(body: bytes) -> None:

@@ -13,15 +13,17 @@ import itertools
 import re
 import statistics
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING
 
 from crawler.extract.files.attachment import AttachmentError, AttachmentText, choose_title, one_line
 
-if TYPE_CHECKING:  # pdfminer is imported when first used
+if TYPE_CHECKING:  # pdfminer (and OCR) are imported when first used
     from pdfminer.pdfdocument import PDFDocument
+
+    from crawler.extract.files.ocr import OcrPage, OcrResult
 
 MAX_PAGES = 300
 # A PDF declaring more pages, or more objects, than these is refused before any page is read; a stream
@@ -56,8 +58,10 @@ class _Line:
         return self.y1 - self.y0
 
 
-def read_pdf(body: bytes) -> AttachmentText:
-    """Text of a PDF with wrapped lines joined into paragraphs; scans flagged ``scanned``."""
+def read_pdf(body: bytes, ocr: str = "never") -> AttachmentText:
+    """Text of a PDF with wrapped lines joined into paragraphs; scans flagged ``scanned``, and with
+    ``ocr`` (``auto``/``always``, :mod:`crawler.extract.files.ocr`) their pages without a text layer
+    read by OCR, their tables rebuilt from the layout (:mod:`crawler.extract.tables.layout`)."""
     if b"%%EOF" not in body[-2048:]:
         raise AttachmentError("truncated PDF (no %%EOF marker at the end)")
     _cap_inflation()
@@ -69,18 +73,68 @@ def read_pdf(body: bytes) -> AttachmentText:
         raise AttachmentError("corrupt PDF: objects nested too deeply") from error
     except _StreamTooLarge as error:
         raise AttachmentError(str(error)) from error
-    paragraphs = [line for page in join_wrapped_lines(pages) for line in page]
-    text = "\n".join(paragraphs)
     characters = sum(len(glyph.text) for page in pages for glyph in page)
     count = len(pages)
-    title = choose_title(_pdf_info_title(document), paragraphs)
+    scanned = count > 0 and characters < SCANNED_CHARS_PER_PAGE * count
+    result = _read_textless_pages(body, pages, scanned, ocr)
+    title = _pdf_info_title(document)
+    if result is not None and result.pages:
+        return ocr_document(
+            AttachmentText(kind="pdf", text="", pages=count, scanned=scanned), result, pages, title
+        )
+    paragraphs = [line for page in join_wrapped_lines(pages) for line in page]
+    text = "\n".join(paragraphs)
     return AttachmentText(
-        kind="pdf",
-        text=text,
-        pages=count,
-        scanned=count > 0 and characters < SCANNED_CHARS_PER_PAGE * count,
-        title=title,
+        kind="pdf", text=text, pages=count, scanned=scanned, title=choose_title(title, paragraphs)
     )
+
+
+def _read_textless_pages(body: bytes, pages: list[list[_Line]], scanned: bool, mode: str) -> OcrResult | None:
+    """OCR of the pages without a text layer (``auto``: of a scanned PDF only), put in their place."""
+    if mode == "never" or (mode == "auto" and not scanned):
+        return None
+    textless = [i for i, page in enumerate(pages) if sum(len(g.text) for g in page) < SCANNED_CHARS_PER_PAGE]
+    if not textless:
+        return None
+    from crawler.extract.files import ocr
+
+    try:
+        result = ocr.read_pdf_pages(body, textless)
+    except ocr.OcrUnavailable:
+        if mode == "always":
+            raise
+        return None
+    for index, page in result.pages.items():
+        pages[index] = ocr_lines(page)
+    return result
+
+
+def ocr_lines(page: OcrPage) -> list[_Line]:
+    """An OCR'd page's pieces of text as the glyph runs the layout functions read."""
+    return [_Line(line.text, line.x0, line.x1, line.y0, line.y1) for line in page.lines]
+
+
+def ocr_document(
+    document: AttachmentText, result: OcrResult, pages: list[list[_Line]], title: str | None = None
+) -> AttachmentText:
+    """``document`` with what OCR read (``pages``: every page's glyph runs, OCR'd ones in place): the
+    text, the tables of the OCR'd pages as grids (rows by position, cells by gaps, their rows in the
+    text too), the engine and its confidence per page."""
+    from crawler.extract.tables.layout import find_tables
+
+    read = sorted(result.pages)
+    tables = find_tables([_drop_page_numbers(page_rows(pages[index])) for index in read])
+    cells: dict[tuple[int, int], list[str] | None] = {}
+    for table in tables:
+        for (page, row), grid_row in table.rows.items():
+            cells[(read[page], row)] = None if grid_row is None else table.grid[grid_row]
+    paragraphs = [line for page in join_wrapped_lines(pages, cells) for line in page]
+    document.text = "\n".join(paragraphs)
+    document.title = choose_title(title, paragraphs)
+    document.grids = [table.grid for table in tables]
+    document.ocr_engine = result.engine
+    document.ocr_confidence = {index + 1: page.confidence for index, page in sorted(result.pages.items())}
+    return document
 
 
 def _open_pdf(body: bytes) -> PDFDocument:
@@ -246,22 +300,32 @@ def _glyphs(layout: Iterable[object]) -> Iterator[_Line]:
             yield from _glyphs(item)
 
 
-def join_wrapped_lines(pages: list[list[_Line]]) -> list[list[str]]:
+def join_wrapped_lines(
+    pages: list[list[_Line]], tables: Mapping[tuple[int, int], list[str] | None] | None = None
+) -> list[list[str]]:
     """Each page's lines as paragraphs: rows of cells become ``| a | b |``, wrapped lines are joined.
 
     A line continues the previous one when the previous reaches the right margin, does not end with a
     colon-like mark, and this line is not indented and does not start a numbered heading. Margins are
     the page's own, measured on its longer lines. A page number alone at the bottom or top of a page is
-    dropped, and a paragraph wrapped over a page break is joined too.
+    dropped, and a paragraph wrapped over a page break is joined too. ``tables`` (OCR'd pages: from
+    :func:`crawler.extract.tables.layout.find_tables`) gives the cells of rows that are table rows by
+    ``(page, row)``, ``None`` for a row folded into the one before.
     """
     out: list[list[str]] = []
     previous: _Line | None = None
     previous_right = 0.0
-    for lines in pages:
+    for number, lines in enumerate(pages):
         rows = _drop_page_numbers(page_rows(lines))
         left, right, em = _margins([row[0] for row in rows if len(row) == 1])
         paragraphs: list[str] = []
-        for row in rows:
+        for index, row in enumerate(rows):
+            if tables is not None and (number, index) in tables:
+                cells = tables[(number, index)]
+                if cells is not None:
+                    paragraphs.append("| " + " | ".join(cells) + " |")
+                previous = None
+                continue
             if len(row) > 1:
                 paragraphs.append("| " + " | ".join(cell.text for cell in row) + " |")
                 previous = None

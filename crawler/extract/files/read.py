@@ -35,11 +35,11 @@ from collections.abc import Callable
 from io import BytesIO
 from urllib.parse import urlsplit
 
-from crawler.extract.files import docx, msword, pdf, sheets
+from crawler.extract.files import docx, images, msword, pdf, sheets
 from crawler.extract.files import ole as ole_checks
 from crawler.extract.files.attachment import AttachmentError, AttachmentText, one_line
 
-KINDS = ("pdf", "docx", "doc", "wps", "xls", "xlsx")
+KINDS = ("pdf", "docx", "doc", "wps", "xls", "xlsx", "image")
 MAX_BYTES = 64 * 1024 * 1024
 MAX_CHARS = 1_000_000
 
@@ -66,13 +66,22 @@ READERS: dict[str, Callable[[bytes], AttachmentText]] = {
     "wps": msword.read_doc,
     "xls": sheets.read_xls,
     "xlsx": sheets.read_xlsx,
+    "image": images.read_image,
+}
+# Readers that OCR pages without a text layer (crawler.extract.files.ocr: never | auto | always).
+OCR_READERS: dict[str, Callable[[bytes, str], AttachmentText]] = {
+    "pdf": pdf.read_pdf,
+    "image": images.read_image,
 }
 
 
-def extract_attachment(body: bytes, url: str, content_type: str | None = None) -> AttachmentText:
-    """Detect the kind of ``body`` and extract its text; :class:`AttachmentError` when it can't."""
+def extract_attachment(
+    body: bytes, url: str, content_type: str | None = None, ocr: str = "never"
+) -> AttachmentText:
+    """Detect the kind of ``body`` and extract its text; :class:`AttachmentError` when it can't.
+    ``ocr``: whether scanned pages and images are read by OCR (:mod:`crawler.extract.files.ocr`)."""
     kind = detect_kind(body, url, content_type)
-    result = READERS[kind](body)
+    result = OCR_READERS[kind](body, ocr) if kind in OCR_READERS else READERS[kind](body)
     result.kind = kind
     result.text = result.text[:MAX_CHARS]
     return result
@@ -94,6 +103,8 @@ def detect_kind(body: bytes, url: str, content_type: str | None = None) -> str:
         return _zip_kind(body)
     if body.startswith(_OLE2_MAGIC):
         return _ole_kind(body, claimed)
+    if images.is_image(body) and claimed is None:  # an image at a .pdf/.doc URL is a broken file
+        return "image"
     head = body[:1024].lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(head) or b"<html" in head.lower():
         raise AttachmentError(f"HTML page, not an attachment ({_what(claimed)} URL)")
