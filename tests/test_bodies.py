@@ -139,7 +139,8 @@ def test_the_division_code_migration_leaves_a_column_another_change_added(tmp_pa
         step(database)
         applied.insert({"name": name, "applied_at": "then"})
     assert "division_code" in table(database, "reports").columns_dict  # 0009_statistics_views added it
-    assert migrate(database) == ["0010_division_code"]
+    names = [name for name, _ in MIGRATIONS]
+    assert migrate(database) == names[names.index("0010_division_code") :]
     assert table(database, "reports").columns_dict["division_code"] is str
     fresh = corpus.open_db(tmp_path / "fresh.db")
     assert "division_code" in table(fresh, "reports").columns_dict
