@@ -76,6 +76,18 @@ def test_a_hostile_file_is_refused_within_time_and_memory(pool, bodies, name):
     assert pool.stats.peak_rss_mb < RESIDENT_LIMIT_MB
 
 
+def test_workers_reading_ordinary_pages_within_budget_are_not_replaced(demo_site):
+    """Retiring a worker is for memory a big file left behind, not for the address space imports
+    reserve: with a 512 MB budget every page used to cost a new worker."""
+    path = demo_site.reports[0].path
+    body = demo_site.pages[path].body
+    with BoundedPool(2, timeout=60, max_mb=512, preload=["crawler.extract.dispatch"]) as pool:
+        fetch = Fetch(url="http://www.example.gov.cn" + path)
+        outcomes = [pool.submit(extract_item, body, fetch).result(timeout=60) for _ in range(20)]
+        assert all(outcome.report is not None for outcome in outcomes)
+        assert pool.stats.replaced == 0
+
+
 def test_a_worker_over_its_budgets_is_replaced_and_the_others_go_on():
     with BoundedPool(2, timeout=2, max_mb=200) as pool:
         spin = pool.submit(_spin)
