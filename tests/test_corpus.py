@@ -204,29 +204,47 @@ def integrity(db_path) -> str:
 
 def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
     server = DemoServer(build_site()).start()
+    logs: list[str] = []  # each run's own account (its summary, or its last lines before the kill)
     try:
         reference = tmp_path / "reference.db"
         subprocess.run(crawl_command(server, reference), check=True, capture_output=True, timeout=300)
         db_path, job_dir = tmp_path / "resumed.db", tmp_path / "job"
         for kill_after in (2, 8, 16):  # reports stored when the process is killed
-            process = subprocess.Popen(crawl_command(server, db_path, job_dir), stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 120
-            while (
-                process.poll() is None and stored_count(db_path) < kill_after and time.monotonic() < deadline
-            ):
-                time.sleep(0.02)
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+            log_path = tmp_path / f"killed-at-{kill_after}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(crawl_command(server, db_path, job_dir), stdout=log, stderr=log)
+                deadline = time.monotonic() + 120
+                while (
+                    process.poll() is None
+                    and stored_count(db_path) < kill_after
+                    and time.monotonic() < deadline
+                ):
+                    time.sleep(0.02)
+                ended_alone = process.poll()
+                if ended_alone is None:
+                    os.kill(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)
+            logs.append(run_account(log_path, f"kill at {kill_after}: exit {ended_alone}", db_path))
             assert integrity(db_path) == "ok"
-        subprocess.run(crawl_command(server, db_path, job_dir), check=True, capture_output=True, timeout=300)
+        final = subprocess.run(crawl_command(server, db_path, job_dir), capture_output=True, timeout=300)
+        logs.append(f"--- resumed run: exit {final.returncode}\n" + tail(final.stdout + final.stderr))
+        assert final.returncode == 0, "\n".join(logs)
     finally:
         server.stop()
     resumed, expected = corpus_state(db_path), corpus_state(reference)
     for got, want in zip(resumed, expected, strict=True):
-        assert got == want, (sorted(got - want), sorted(want - got))
+        assert got == want, (sorted(got - want), sorted(want - got), "\n".join(logs))
     runs = queries.list_runs(corpus.open_db(db_path))
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
+
+
+def tail(output: bytes, lines: int = 25) -> str:
+    return "\n".join(output.decode("utf-8", "replace").splitlines()[-lines:])
+
+
+def run_account(log_path, title: str, db_path) -> str:
+    """A killed run's last log lines and the corpus's count after it (what a failure report needs)."""
+    return f"--- {title}, {stored_count(db_path)} reports stored\n" + tail(log_path.read_bytes())
 
 
 # --- a file whose item reaches the store before its report's ---------------------------------------
