@@ -229,6 +229,26 @@ def test_statistics_tables_carry_the_templates_labels():
     assert table.rows == [("行政复议", ["1", "", "", "", "—"])]
 
 
+def test_the_reading_room_names_every_row_as_the_tidy_export_does():
+    """One source of labels: the room's tables and the ``statistics`` export agree on every key,
+    including the 2008 indicators whose wording the two once disagreed on."""
+    from crawler.corpus.browse.reading import statistics_tables
+    from crawler.extract.tables import labels
+
+    cell = {"raw": "3", "value": 3}
+    stored = {
+        "indicators": {"answers_total": cell, "staff_full_time": cell, "unlabelled_key": cell},
+        "table3": {key: {"total": cell} for key in labels.TABLE3_ROW_LABELS},
+        "table2": {"other_services": {"made": cell}},
+    }
+    tables = {table.key: table for table in statistics_tables(json.dumps(stored), "2021")}
+    shown = [label for label, _ in tables["indicators"].rows]
+    assert shown == ["对申请的答复数", "政府信息公开专职人员数", "unlabelled_key"]
+    assert [label for label, _ in tables["table3"].rows] == list(labels.TABLE3_ROW_LABELS.values())
+    # a 2019-only row in a 2021 report keeps the 2019 template's name rather than its key
+    assert tables["table2"].rows[0][0] == "其他对外管理服务事项"
+
+
 def test_chart_labels_are_escaped():
     from crawler.corpus.browse.charts import coverage_grid, stacked_bars
 

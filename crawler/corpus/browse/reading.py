@@ -111,7 +111,7 @@ def _table2(content: dict[str, Any], template_version: str | None) -> Statistics
     for key, row in _rows_of(content):
         for column, cell in row.items():
             label = labels.table2_column(template_version, column)
-            table.rows.append((labels.TABLE2_ROWS.get(key, key), [label, cell_text(cell)]))
+            table.rows.append((labels.table2_row(template_version, key), [label, cell_text(cell)]))
     return table
 
 
@@ -119,7 +119,7 @@ def _table3(content: dict[str, Any], template_version: str | None) -> Statistics
     columns = list(labels.TABLE3_COLUMNS)
     table = StatisticsTable("", "", ["", *labels.TABLE3_COLUMNS.values()])
     for key, row in _rows_of(content):
-        table.rows.append((labels.TABLE3_ROWS.get(key, key), [cell_text(row.get(c)) for c in columns]))
+        table.rows.append((labels.row("table3", key), [cell_text(row.get(c)) for c in columns]))
     return table
 
 
@@ -127,14 +127,14 @@ def _table4(content: dict[str, Any], template_version: str | None) -> Statistics
     columns = list(labels.TABLE4_COLUMNS)
     table = StatisticsTable("", "", ["", *labels.TABLE4_COLUMNS.values()])
     for key, row in _rows_of(content):
-        table.rows.append((labels.TABLE4_GROUPS.get(key, key), [cell_text(row.get(c)) for c in columns]))
+        table.rows.append((labels.row("table4", key), [cell_text(row.get(c)) for c in columns]))
     return table
 
 
 def _indicators(content: dict[str, Any], template_version: str | None) -> StatisticsTable:
     table = StatisticsTable("", "", ["指标", "数量", "单位"])
     for key, cell in _rows_of(content):
-        table.rows.append((labels.INDICATORS.get(key, key), [cell_text(cell), str(cell.get("unit") or "")]))
+        table.rows.append((labels.row("indicators", key), [cell_text(cell), str(cell.get("unit") or "")]))
     return table
 
 
