@@ -313,11 +313,15 @@ def _serve(conn: Connection, max_mb: int, cpu_seconds: int) -> None:
         retire = bool(max_mb) and _resident() - resident_at_start > max_mb * MB // 2
         try:
             conn.send((kind, value, _own_peak_rss_mb(), retire))
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the crawl that asked is gone (killed): nobody to answer, nothing to report
         except MemoryError:
             conn.send(("memory", None, _own_peak_rss_mb(), True))
             return
         except Exception as error:  # an unpicklable result
-            conn.send(("error", f"result not returned ({type(error).__name__})", _own_peak_rss_mb(), retire))
+            reason = f"result not returned ({type(error).__name__})"
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                conn.send(("error", reason, _own_peak_rss_mb(), retire))
         if kind == "memory" or retire:
             return
         del message, function, args, kwargs, value

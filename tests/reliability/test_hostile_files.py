@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from crawler.extract.dispatch import extract_item
 from crawler.extract.pool import BoundedPool, TaskFailed
 from crawler.extract.record import Fetch
 
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 15.0  # seconds a file may take (the crawl's DOWNLOAD_TIMEOUT scale)
 MAX_MB = 512  # each worker's memory budget
 RESIDENT_LIMIT_MB = 1024  # no process over 1 GB resident
@@ -100,6 +102,30 @@ def test_a_worker_over_its_budgets_is_replaced_and_the_others_go_on():
         assert [future.result(timeout=30) for future in fine] == [2**n for n in range(6)]
         assert pool.stats.replaced == 2
         assert pool.submit(pow, 3, 2).result(timeout=30) == 9  # replacements work
+
+
+def test_a_worker_whose_crawl_was_killed_ends_without_a_word(tmp_path):
+    """A crawl killed (SIGKILL) while a file is read: its worker finds nobody to answer and ends
+    quietly — no traceback on the console of whoever started the crawl."""
+    script = tmp_path / "killed_caller.py"
+    script.write_text(
+        "import time\n"
+        "from crawler.extract.pool import BoundedPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = BoundedPool(1, timeout=30, max_mb=512, preload=['crawler.extract.dispatch']).start()\n"
+        "    pool.submit(time.sleep, 1.5)\n"
+        "    print('submitted', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT)
+    )
+    assert process.stdout is not None and process.stdout.readline() == b"submitted\n"
+    time.sleep(0.5)  # the task is running in the worker
+    process.kill()
+    # stderr reaches EOF once every process holding it (the forkserver, the worker) has ended
+    _, stderr = process.communicate(timeout=30)
+    assert b"Traceback" not in stderr, stderr.decode("utf-8", "replace")
 
 
 def _spin() -> None:
