@@ -45,6 +45,7 @@ class ExtractPipeline:
                 self.workers,
                 timeout=self.config.extract_timeout,
                 max_mb=self.config.worker_max_mb,
+                max_resident_mb=self.config.extract_max_resident_mb,
                 preload=["crawler.extract.dispatch"],
             ).start()
 

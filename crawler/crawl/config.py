@@ -66,6 +66,9 @@ class CrawlConfig:
     # Address space (MB) an extraction worker may grow by; past it the file is dropped as unreadable
     # and the worker replaced. 0 turns the bound off.
     extract_max_mb: int = _setting("GOVREPORTS_EXTRACT_MAX_MB", 512)
+    # Resident memory (MB) an extraction worker may hold, watched while it works: the bound that holds
+    # when the address-space budget is raised for OCR. 0 turns it off.
+    extract_max_resident_mb: int = _setting("GOVREPORTS_EXTRACT_MAX_RESIDENT_MB", 1024)
     # Check every request of a rendered page, redirect hops included, with the address guard
     # (off only to show, in a test, what it stops).
     browser_guard: bool = _setting("GOVREPORTS_BROWSER_GUARD", True)
@@ -108,9 +111,10 @@ class CrawlConfig:
             )
         if self.ocr not in OCR_MODES:
             raise ValueError(f"GOVREPORTS_OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
-        if self.extract_timeout <= 0 or self.extract_max_mb < 0:
+        if self.extract_timeout <= 0 or self.extract_max_mb < 0 or self.extract_max_resident_mb < 0:
             timeout, memory = SETTING_NAMES["extract_timeout"], SETTING_NAMES["extract_max_mb"]
-            raise ValueError(f"{timeout} must be above 0, {memory} at least 0")
+            resident = SETTING_NAMES["extract_max_resident_mb"]
+            raise ValueError(f"{timeout} must be above 0, {memory} and {resident} at least 0")
         for name in ("max_depth", "max_pages_per_site", "max_listing_pages", "store_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{SETTING_NAMES[name]} must be at least 1")
@@ -146,6 +150,7 @@ class CrawlConfig:
             workers=max(0, read("workers", settings.getint)),
             extract_timeout=read("extract_timeout", settings.getfloat),
             extract_max_mb=read("extract_max_mb", settings.getint),
+            extract_max_resident_mb=read("extract_max_resident_mb", settings.getint),
             browser_guard=read("browser_guard", settings.getbool),
             challenge_enabled=read("challenge_enabled", settings.getbool),
             max_errors_per_site=read("max_errors_per_site", settings.getint),

@@ -9,6 +9,10 @@ killed, breaks it). Here each worker is a process of its own with a pipe to the 
 * each worker runs under ``RLIMIT_AS`` (its size when started plus the **memory budget**): an allocation
   past it raises ``MemoryError`` in the worker, which reports ``"memory limit (N MB)"`` and is replaced;
   ``RLIMIT_CPU`` is a backstop should the pool itself be gone;
+* a worker's **resident size** is watched while it works (``max_resident_mb``): the address-space
+  budget must leave room for what a runtime maps but never touches (the OCR runtime maps ~1.5 GB), so
+  a worker past the resident bound is killed and replaced and its task fails with
+  ``"memory limit (N MB resident)"``;
 * a worker that dies (a crash in a C library, the OOM killer) fails its task once and is replaced;
 * any exception of the callable comes back as :class:`TaskFailed` with a one-line reason, never as a
   traceback.
@@ -38,6 +42,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 MB = 1024 * 1024
+# Seconds between two looks at a busy worker's resident size (when it is bounded).
+RESIDENT_POLL = 0.1
 # prctl(2): deliver a signal to this process when its parent dies.
 _PR_SET_PDEATHSIG = 1
 
@@ -83,7 +89,8 @@ class PoolStats:
 
 class BoundedPool:
     """``workers`` processes running submitted callables, each task within ``timeout`` seconds and each
-    worker within ``max_mb`` MB of address space beyond its start (0 turns a budget off)."""
+    worker within ``max_mb`` MB of address space beyond its start and ``max_resident_mb`` MB resident
+    (0 turns a budget off)."""
 
     def __init__(
         self,
@@ -91,6 +98,7 @@ class BoundedPool:
         *,
         timeout: float,
         max_mb: int,
+        max_resident_mb: int = 0,
         preload: Sequence[str] = (),
         context: str = "forkserver",
     ) -> None:
@@ -99,6 +107,7 @@ class BoundedPool:
         self.size = workers
         self.timeout = timeout
         self.max_mb = max_mb
+        self.max_resident_mb = max_resident_mb
         self.stats = PoolStats()
         self._context = multiprocessing.get_context(context)
         if context == "forkserver" and preload:
@@ -171,9 +180,7 @@ class BoundedPool:
                     if worker.task is None and self._queue:
                         self._assign(worker, self._queue.popleft())
             busy = [worker for worker in self._workers if worker.task is not None]
-            now = time.monotonic()
-            wait_for = max(0.0, min(w.deadline for w in busy) - now) if busy and self.timeout else None
-            ready = wait([self._wake_read, *(w.conn for w in busy)], wait_for)
+            ready = wait([self._wake_read, *(w.conn for w in busy)], self._wait_for(busy))
             if self._wake_read in ready:
                 os.read(self._wake_read, 4096)
             for worker in busy:
@@ -181,6 +188,18 @@ class BoundedPool:
                     self._collect(worker)
                 elif self.timeout and time.monotonic() >= worker.deadline:
                     self._overran(worker)
+                elif self.max_resident_mb and _resident_mb(worker.process.pid) > self.max_resident_mb:
+                    self._swollen(worker)
+
+    def _wait_for(self, busy: list[_Worker]) -> float | None:
+        """Seconds the feeding thread may sleep: until the first deadline, and no longer than
+        :data:`RESIDENT_POLL` while a busy worker's resident size is watched."""
+        waits = []
+        if busy and self.timeout:
+            waits.append(max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+        if busy and self.max_resident_mb:
+            waits.append(RESIDENT_POLL)
+        return min(waits) if waits else None
 
     def _assign(self, worker: _Worker, task: _Task) -> None:
         if not task.future.set_running_or_notify_cancel():
@@ -230,6 +249,15 @@ class BoundedPool:
         self.stats.timed_out += 1
         self._replace(worker, kill=True)
         _fail(task, TaskFailed(f"time limit ({self.timeout:g} s)", peak_rss_mb=peak))
+
+    def _swollen(self, worker: _Worker) -> None:
+        task, worker.task = worker.task, None
+        assert task is not None
+        peak = _peak_rss_mb(worker.process.pid)
+        self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, peak)
+        self.stats.out_of_memory += 1
+        self._replace(worker, kill=True)
+        _fail(task, TaskFailed(f"memory limit ({self.max_resident_mb} MB resident)", peak_rss_mb=peak))
 
     def _death(self, worker: _Worker) -> str:
         worker.process.join(1.0)
@@ -370,6 +398,17 @@ def _resident() -> int:
 
 def _own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _resident_mb(pid: int | None) -> float:
+    """The resident size of process ``pid`` now (``/proc/PID/statm``), 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / MB
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _peak_rss_mb(pid: int | None) -> float:

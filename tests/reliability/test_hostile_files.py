@@ -104,6 +104,24 @@ def test_a_worker_over_its_budgets_is_replaced_and_the_others_go_on():
         assert pool.submit(pow, 3, 2).result(timeout=30) == 9  # replacements work
 
 
+def test_a_worker_past_its_resident_bound_is_replaced_though_its_address_space_is_free():
+    """The OCR runtime needs a large address-space budget, so resident memory has its own bound: a
+    task that fills 300 MB under a 150 MB resident bound (and no address-space bound) is stopped."""
+    with BoundedPool(1, timeout=60, max_mb=0, max_resident_mb=150) as pool:
+        swelling = pool.submit(_fill_and_hold, 300)
+        with pytest.raises(TaskFailed, match=r"memory limit \(150 MB resident\)") as failed:
+            swelling.result(timeout=60)
+        assert 150 < failed.value.peak_rss_mb < 400
+        assert pool.stats.out_of_memory == 1 and pool.stats.replaced == 1
+        assert pool.submit(_fill_and_hold, 20, 0).result(timeout=60) == 20 * 1024 * 1024  # replaced
+
+
+def _fill_and_hold(megabytes: int, hold: float = 30.0) -> int:
+    filled = bytearray(megabytes * 1024 * 1024)  # zeroed: every page touched, so resident
+    time.sleep(hold)
+    return len(filled)
+
+
 def test_a_worker_whose_crawl_was_killed_ends_without_a_word(tmp_path):
     """A crawl killed (SIGKILL) while a file is read: its worker finds nobody to answer and ends
     quietly — no traceback on the console of whoever started the crawl."""
