@@ -372,7 +372,8 @@ class ReportsSpider(scrapy.Spider):
         if visit.role is Role.IMAGE and request is not None and seed is not None:
             # a page of an image report that did not come: noted, and the report goes on without it
             limit = _limit_exceeded(failure)
-            why = str(failure.value) if isinstance(failure.value, IgnoreRequest) else reason
+            ignored = isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError)
+            why = str(failure.value) if ignored else reason
             why = limit[1] if limit else why
             url = _asked_url(request)
             self.logger.warning("image page failed: %s: %s", url, why)

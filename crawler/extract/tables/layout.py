@@ -121,7 +121,6 @@ def _table(run: list[tuple[int, int, list[Piece]]]) -> Table:
         for piece in sorted(row, key=lambda piece: piece.x0):
             column = _column(piece, columns)
             cells[column] = _join(cells[column], piece.text)
-        cells = [repair_number(cell) for cell in cells]  # a number with a speck beside it (``0 '``)
         if previous is not None and previous[0] == page and _wrapped(previous[1], row):
             table.grid[-1] = [
                 _join(before, after) for before, after in zip(table.grid[-1], cells, strict=True)
