@@ -61,10 +61,17 @@ class ExtractPipeline:
         try:
             if self.pool is None:
                 with _time_budget(self.config.extract_timeout):
-                    outcome = extract_item(item.body, item.fetch, capture=True, ocr=self.config.ocr)
+                    outcome = extract_item(
+                        item.body, item.fetch, capture=True, ocr=self.config.ocr, images=item.images
+                    )
             else:
                 future = self.pool.submit(
-                    extract_item, item.body, item.fetch, capture=True, ocr=self.config.ocr
+                    extract_item,
+                    item.body,
+                    item.fetch,
+                    capture=True,
+                    ocr=self.config.ocr,
+                    images=item.images,
                 )
                 outcome = await asyncio.wrap_future(future)
         except TaskFailed as failure:

@@ -34,8 +34,8 @@ from crawler.crawl.items import ReportItem, page_dropped
 from crawler.crawl.ledger import RunLedger, SeedList
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
-from crawler.crawl.visit import FOREIGN, Role, Visit, depth_of
-from crawler.extract import pagekind, patterns
+from crawler.crawl.visit import FOREIGN, PageImages, Role, Visit, depth_of
+from crawler.extract import imagepages, pagekind, patterns
 from crawler.extract.encoding import decode_html
 from crawler.extract.textutil import normalise_space
 
@@ -105,7 +105,7 @@ class ReportsSpider(scrapy.Spider):
         """A request for ``url``; how deep it lies is Scrapy's ``depth`` (set by its DepthMiddleware)."""
         self.pages_per_site[urlsplit(url).netloc] += 1
         meta: dict[str, Any] = {}
-        attachment = pagekind.is_attachment_url(url)
+        attachment = pagekind.is_attachment_url(url) or visit.role is Role.IMAGE
         if not attachment and (render or self.config.render == "always"):
             meta |= render_meta(self.config, links_before)
             visit = replace(visit, rendered=True)
@@ -114,7 +114,8 @@ class ReportsSpider(scrapy.Spider):
             callback=self.parse,
             errback=self.on_error,
             priority=score,
-            dont_filter=visit.role is Role.SEED or render,
+            # an image page is fetched for its report page even when another page showed it too
+            dont_filter=visit.role in (Role.SEED, Role.IMAGE) or render,
             meta=meta | visit.meta(),
             headers={"Referer": referer} if referer else None,
         )
@@ -146,6 +147,10 @@ class ReportsSpider(scrapy.Spider):
             self._inc("pages/rendered")
             if not network_settled(response.meta):
                 self._inc("render/network_busy")
+        if visit.role is Role.IMAGE:
+            image = imagepages.PageImage(_asked_url(response), response.body)
+            yield from self._image_page(visit, seed, image)
+            return
         if not isinstance(response, TextResponse) or not _is_html(response):
             yield from self._parse_document(response, visit, seed)
             return
@@ -170,14 +175,46 @@ class ReportsSpider(scrapy.Spider):
         """A report page: the item, and requests for the files it links. The page is parsed here only
         when its text names a file type (most report pages link none): the extraction worker parses it
         anyway, and a parse on the reactor thread costs every page's throughput."""
+        text, _ = decode_html(response.body, _header(response.headers, "Content-Type"))
         if not visit.not_modified:  # an unchanged page: stored already
-            yield self._item(response, visit, seed)
+            item = self._item(response, visit, seed)
+            urls = imagepages.report_images(text, response.url) if visit.parent is None else []
+            if urls:  # its body is pictures of the report: fetched first, then one item
+                self._inc("pages/image_report")
+                yield from self._image_page(visit, seed, None, PageImages(item, tuple(urls)))
+            else:
+                yield item
         if page is None:
-            text, _ = decode_html(response.body, _header(response.headers, "Content-Type"))
             if not patterns.ATTACHMENT_LINK_HINT.search(text):
                 return
             page = Selector(text=text)
         yield from self._attachments_of(response, page, visit, seed)
+
+    def _image_page(
+        self,
+        visit: Visit,
+        seed: Seed,
+        image: imagepages.PageImage | None,
+        gathering: PageImages | None = None,
+    ) -> Iterator[Any]:
+        """The next image page of a report page to fetch (after ``image``, just fetched or failed); once
+        every one is in, the page's item with them all, in page order. An image over the site's page
+        budget is not fetched, and counts as failed."""
+        gathering = gathering or visit.images
+        if gathering is None:  # an image request without its page (not one of ours)
+            return
+        if image is not None:
+            gathering = gathering.with_image(image)
+            self._inc("pages/image" if image.body is not None else "pages/image_failed")
+        while (url := gathering.next_url) is not None:
+            if self._within_budget(url):
+                page_url = gathering.item.url
+                request = Visit(Role.IMAGE, seed, anchor=visit.anchor, parent=page_url, images=gathering)
+                yield self._request(url, request, referer=page_url, score=pagekind.SCORE_REPORT)
+                return
+            gathering = gathering.with_image(imagepages.PageImage(url, failure="page budget of the site"))
+        gathering.item.images = gathering.fetched
+        yield gathering.item
 
     def _parse_document(self, response: Response, visit: Visit, seed: Seed) -> Iterator[Any]:
         """A non-HTML answer: an attachment we asked for is an item; anything else is noted."""
@@ -327,11 +364,22 @@ class ReportsSpider(scrapy.Spider):
                     yield url, "createPageHTML", Role.LISTING, pagekind.SCORE_LISTING
 
     # --- failures and moved columns --------------------------------------------------------------
-    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request: scrapy.Request | None = getattr(failure, "request", None)
         visit = Visit.of(request) if request is not None else FOREIGN
         reason = _failure_reason(failure)
         seed = visit.seed
+        if visit.role is Role.IMAGE and request is not None and seed is not None:
+            # a page of an image report that did not come: noted, and the report goes on without it
+            limit = _limit_exceeded(failure)
+            ignored = isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError)
+            why = str(failure.value) if ignored else reason
+            why = limit[1] if limit else why
+            url = _asked_url(request)
+            self.logger.warning("image page failed: %s: %s", url, why)
+            self._page_dropped(url, "failed", f"image page of {visit.parent}: {why}")
+            yield from self._image_page(visit, seed, imagepages.PageImage(url, failure=why))
+            return
         if isinstance(failure.value, RefusedAddress | SiteBudgetExhausted):
             yield from self._dropped(seed, visit.role, str(failure.value))
             return
@@ -427,6 +475,11 @@ def _limit_exceeded(failure: Failure) -> tuple[str, str] | None:
     if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
         return "too_large", "body larger than DOWNLOAD_MAXSIZE (a huge page or a decompression bomb)"
     return None
+
+
+def _asked_url(message: Response | scrapy.Request) -> str:
+    """The URL the spider asked for, before any redirect."""
+    return str((message.meta.get("redirect_urls") or [message.url])[0])
 
 
 def _is_gone(failure: Failure) -> bool:

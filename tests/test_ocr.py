@@ -76,6 +76,8 @@ def test_a_table_broken_by_a_page_break_goes_on():
         ("12.50", "12.50"),
         ("予以公开", "予以公开"),
         ("、", "、"),
+        ("0 '", "0"),
+        ("1 2", "1 2"),
     ],
 )
 def test_cells_that_read_as_numbers_are_repaired(raw, number):

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from scrapy.exceptions import DropItem
 
+from crawler.extract.imagepages import PageImage
 from crawler.extract.record import Capture, Fetch, Report
 
 
@@ -37,6 +38,8 @@ class ReportItem:
     seed_region: str | None = None
     seed_level: str | None = None
     seed_division_code: str | None = None
+    # A report page whose body is <img> pages of the report: those images, fetched, in page order.
+    images: tuple[PageImage, ...] = ()
     report: Report | None = None
     capture: Capture | None = None
 
@@ -63,7 +66,8 @@ class ReportItem:
     def __repr__(self) -> str:
         """Short: Scrapy logs dropped items, and a page's bytes do not belong in a log line."""
         of = f" of {self.parent_url}" if self.parent_url else ""
-        return f"<ReportItem {self.url} {len(self.body)} bytes{of}>"
+        images = f" with {len(self.images)} image pages" if self.images else ""
+        return f"<ReportItem {self.url} {len(self.body)} bytes{of}{images}>"
 
 
 # Scrapy signal sent for a fetched (or failed) page that is not an item: ``url``, ``reason`` (a word:

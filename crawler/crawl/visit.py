@@ -15,14 +15,16 @@ its ``DepthMiddleware``): see :func:`depth_of`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
 
+from crawler.crawl.items import ReportItem
 from crawler.crawl.seeds import Seed
+from crawler.extract.imagepages import PageImage
 
 # The one request.meta key of govreports.
 VISIT_KEY = "govreports_visit"
@@ -38,6 +40,7 @@ class Role(StrEnum):
     LISTING = "listing"  # a further page of a column's list (pagination)
     REPORT = "report"  # a report: its page, or a file that is the report itself
     ATTACHMENT = "attachment"  # a file linked from a report page (its PDF/DOCX version)
+    IMAGE = "image"  # an <img> page of a report page whose body is pictures of the report
 
     @property
     def lists_reports(self) -> bool:
@@ -60,6 +63,8 @@ class Visit:
     parent: str | None = None
     # under a column seed: only the column's reports and pages are followed, not the rest of the site
     column_only: bool = False
+    # an image page (Role.IMAGE): the report page it belongs to, with the images fetched before it
+    images: PageImages | None = None
     # --- how it is fetched, and what happened to it on the way (the downloader middlewares) ---
     rendered: bool = False  # sent through the browser (scrapy-playwright)
     challenged: bool = False  # an anti-bot challenge answered it once: this is the browser's retry
@@ -83,6 +88,26 @@ class Visit:
         as ``replace(Visit.of(request), rendered=True).attach(request)`` (a visit is frozen, and a copy
         of the request made before keeps the old one)."""
         request.meta[VISIT_KEY] = self
+
+
+@dataclass(frozen=True, slots=True)
+class PageImages:
+    """A report page whose body is ``<img>`` pages of the report (:mod:`crawler.extract.imagepages`) on
+    its way to the pipelines: the page's item, its images' URLs in page order and those fetched (or
+    failed) so far. The images are fetched one after the other and this travels with each request, so
+    no spider state holds it: it survives a disk queue (JOBDIR) and another worker (scrapy-redis)."""
+
+    item: ReportItem = field(compare=False)
+    urls: tuple[str, ...]
+    fetched: tuple[PageImage, ...] = ()
+
+    @property
+    def next_url(self) -> str | None:
+        """The next image to fetch, None once every one is fetched or failed."""
+        return self.urls[len(self.fetched)] if len(self.fetched) < len(self.urls) else None
+
+    def with_image(self, image: PageImage) -> PageImages:
+        return PageImages(self.item, self.urls, (*self.fetched, image))
 
 
 # The visit of a request the spider did not make.

@@ -114,6 +114,30 @@ class ManifestStub:
     must_have: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ManifestImageReport:
+    """A report page whose body is ``<img>`` pages of the report (a scan pasted into an article): one
+    report at ``path`` with the page's metadata, the pages' ``text`` read by OCR (no title, no tables)
+    and the ``tables`` drawn on them, flagged scanned. ``image_paths`` are its pages in order;
+    ``logo_path`` decorates the article and is never fetched; ``ornament_path`` is fetched and is no
+    page (too small). None of them is a report."""
+
+    path: str
+    title: str
+    report_year: int
+    body: str
+    index_no: str
+    issuer: str
+    written_date: str
+    published_date: str
+    image_paths: tuple[str, ...]
+    logo_path: str
+    ornament_path: str
+    text: str
+    must_have: tuple[str, ...]
+    tables: dict[str, list[list[str]]]
+
+
 @dataclass
 class DemoSite:
     """The whole generated portal: pages by path plus the manifest of what a crawl should find."""
@@ -123,6 +147,7 @@ class DemoSite:
     decoys: list[ManifestDecoy] = field(default_factory=list)
     files: list[ManifestFile] = field(default_factory=list)
     stubs: list[ManifestStub] = field(default_factory=list)
+    image_reports: list[ManifestImageReport] = field(default_factory=list)
     seeds: list[str] = field(default_factory=lambda: ["/"])
     column_path: str = "/zwgk/xxgknb/"
     # Dynamic resources (endless pagers, calendars) by bare path: handler(request path) -> Page.
@@ -151,11 +176,12 @@ class DemoSite:
 
     def expected_report_paths(self) -> list[str]:
         """Every report a complete crawl stores: the HTML reports, the reports that are files and the
-        stub pages (each one report with its file's text)."""
+        stub pages (each one report with its file's text) and the reports made of images."""
         return (
             [r.path for r in self.reports]
             + [f.path for f in self.files if f.twin_of is None]
             + [s.path for s in self.stubs]
+            + [i.path for i in self.image_reports]
         )
 
     def report(self, path: str) -> ManifestReport | None:
@@ -182,6 +208,7 @@ class DemoSite:
             "decoys": [asdict(d) for d in self.decoys],
             "files": [asdict(f) for f in self.files],
             "stubs": [asdict(s) for s in self.stubs],
+            "image_reports": [asdict(i) for i in self.image_reports],
             "seeds": list(self.seeds),
             "column_path": self.column_path,
             "challenge_prefixes": list(self.challenge_prefixes),

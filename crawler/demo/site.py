@@ -14,6 +14,9 @@ from crawler.demo import portal, reports, stats
 from crawler.demo.attachments import AttachmentFixture, attachment_fixtures
 from crawler.demo.catalog import BODIES, CHALLENGE_PREFIXES, COLUMN, REPORTS, ROBOTS_DISALLOWED, ReportSpec
 from crawler.demo.decoys import DECOYS, NEWS_CONGRESS, NEWS_MEETING, DecoySpec
+from crawler.demo.imagereport import BODY_KEY as IMAGE_REPORT_BODY
+from crawler.demo.imagereport import image_report_manifest, image_report_pages
+from crawler.demo.imagereport import listed as image_report_listed
 from crawler.demo.layout import ListItem
 from crawler.demo.model import DemoSite, ManifestDecoy, ManifestFile, ManifestReport, Page, redirect
 from crawler.demo.spam import SPAM_HOST_TOKEN
@@ -107,6 +110,7 @@ def _report_columns() -> tuple[list[Page], dict[str, Route]]:
         ]
         entries += [(d.path, d.title, d.published[:10]) for d in DECOYS if d.column == body.column]
         entries += [(s.path, s.title, s.published[:10]) for s in STUBS if s.body == key]
+        entries += [image_report_listed()] if key == IMAGE_REPORT_BODY else []
         crumbs: Crumbs = [_HOME, _ZWGK]
         if body.level == "部门":
             crumbs.append(_BM)
@@ -233,6 +237,7 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
         *_link_twins(report_pages),
         *file_pages,
         *stub_pages(),
+        *image_report_pages(),
         disallowed_page,
         *decoy_pages,
         *_drifted_columns(),
@@ -250,6 +255,7 @@ def build_site(spam_host: str = DEFAULT_SPAM_HOST) -> DemoSite:
         decoys=[*decoys, disallowed, *broken],
         files=files,
         stubs=stub_manifest(),
+        image_reports=image_report_manifest(),
         seeds=["/", COLUMN],
         column_path=COLUMN,
         routes=routes,

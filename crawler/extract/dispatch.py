@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from crawler.extract import pagekind, provenance
 from crawler.extract.files.attachment import AttachmentError
 from crawler.extract.files.read import extract_attachment
 from crawler.extract.fingerprint import content_hash, text_signature
+from crawler.extract.imagepages import PageImage, image_report
 from crawler.extract.page import ExtractionError, attachment_record, extract_page
 from crawler.extract.record import Capture, Fetch, Report
 
@@ -32,12 +34,20 @@ class Outcome:
     capture: Capture | None = None
 
 
-def extract_item(body: bytes, fetch: Fetch, *, capture: bool = False, ocr: str = "never") -> Outcome:
+def extract_item(
+    body: bytes,
+    fetch: Fetch,
+    *,
+    capture: bool = False,
+    ocr: str = "never",
+    images: Sequence[PageImage] = (),
+) -> Outcome:
     """The CPU-heavy part of a page, as a pure function a worker process runs: extraction, spam rules,
     tables, file text (scans read by OCR as ``ocr`` says: never | auto | always), the seed's hints, the
     text's ``content_hash`` and MinHash ``signature`` and, with ``capture``, the compressed bytes the
-    corpus keeps."""
-    outcome = _extract(body, fetch, ocr)
+    corpus keeps. ``images``: the page's ``<img>`` pages of the report, fetched in order
+    (:mod:`crawler.extract.imagepages`): one report of the page and what they read."""
+    outcome = _image_pages(body, fetch, images, ocr) if images else _extract(body, fetch, ocr)
     if outcome.report is not None and capture:
         outcome.capture = capture_of(body)
     return outcome
@@ -164,6 +174,17 @@ def _extract(body: bytes, fetch: Fetch, ocr: str = "never") -> Outcome:
                 return Outcome(None, ["attachment_failed"], f"unreadable attachment ({error}): {url}")
             # an HTML page behind a file URL: read it as the page it is
     return _page(body, fetch)
+
+
+def _image_pages(body: bytes, fetch: Fetch, images: Sequence[PageImage], ocr: str) -> Outcome:
+    """A report page whose body is images of its pages, with those images: one report, scanned."""
+    try:
+        report, counters = image_report(body, fetch.url, fetch.content_type, images, ocr)
+    except ExtractionError as error:
+        return Outcome(None, ["failed"], f"unreadable page ({error}): {fetch.url}")
+    if not report.is_report:
+        return Outcome(None, ["not_report"], f"not a report ({report.title!r}): {fetch.url}")
+    return Outcome(finish_report(report, fetch), ["ok", "scanned", *counters])
 
 
 def _page(body: bytes, fetch: Fetch) -> Outcome:

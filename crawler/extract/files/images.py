@@ -10,9 +10,13 @@ an image is a scan with no text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from crawler.extract.files import ocr, pdf
 from crawler.extract.files.attachment import AttachmentText
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
@@ -36,7 +40,12 @@ def read_image(body: bytes, mode: str = "never") -> AttachmentText:
 
 def read_images(bodies: Sequence[bytes], mode: str = "never") -> AttachmentText:
     """Images that are the pages of one report, in order, read as one scanned document."""
-    images = [ocr.open_image(body) for body in bodies]
+    return read_pictures([ocr.open_image(body) for body in bodies], mode)
+
+
+def read_pictures(images: Sequence[Image.Image], mode: str = "never") -> AttachmentText:
+    """Page images already opened (:func:`crawler.extract.files.ocr.open_image`), in order, read as one
+    scanned document."""
     scan = AttachmentText(kind="image", text="", pages=len(images), scanned=True)
     if mode == "never" or not images:
         return scan

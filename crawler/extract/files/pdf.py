@@ -123,7 +123,7 @@ def ocr_document(
     from crawler.extract.tables.layout import find_tables
 
     read = sorted(result.pages)
-    tables = find_tables([_drop_page_numbers(page_rows(pages[index])) for index in read])
+    tables = find_tables([_repaired(_drop_page_numbers(page_rows(pages[index]))) for index in read])
     cells: dict[tuple[int, int], list[str] | None] = {}
     for table in tables:
         for (page, row), grid_row in table.rows.items():
@@ -135,6 +135,13 @@ def ocr_document(
     document.ocr_engine = result.engine
     document.ocr_confidence = {index + 1: page.confidence for index, page in sorted(result.pages.items())}
     return document
+
+
+def _repaired(rows: list[list[_Line]]) -> list[list[_Line]]:
+    """OCR'd rows whose pieces joined a number and a speck beside it (``0 '``): the number."""
+    from crawler.extract.tables.layout import repair_number
+
+    return [[_Line(repair_number(p.text), p.x0, p.x1, p.y0, p.y1) for p in row] for row in rows]
 
 
 def _open_pdf(body: bytes) -> PDFDocument:

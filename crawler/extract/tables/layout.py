@@ -25,7 +25,7 @@ MIN_TABLE_ROWS = 2
 _LOOKALIKES = str.maketrans("oOlI|", "00111")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 _SPECKS = ".,，。·:;：；'`\"‘’“”、"
-_NUMBERISH = re.compile(r"[\doOlI|.,，。·:;：；'`\"‘’“”、]+")
+_NUMBERISH = re.compile(r"[\doOlI|.,，。·:;：；'`\"‘’“”、 ]+")
 
 
 class Piece(Protocol):
@@ -46,11 +46,14 @@ class Piece(Protocol):
 def repair_number(text: str) -> str:
     """An OCR'd table cell that is a number, as the number: full-width digits made ASCII, the letters
     OCR confuses with digits (``o`` ``O`` → 0, ``l`` ``I`` ``|`` → 1) replaced, specks read as points,
-    colons or commas before or after it dropped. Any other text is returned as it was."""
+    colons, commas or quotes before or after it dropped (``0 '`` → 0). Any other text is returned as
+    it was."""
     folded = unicodedata.normalize("NFKC", text).strip()
     if not _NUMBERISH.fullmatch(folded):
         return text
-    core = folded.strip(_SPECKS)
+    core = folded.strip(_SPECKS + " ")
+    if " " in core:  # two numbers, or a number and a word: not one number
+        return text
     if not (any(c.isdigit() for c in core) or core in ("o", "O")):
         return text
     fixed = core.translate(_LOOKALIKES).replace("，", ",").replace("。", ".").replace("·", ".")
