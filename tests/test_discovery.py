@@ -185,3 +185,20 @@ async def test_every_kind_of_seed_is_handled(portal, fast_settings, tmp_path):
     assert listed["listing_pages"] >= 1 and listed["reports"] >= 3  # the listing seed walked its column
     assert all("/zwgk/xxgknb/" in url or url in {canonical_url(s) for s in seeds} for url in rows)
     assert ledger.seed_failures == []
+
+
+@deferred_f_from_coro_f
+async def test_a_challenge_is_passed_once_per_host(portal, fast_settings, tmp_path):
+    """The challenged township: the browser passes the challenge on its first page, and the clearance it
+    earned goes with every later request to the host, which is then fetched without the browser."""
+    township = portal.site.challenge_prefixes[0]
+    before = len(portal.server.log)
+    stats, _ = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url(township))
+    answered = portal.server.log[before:]
+    reports = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(township)}
+    assert reports and reports <= set(stored(tmp_path / "c.db"))
+    # the crawler's first request and the browser's first load meet the challenge; nothing after them
+    assert [path for path, status in answered if status == 412] == [township, township]
+    assert stats["govreports/challenge/detected"] == 1 and stats["govreports/challenge/cleared"] == 1
+    # the browser: the challenge once, and the script-filled list of the site the township links to
+    assert stats["govreports/pages/rendered"] == 1 + stats["govreports/render/script_filled_list"]

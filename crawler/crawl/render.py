@@ -10,25 +10,42 @@ from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import guard_browser_redirects, refuse_in_browser
 
 
-def render_meta(config: CrawlConfig, links_before: int = 0) -> dict[str, Any]:
+def render_meta(config: CrawlConfig, links_before: int = 0, *, cookies: bool = False) -> dict[str, Any]:
     """``request.meta`` that sends a request through the browser (scrapy-playwright): the page is given
     a moment to go quiet on the network, then must show more links than ``links_before`` (the links of
     the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none).
-    Only scrapy-playwright's keys: the request's :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
+    With ``cookies`` the browser's cookies for the page are read last (:func:`browser_cookies`): what a
+    challenge script set, for the crawler to send on. Only scrapy-playwright's keys: the request's
+    :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
     from scrapy_playwright.page import PageMethod
 
-    return {
-        "playwright": True,
-        "playwright_page_methods": [
-            PageMethod(settle_network, config.render_settle_ms),
-            PageMethod(
-                "wait_for_function",
-                "(before) => document.querySelectorAll('a[href]').length > before",
-                arg=links_before,
-                timeout=config.render_timeout_ms,
-            ),
-        ],
-    } | ({"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {})
+    methods = [
+        PageMethod(settle_network, config.render_settle_ms),
+        PageMethod(
+            "wait_for_function",
+            "(before) => document.querySelectorAll('a[href]').length > before",
+            arg=links_before,
+            timeout=config.render_timeout_ms,
+        ),
+    ]
+    if cookies:
+        methods.append(PageMethod(read_cookies))
+    return {"playwright": True, "playwright_page_methods": methods} | (
+        {"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {}
+    )
+
+
+async def read_cookies(page: Any) -> dict[str, str]:
+    """A page method: the browser's cookies that apply to the page's URL, name to value."""
+    return {cookie["name"]: cookie["value"] for cookie in await page.context.cookies(page.url)}
+
+
+def browser_cookies(meta: dict[str, Any]) -> dict[str, str]:
+    """The cookies :func:`read_cookies` read from a rendered page (none when it was not asked to)."""
+    for method in meta.get("playwright_page_methods") or []:
+        if getattr(method, "method", None) is read_cookies and isinstance(method.result, dict):
+            return dict(method.result)
+    return {}
 
 
 async def settle_network(page: Any, timeout_ms: int) -> bool:
