@@ -67,8 +67,15 @@ async def test_every_report_found_and_nothing_forbidden_requested(portal, fast_s
     forbidden = [d.path for d in portal.site.decoys if d.kind == "robots_disallowed"]
     assert forbidden and not any(path in fetched for path in forbidden)
     assert stats["govreports/pages/robots_forbidden"] >= 1
-    # the endless ?page=N pager is walked only while it lists something new
-    assert len([path for path in fetched if "list.jsp" in path]) <= 3
+    # the endless ?page=N pager is walked only while it lists something new, and never back to page 1:
+    # that is the column page itself
+    assert [path for path in fetched if "list.jsp" in path] == [
+        "/zwgk/bm/zrzyj/xxgknb/list.jsp?page=2",
+        "/zwgk/bm/zrzyj/xxgknb/list.jsp?page=3",
+    ]
+    assert stats["govreports/skipped/first_page_alias"] >= 1
+    # the columns beside the 年报 column (公开制度, 法定主动公开内容) are not the way to reports
+    assert not any(path.startswith(("/zwgk/xxgkzd/", "/zwgk/fdzdgk/")) for path in fetched)
     assert not any(path.startswith("/zwgk/rl/") for path in fetched)  # the calendar trap
     assert stats["govreports/trap/skipped"] >= 1
 
