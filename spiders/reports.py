@@ -103,13 +103,15 @@ class ReportsSpider(scrapy.Spider):
         score: int = 0,
         render: bool = False,
         links_before: int = 0,
+        served: Response | None = None,
     ) -> scrapy.Request:
         """A request for ``url``; how deep it lies is Scrapy's ``depth`` (set by its DepthMiddleware)."""
         self.pages_per_site[urlsplit(url).netloc] += 1
         meta: dict[str, Any] = {}
         attachment = pagekind.is_attachment_url(url)
         if not attachment and (render or self.config.render == "always"):
-            meta |= render_meta(self.config, links_before)
+            answer = (served.status, served.headers, served.body) if served is not None else None
+            meta |= render_meta(self.config, links_before, served=answer)
             visit = replace(visit, rendered=True)
         return scrapy.Request(
             url,
@@ -307,6 +309,7 @@ class ReportsSpider(scrapy.Spider):
                 referer=None,
                 score=pagekind.SCORE_LISTING,
                 render=True,
+                served=response,  # the browser starts from the page as fetched
                 # a browser runs scripts, so it shows no links of <noscript>: count what it will see
                 links_before=len(page.xpath("//a[@href][not(ancestor::noscript)]")),
             )

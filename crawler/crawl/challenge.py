@@ -81,7 +81,9 @@ class ChallengeMiddleware:
         stats.inc_value("govreports/challenge/detected")
         meta = (
             request.meta
-            | render_meta(self.config, cookies=True)
+            | render_meta(
+                self.config, cookies=True, served=(response.status, response.headers, response.body)
+            )
             | replace(visit, rendered=True, challenged=True, cleared=False).meta()
         )
         return request.replace(meta=meta, dont_filter=True)

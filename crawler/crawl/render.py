@@ -1,21 +1,41 @@
 """Rendering through the browser (scrapy-playwright): the meta that sends a request there, the page
-methods it runs, and the filter of the browser's own requests (``PLAYWRIGHT_ABORT_REQUEST``)."""
+methods it runs, and the filter of the browser's own requests (``PLAYWRIGHT_ABORT_REQUEST``).
+
+A page is rendered after the crawler fetched it (a list a script fills, a challenge page): the browser
+starts from that answer (:func:`start_from_served`) instead of asking the portal for it again; what
+the page then loads (scripts, XHR, a challenge's reload) goes to the portal as usual."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import guard_browser_redirects, refuse_in_browser
 
+# request.meta key of a render: the answer the crawler already has for the page (status, headers, body)
+SERVED_KEY = "govreports_served"
+# request.meta key of a render: run the address guard on the browser's requests
+GUARD_KEY = "govreports_browser_guard"
+# Headers of a served answer the browser is given: the body is already decoded and complete.
+SERVED_HEADERS = frozenset({"content-type", "set-cookie", "content-language", "last-modified", "etag"})
 
-def render_meta(config: CrawlConfig, links_before: int = 0, *, cookies: bool = False) -> dict[str, Any]:
+
+def render_meta(
+    config: CrawlConfig,
+    links_before: int = 0,
+    *,
+    cookies: bool = False,
+    served: tuple[int, Mapping[Any, Any], bytes] | None = None,
+) -> dict[str, Any]:
     """``request.meta`` that sends a request through the browser (scrapy-playwright): the page is given
     a moment to go quiet on the network, then must show more links than ``links_before`` (the links of
     the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none).
     With ``cookies`` the browser's cookies for the page are read last (:func:`browser_cookies`): what a
-    challenge script set, for the crawler to send on. Only scrapy-playwright's keys: the request's
+    challenge script set, for the crawler to send on. ``served`` is the answer (status, Scrapy
+    headers, body) the crawler already has for the page: the browser starts from it. Besides those two
+    (:data:`SERVED_KEY`, :data:`GUARD_KEY`), only scrapy-playwright's keys: the request's
     :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
     from scrapy_playwright.page import PageMethod
 
@@ -30,9 +50,53 @@ def render_meta(config: CrawlConfig, links_before: int = 0, *, cookies: bool = F
     ]
     if cookies:
         methods.append(PageMethod(read_cookies))
-    return {"playwright": True, "playwright_page_methods": methods} | (
-        {"playwright_page_init_callback": guard_browser_redirects} if config.browser_guard else {}
-    )
+    meta: dict[str, Any] = {"playwright": True, "playwright_page_methods": methods}
+    if config.browser_guard:
+        meta[GUARD_KEY] = True
+    if served is not None:
+        status, headers, body = served
+        meta[SERVED_KEY] = (status, _served_headers(headers), body)
+    if config.browser_guard or served is not None:
+        meta["playwright_page_init_callback"] = init_page
+    return meta
+
+
+def _served_headers(headers: Mapping[Any, Any]) -> dict[str, str]:
+    """Scrapy's response headers (bytes, lists of values) as the browser is given them."""
+    kept = {}
+    for key, values in headers.items():
+        name = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if name.lower() in SERVED_HEADERS:
+            items = values if isinstance(values, list) else [values]
+            text = [v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in items]
+            kept[name] = "\n".join(text)  # Playwright's form for a repeated header (Set-Cookie)
+    return kept
+
+
+async def init_page(page: Any, request: Any) -> None:
+    """``playwright_page_init_callback`` of a render: the address guard on the browser's requests
+    (:func:`crawler.crawl.guard.guard_browser_redirects`), and the page's first load answered from what
+    the crawler already has (:func:`start_from_served`)."""
+    if request.meta.get(GUARD_KEY):
+        await guard_browser_redirects(page, request)
+    served = request.meta.get(SERVED_KEY)
+    if served is not None:
+        await start_from_served(page, request.url, served)
+
+
+async def start_from_served(page: Any, url: str, served: tuple[int, dict[str, str], bytes]) -> None:
+    """The browser's first load of ``url`` is answered with the answer the crawler already fetched, not
+    sent to the portal a second time; a reload (a challenge script's) or anything else goes out as usual.
+    The portal answered the same request: the browser sends the crawler's headers too."""
+    status, headers, body = served
+
+    async def fulfil(route: Any, browser_request: Any) -> None:
+        if browser_request.is_navigation_request():
+            await route.fulfill(status=status, headers=headers, body=body)
+        else:
+            await route.fallback()
+
+    await page.route(lambda address: address == url, fulfil, times=1)
 
 
 async def read_cookies(page: Any) -> dict[str, str]:
