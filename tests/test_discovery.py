@@ -94,6 +94,9 @@ async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_pa
     js_column = "/zwgk/bm/wjw/xxgknb/"
     # the browser starts from the page as the crawler fetched it: the portal serves it once
     assert portal.server.requests[before:].count(js_column) == 1
+    # a script file the browser loaded for one rendered page is reused for the next
+    assert stats["govreports/pages/rendered"] >= 2
+    assert portal.server.requests[before:].count("/images/common.js") == 1
     assert stats["govreports/render/script_filled_list"] == 1
     assert stats["govreports/challenge/detected"] >= 1
     # the JS list once, and the challenged township's pages: nothing else goes through chromium

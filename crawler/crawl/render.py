@@ -8,8 +8,10 @@ the page then loads (scripts, XHR, a challenge's reload) goes to the portal as u
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.guard import guard_browser_redirects, refuse_in_browser
@@ -56,8 +58,7 @@ def render_meta(
     if served is not None:
         status, headers, body = served
         meta[SERVED_KEY] = (status, _served_headers(headers), body)
-    if config.browser_guard or served is not None:
-        meta["playwright_page_init_callback"] = init_page
+    meta["playwright_page_init_callback"] = init_page
     return meta
 
 
@@ -75,13 +76,15 @@ def _served_headers(headers: Mapping[Any, Any]) -> dict[str, str]:
 
 async def init_page(page: Any, request: Any) -> None:
     """``playwright_page_init_callback`` of a render: the address guard on the browser's requests
-    (:func:`crawler.crawl.guard.guard_browser_redirects`), and the page's first load answered from what
-    the crawler already has (:func:`start_from_served`)."""
+    (:func:`crawler.crawl.guard.guard_browser_redirects`), the page's first load answered from what
+    the crawler already has (:func:`start_from_served`), and the scripts the browser loaded for earlier
+    pages reused (:func:`reuse_static_scripts`)."""
     if request.meta.get(GUARD_KEY):
         await guard_browser_redirects(page, request)
     served = request.meta.get(SERVED_KEY)
     if served is not None:
         await start_from_served(page, request.url, served)
+    await reuse_static_scripts(page)
 
 
 async def start_from_served(page: Any, url: str, served: tuple[int, dict[str, str], bytes]) -> None:
@@ -131,6 +134,57 @@ def network_settled(meta: dict[str, Any]) -> bool:
         if getattr(method, "method", None) is settle_network:
             return method.result is not False
     return True
+
+
+# Scripts a rendered page loaded, by browser context: URL -> (headers, body). Playwright turns the
+# browser's HTTP cache off once requests are routed (the abort filter routes them all), so without this
+# every render of a site would download its script files again.
+_SCRIPTS: weakref.WeakKeyDictionary[Any, dict[str, tuple[dict[str, str], bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+# Past this many scripts a context keeps, no more are kept.
+MAX_KEPT_SCRIPTS = 256
+
+
+def is_static_script(url: str) -> bool:
+    """A script file (``/js/jquery.min.js``): a ``.js`` path without a query, the same bytes on every
+    page. A script with a query or from a dynamic path (JSONP, ``counter.jsp``) is always fetched."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and not parts.query and parts.path.lower().endswith(".js")
+
+
+async def reuse_static_scripts(page: Any) -> None:
+    """The page's static scripts (:func:`is_static_script`) come from the ones this browser context
+    loaded already, for the rest of the crawl, as a browser's cache would give them; the first load of
+    each goes to the portal as usual (through the abort filter and the address guard)."""
+    kept = _SCRIPTS.setdefault(page.context, {})
+
+    async def from_kept(route: Any, browser_request: Any) -> None:
+        hit = kept.get(browser_request.url) if browser_request.method == "GET" else None
+        if hit is None:
+            await route.fallback()
+        else:
+            await route.fulfill(status=200, headers=hit[0], body=hit[1])
+
+    async def keep(response: Any) -> None:
+        request = response.request
+        if (
+            response.status != 200
+            or request.resource_type != "script"
+            or not is_static_script(response.url)
+            or len(kept) >= MAX_KEPT_SCRIPTS
+            or "no-store" in (response.headers.get("cache-control") or "").lower()
+        ):
+            return
+        try:
+            body = await response.body()
+        except Exception:  # the page closed first: the next render fetches the script again
+            return
+        content_type = response.headers.get("content-type") or "application/javascript"
+        kept.setdefault(response.url, ({"content-type": content_type}, body))
+
+    await page.route(is_static_script, from_kept)
+    page.on("response", keep)
 
 
 # What the browser need not download to show a page's links: it saves time and requests.
