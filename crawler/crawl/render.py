@@ -7,6 +7,7 @@ the page then loads (scripts, XHR, a challenge's reload) goes to the portal as u
 
 from __future__ import annotations
 
+import asyncio
 import re
 import weakref
 from collections.abc import Mapping
@@ -136,14 +137,15 @@ def network_settled(meta: dict[str, Any]) -> bool:
     return True
 
 
-# Scripts a rendered page loaded, by browser context: URL -> (headers, body). Playwright turns the
-# browser's HTTP cache off once requests are routed (the abort filter routes them all), so without this
-# every render of a site would download its script files again.
-_SCRIPTS: weakref.WeakKeyDictionary[Any, dict[str, tuple[dict[str, str], bytes]]] = (
-    weakref.WeakKeyDictionary()
-)
+# Scripts a rendered page loaded, by browser context: URL -> its load, (headers, body) once it is done
+# (None when it failed). Playwright turns the browser's HTTP cache off once requests are routed (the
+# abort filter routes them all), so without this every render of a site would download its scripts again.
+Kept = dict[str, "asyncio.Future[tuple[dict[str, str], bytes] | None]"]
+_SCRIPTS: weakref.WeakKeyDictionary[Any, Kept] = weakref.WeakKeyDictionary()
 # Past this many scripts a context keeps, no more are kept.
 MAX_KEPT_SCRIPTS = 256
+# How long a page waits for another page's load of the same script before it fetches it itself (s).
+SCRIPT_WAIT_S = 10.0
 
 
 def is_static_script(url: str) -> bool:
@@ -156,35 +158,53 @@ def is_static_script(url: str) -> bool:
 async def reuse_static_scripts(page: Any) -> None:
     """The page's static scripts (:func:`is_static_script`) come from the ones this browser context
     loaded already, for the rest of the crawl, as a browser's cache would give them; the first load of
-    each goes to the portal as usual (through the abort filter and the address guard)."""
+    each goes to the portal as usual (through the abort filter and the address guard), and a page that
+    asks for a script another page is loading waits for that load."""
     kept = _SCRIPTS.setdefault(page.context, {})
 
+    def settle(url: str, value: tuple[dict[str, str], bytes] | None) -> None:
+        pending = kept.get(url)
+        if pending is not None and not pending.done():
+            pending.set_result(value)
+        if value is None:
+            kept.pop(url, None)  # failed or not to be kept: the next page fetches it itself
+
     async def from_kept(route: Any, browser_request: Any) -> None:
-        hit = kept.get(browser_request.url) if browser_request.method == "GET" else None
+        url = browser_request.url
+        pending = kept.get(url) if browser_request.method == "GET" else None
+        if pending is None:
+            if browser_request.method == "GET" and len(kept) < MAX_KEPT_SCRIPTS:
+                kept[url] = asyncio.get_running_loop().create_future()
+            await route.fallback()
+            return
+        try:
+            hit = await asyncio.wait_for(asyncio.shield(pending), SCRIPT_WAIT_S)
+        except TimeoutError:
+            settle(url, None)
+            hit = None
         if hit is None:
             await route.fallback()
         else:
             await route.fulfill(status=200, headers=hit[0], body=hit[1])
 
     async def keep(response: Any) -> None:
-        request = response.request
-        if (
-            response.status != 200
-            or request.resource_type != "script"
-            or not is_static_script(response.url)
-            or len(kept) >= MAX_KEPT_SCRIPTS
-            or "no-store" in (response.headers.get("cache-control") or "").lower()
-        ):
+        url = response.url
+        if url not in kept or response.request.resource_type != "script":
+            return
+        cache_control = (response.headers.get("cache-control") or "").lower()
+        if response.status != 200 or "no-store" in cache_control:
+            settle(url, None)
             return
         try:
             body = await response.body()
-        except Exception:  # the page closed first: the next render fetches the script again
+        except Exception:  # the page closed first: the next render fetches the script itself
+            settle(url, None)
             return
-        content_type = response.headers.get("content-type") or "application/javascript"
-        kept.setdefault(response.url, ({"content-type": content_type}, body))
+        settle(url, ({"content-type": response.headers.get("content-type") or "text/javascript"}, body))
 
     await page.route(is_static_script, from_kept)
     page.on("response", keep)
+    page.on("requestfailed", lambda request: settle(request.url, None))
 
 
 # What the browser need not download to show a page's links: it saves time and requests.
