@@ -65,6 +65,8 @@ class ReportsSpider(scrapy.Spider):
         self.pages_per_site: Counter[str] = Counter()
         # 64-bit keys of the report URLs linked so far (crawler.corpus.dedupe.url_key), not the URLs.
         self.seen_reports: set[int] = set()
+        # list pages fetched already under another URL (``list.jsp?page=1`` of a column's own page)
+        self.known_pages: set[int] = set()
         self.rediscovered_hosts: set[str] = set()
         self.config = CrawlConfig()
 
@@ -101,13 +103,15 @@ class ReportsSpider(scrapy.Spider):
         score: int = 0,
         render: bool = False,
         links_before: int = 0,
+        served: Response | None = None,
     ) -> scrapy.Request:
         """A request for ``url``; how deep it lies is Scrapy's ``depth`` (set by its DepthMiddleware)."""
         self.pages_per_site[urlsplit(url).netloc] += 1
         meta: dict[str, Any] = {}
         attachment = pagekind.is_attachment_url(url) or visit.role is Role.IMAGE
         if not attachment and (render or self.config.render == "always"):
-            meta |= render_meta(self.config, links_before)
+            answer = (served.status, served.headers, served.body) if served is not None else None
+            meta |= render_meta(self.config, links_before, served=answer)
             visit = replace(visit, rendered=True)
         return scrapy.Request(
             url,
@@ -285,10 +289,21 @@ class ReportsSpider(scrapy.Spider):
         self.seen_reports.update(map(url_key, new_reports))
         if in_column and not any(link_role in (Role.REPORT, Role.LISTING) for _, _, link_role, _ in links):
             yield from self._empty_list(response, page, visit, seed)
+        links_column = any(link_role is Role.COLUMN for _, _, link_role, _ in links)
+        for url, _, link_role, _ in links:
+            alias = pagekind.first_page_alias(response.url, url) if link_role is Role.LISTING else None
+            if alias is not None:
+                self.known_pages.add(url_key(alias))
         for url, text, link_role, score in links:
             if urlsplit(url).netloc != seed_host:
                 continue
             if visit.column_only and link_role not in (Role.REPORT, Role.LISTING):
+                continue
+            if link_role is Role.SECTION and links_column and pagekind.is_report_column_sibling(text):
+                self._inc("skipped/column_sibling")  # 公开制度, 法定主动公开内容 beside the 年报 column
+                continue
+            if link_role is Role.LISTING and url_key(url) in self.known_pages:
+                self._inc("skipped/first_page_alias")  # page 1 of a pager: the column page itself
                 continue
             if link_role is Role.LISTING and not new_reports and role is Role.LISTING:
                 # this page listed nothing new: its pager leads nowhere (an endless ?page=N)
@@ -331,6 +346,7 @@ class ReportsSpider(scrapy.Spider):
                 referer=None,
                 score=pagekind.SCORE_LISTING,
                 render=True,
+                served=response,  # the browser starts from the page as fetched
                 # a browser runs scripts, so it shows no links of <noscript>: count what it will see
                 links_before=len(page.xpath("//a[@href][not(ancestor::noscript)]")),
             )

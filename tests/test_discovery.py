@@ -67,8 +67,15 @@ async def test_every_report_found_and_nothing_forbidden_requested(portal, fast_s
     forbidden = [d.path for d in portal.site.decoys if d.kind == "robots_disallowed"]
     assert forbidden and not any(path in fetched for path in forbidden)
     assert stats["govreports/pages/robots_forbidden"] >= 1
-    # the endless ?page=N pager is walked only while it lists something new
-    assert len([path for path in fetched if "list.jsp" in path]) <= 3
+    # the endless ?page=N pager is walked only while it lists something new, and never back to page 1:
+    # that is the column page itself
+    assert [path for path in fetched if "list.jsp" in path] == [
+        "/zwgk/bm/zrzyj/xxgknb/list.jsp?page=2",
+        "/zwgk/bm/zrzyj/xxgknb/list.jsp?page=3",
+    ]
+    assert stats["govreports/skipped/first_page_alias"] >= 1
+    # the columns beside the 年报 column (公开制度, 法定主动公开内容) are not the way to reports
+    assert not any(path.startswith(("/zwgk/xxgkzd/", "/zwgk/fdzdgk/")) for path in fetched)
     assert not any(path.startswith("/zwgk/rl/") for path in fetched)  # the calendar trap
     assert stats["govreports/trap/skipped"] >= 1
 
@@ -82,8 +89,14 @@ async def test_no_decoy_is_stored(portal, fast_settings, tmp_path):
 
 @deferred_f_from_coro_f
 async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_path):
+    before = len(portal.server.requests)
     stats, ledger = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
     js_column = "/zwgk/bm/wjw/xxgknb/"
+    # the browser starts from the page as the crawler fetched it: the portal serves it once
+    assert portal.server.requests[before:].count(js_column) == 1
+    # a script file the browser loaded for one rendered page is reused for the next
+    assert stats["govreports/pages/rendered"] >= 2
+    assert portal.server.requests[before:].count("/images/common.js") == 1
     assert stats["govreports/render/script_filled_list"] == 1
     assert stats["govreports/challenge/detected"] >= 1
     # the JS list once, and the challenged township's pages: nothing else goes through chromium
@@ -185,3 +198,21 @@ async def test_every_kind_of_seed_is_handled(portal, fast_settings, tmp_path):
     assert listed["listing_pages"] >= 1 and listed["reports"] >= 3  # the listing seed walked its column
     assert all("/zwgk/xxgknb/" in url or url in {canonical_url(s) for s in seeds} for url in rows)
     assert ledger.seed_failures == []
+
+
+@deferred_f_from_coro_f
+async def test_a_challenge_is_passed_once_per_host(portal, fast_settings, tmp_path):
+    """The challenged township: the browser passes the challenge on its first page, and the clearance it
+    earned goes with every later request to the host, which is then fetched without the browser."""
+    township = portal.site.challenge_prefixes[0]
+    before = len(portal.server.log)
+    stats, _ = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url(township))
+    answered = portal.server.log[before:]
+    reports = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(township)}
+    assert reports and reports <= set(stored(tmp_path / "c.db"))
+    # the crawler's first request meets the challenge, and nothing after it: the browser starts from that
+    # answer, runs its script and reloads the page with the clearance
+    assert [path for path, status in answered if status == 412] == [township]
+    assert stats["govreports/challenge/detected"] == 1 and stats["govreports/challenge/cleared"] == 1
+    # the browser: the challenge once, and the script-filled list of the site the township links to
+    assert stats["govreports/pages/rendered"] == 1 + stats["govreports/render/script_filled_list"]

@@ -133,3 +133,23 @@ def test_link_scores_rank_reports_over_lists_over_sections():
         )
         is None
     )
+
+
+def test_the_columns_beside_the_report_column():
+    assert pagekind.is_report_column_sibling("政府信息公开制度")
+    assert pagekind.is_report_column_sibling("法定主动公开内容")
+    assert pagekind.is_report_column_sibling("法定 主动公开 内容")
+    for text in ("政务公开", "部门信息公开", "乡镇信息公开", "政府信息公开年报", "县教育局"):
+        assert not pagekind.is_report_column_sibling(text)
+
+
+def test_the_first_page_of_a_query_pager_is_the_column_page():
+    column = "http://x.gov.cn/bm/zrzyj/xxgknb/"
+    assert pagekind.first_page_alias(column, column + "list.jsp?page=2") == column + "list.jsp?page=1"
+    assert (
+        pagekind.first_page_alias(column + "index.html", column + "list.jsp?cid=7&pageNo=2")
+        == column + "list.jsp?cid=7&pageNo=1"
+    )
+    assert pagekind.first_page_alias(column, column + "list.jsp?page=3") is None  # not its next page
+    assert pagekind.first_page_alias(column + "list.jsp?page=2", column + "list.jsp?page=3") is None
+    assert pagekind.first_page_alias(column, "http://x.gov.cn/bm/other/list.jsp?page=2") is None

@@ -68,6 +68,7 @@ class Visit:
     # --- how it is fetched, and what happened to it on the way (the downloader middlewares) ---
     rendered: bool = False  # sent through the browser (scrapy-playwright)
     challenged: bool = False  # an anti-bot challenge answered it once: this is the browser's retry
+    cleared: bool = False  # sent with the cookies a browser earned passing the host's challenge
     conditional: bool = False  # asked with If-None-Match / If-Modified-Since
     not_modified: bool = False  # a 304: answered from the stored capture
     retry_after: float | None = None  # seconds the server asked to wait before the retry

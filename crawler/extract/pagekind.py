@@ -61,6 +61,12 @@ def is_section_link(text: str, url: str = "") -> bool:
     return bool(patterns.SECTION_URL.search(url)) and len(text) <= 16
 
 
+def is_report_column_sibling(text: str) -> bool:
+    """True for the link to a column the disclosure platform sets beside the 年报 column (政府信息公开制度,
+    法定主动公开内容): not worth a request from a page that links the 年报 column itself."""
+    return bool(patterns.REPORT_COLUMN_SIBLING_TEXT.search(normalise_space(text).replace(" ", "")))
+
+
 def is_next_page_text(text: str) -> bool:
     return bool(patterns.NEXT_PAGE_TEXT.match(text))
 
@@ -85,6 +91,20 @@ def is_attachment_url(url: str) -> bool:
 def is_page_query(url: str) -> bool:
     """``list.jsp?page=3``: another page of a list, told apart by its query alone."""
     return bool(patterns.PAGE_QUERY.search(urlsplit(url).query))
+
+
+def first_page_alias(page_url: str, link_url: str) -> str | None:
+    """The other URL of the list page at ``page_url`` when it links page 2 of a ``?page=N`` pager and
+    has no page number itself: it is page 1 (``list.jsp?page=1``), which the later pages' 上一页 and
+    首页 links lead back to under that name. None otherwise."""
+    link = urlsplit(link_url)
+    match = patterns.PAGE_QUERY.search(link.query)
+    if match is None or match.group(3) != "2" or is_page_query(page_url):
+        return None
+    if not is_sibling_listing(page_url, link_url):
+        return None
+    query = link.query[: match.start(3)] + "1" + link.query[match.end(3) :]
+    return link._replace(query=query, fragment="").geturl()
 
 
 def is_trap_url(url: str) -> bool:

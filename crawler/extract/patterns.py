@@ -43,6 +43,10 @@ SKIP_LINK_TEXT = re.compile(
     r"政府工作报告|信息公开指南|公开指南|依申请公开|意见征集|在线访谈|领导信箱|网上调查|政务服务|办事|登录|注册"
     r"|预决算|预算|决算"
 )
+# The columns the standard 政府信息公开 platform sets beside the 年报 column (公开制度, 法定主动公开内容):
+# regulations and the disclosure catalogue, not the reports. A page that links the 年报 column itself
+# needs none of them; a page without it may file its reports there (法定主动公开内容 › 年报).
+REPORT_COLUMN_SIBLING_TEXT = re.compile(r"公开制度|法定主动公开|主动公开内容|主动公开目录")
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一?页|后一?页|next|>|›|»)\s*$", re.IGNORECASE)
 
 # TRS pager: createPageHTML(total, current, "index", "html") → index.html, index_1.html …
@@ -51,7 +55,7 @@ CREATE_PAGE_HTML = re.compile(
 )
 INDEX_N_URL = re.compile(r"/(index|list|default)(_\d+)?\.(s?html?|jsp|php)$", re.IGNORECASE)
 # ?page=N / ?pageNo=N / ?currentPage=N listings.
-PAGE_QUERY = re.compile(r"(^|&)(page|pageno|pagenum|currentpage|curpage|p|pageindex)=\d+", re.IGNORECASE)
+PAGE_QUERY = re.compile(r"(^|&)(page|pageno|pagenum|currentpage|curpage|p|pageindex)=(\d+)", re.IGNORECASE)
 # Query parameters that make endless URL spaces: calendars, dates, sessions, timestamps.
 TRAP_QUERY = re.compile(
     r"(^|&)(date|day|month|year|week|calendar|rili|time|timestamp|jsessionid|sessionid|sid|phpsessid|_)=",
