@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
@@ -111,16 +111,26 @@ async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_pa
 
 @deferred_f_from_coro_f
 async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(portal, fast_settings, tmp_path):
-    """The JS column's visitor counter hangs: the list is read once its links show, not failed when the
-    network never idles (the navigation timeout is shorter than the hang)."""
+    """The JS column holds a long poll open (a message channel the portal answers only when there is
+    news): the list is read once its links show, not failed when the network never idles (the
+    navigation timeout is shorter than the hang). Its visitor counter is never asked at all."""
     released = threading.Event()
+    long_poll = "/interface/messages.jsp"
+    js_column = "/zwgk/bm/wjw/xxgknb/"
+    served = portal.site.lookup(js_column)
+    assert served is not None
+    script = (
+        f'<script>var poll = new XMLHttpRequest(); poll.open("GET", "{long_poll}"); poll.send();</script>'
+    )
+    polling_column = replace(served, body=served.body.replace(b"</body>", script.encode() + b"</body>"))
 
-    def hung_counter(path: str) -> Page:
+    def hung_poll(path: str) -> Page:
         released.wait(20)
         return Page(path, b"{}", "application/json")
 
-    js_column = "/zwgk/bm/wjw/xxgknb/"
-    portal.server.add_route(VISIT_COUNTER, hung_counter)
+    portal.server.add_route(js_column, lambda path: polling_column)
+    portal.server.add_route(long_poll, hung_poll)
+    before = len(portal.server.requests)
     try:
         settings = fast_settings(
             tmp_path / "c.db", GOVREPORTS_RENDER_SETTLE_MS=1000, PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=6000
@@ -128,8 +138,10 @@ async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(por
         stats, ledger = await crawl(settings, seeds=portal.url(js_column))
     finally:
         released.set()
-        del portal.server.routes[VISIT_COUNTER]
-    assert any(path.startswith(VISIT_COUNTER) for path in portal.server.requests)
+        del portal.server.routes[long_poll], portal.server.routes[js_column]
+    asked = portal.server.requests[before:]
+    assert any(path.startswith(long_poll) for path in asked)
+    assert not any(path.startswith(VISIT_COUNTER) for path in asked)
     wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
     assert wjw and set(stored(tmp_path / "c.db")) == wjw
     assert stats["govreports/render/network_busy"] == 1 and ledger.failed_pages == []
@@ -216,3 +228,29 @@ async def test_a_challenge_is_passed_once_per_host(portal, fast_settings, tmp_pa
     assert stats["govreports/challenge/detected"] == 1 and stats["govreports/challenge/cleared"] == 1
     # the browser: the challenge once, and the script-filled list of the site the township links to
     assert stats["govreports/pages/rendered"] == 1 + stats["govreports/render/script_filled_list"]
+
+
+@pytest.mark.parametrize(
+    ("url", "blocked"),
+    [
+        ("http://www.example.gov.cn/interface/visit.jsp?c=%2Fzwgk%2F", True),
+        ("http://www.example.gov.cn/module/visitcount/visit.jsp?type=3&i_columnid=1", True),
+        ("http://www.example.gov.cn/count.jsp?id=42", True),
+        ("http://www.example.gov.cn/addclick.php?aid=7", True),
+        ("https://hm.baidu.com/hm.js?abc", True),
+        ("http://www.example.gov.cn/zwgk/xxgknb/list.jsp?page=2", False),
+        ("http://www.example.gov.cn/interface/list.json", False),
+        ("http://www.example.gov.cn/zwgk/account/index.html", False),
+        ("http://www.example.gov.cn/zwgk/xxgknb/202401/t20240126_23950.html", False),
+        ("http://www.example.gov.cn/images/common.js", False),
+    ],
+)
+def test_renders_skip_visit_counters_and_analytics_but_not_lists(url, blocked):
+    from crawler.crawl.render import abort_heavy_resources
+
+    @dataclass
+    class BrowserRequest:
+        url: str
+        resource_type: str = "xhr"
+
+    assert abort_heavy_resources(BrowserRequest(url)) is blocked

@@ -212,11 +212,14 @@ BLOCKED_RESOURCE_TYPES = frozenset({"image", "stylesheet", "font", "media"})
 
 
 # Portal chrome a rendered page loads that never fills a list or passes a challenge: the 党政机关 badge
-# script (conac) and third-party web analytics. Each is a request per rendered page; skipped, as a
-# browser with a content blocker would. (The site's own visitor counter is left alone: it is how a
-# page that never goes quiet on the network shows itself, which rendering must cope with.)
+# script (conac), third-party web analytics, and the portal's own visit and click counters (the CMSs'
+# visit.jsp, visitcount, addclick, hits…: a crawler's render must not count as a reader's visit, and
+# a counter held open is what keeps a page from going quiet). Each is a request per rendered page;
+# skipped, as a browser with a content blocker would.
 BLOCKED_CHROME = re.compile(
-    r"/conac/|/dzjg\.js|hm\.baidu\.com|cnzz\.com|google-analytics\.com|googletagmanager\.com",
+    r"/conac/|/dzjg\.js|hm\.baidu\.com|cnzz\.com|google-analytics\.com|googletagmanager\.com|"
+    r"/(visit|visits|visitor|visitcount|visitcounter|count|counter|click|clicks|addclick|clickcount|"
+    r"hits|pv|viewcount)\.(jsp|do|php|aspx?|action)\b|/module/visitcount/|/interface/(visit|count)",
     re.IGNORECASE,
 )
 
