@@ -46,15 +46,21 @@ OCR_MAX_MB = 2048
 # dpi and its detector's cost grows with the pixels; Tesseract wants 300).
 RENDER_DPI = {"rapidocr": 150, "tesseract": 300}
 MAX_SKEW_DEGREES = 3.0
+# RapidOCR's PP-OCRv4 models (inside its wheel), run by our own onnxruntime sessions.
 DETECT_MODEL = "ch_PP-OCRv4_det_infer.onnx"
 RECOGNISE_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
-DETECT_SIDE = 1760
-BOX_THRESHOLD = 0.3
+# Text is found on a copy of the page at most this many pixels long (an A4 page at ~130 dpi): the
+# detector's cost grows with the pixels, and below ~1300 it starts to miss lone thin digits (a "1").
+DETECT_LONG_SIDE = 1536
+DETECT_BOX_THRESHOLD = 0.3
 TEXT_THRESHOLD = 0.3
-REC_HEIGHT = 48
-REC_MIN_WIDTH = 160
-REC_SQUEEZE = 1.0
-RECOGNISE_BATCH_COLUMNS = 16 * 160
+# Each piece is read from the full-resolution page, scaled to the recogniser's height and to this share
+# of its width (the cost is the width: characters narrowed by a third still read as well), padded to
+# at least the minimum width, in batches of at most so many columns (the memory the arena keeps).
+RECOGNISE_HEIGHT = 48
+RECOGNISE_WIDTH_SCALE = 0.65
+RECOGNISE_MIN_WIDTH = 64
+RECOGNISE_BATCH_COLUMNS = 2560
 # Image attachments larger than this many pixels are refused (a decompression bomb).
 MAX_PIXELS = 60_000_000
 
@@ -109,9 +115,8 @@ class Engine(Protocol):
 
 
 class _Rapid:
-    """PP-OCRv4 detection and recognition (the models inside the rapidocr-onnxruntime wheel) in our own
-    onnxruntime sessions: the text found on a copy of the page at most :data:`DETECT_SIDE` pixels long,
-    each piece read from the full-resolution page, crops batched by width."""
+    """PP-OCRv4 detection and recognition in onnxruntime sessions of our own (RapidOCR's pipeline turns
+    the memory arena off, and each new crop width then cost seconds of page faults)."""
 
     name = "rapidocr"
 
@@ -125,35 +130,30 @@ class _Rapid:
             raise OcrUnavailable("OCR engine rapidocr-onnxruntime is not installed") from error
         models = Path(rapidocr_onnxruntime.__file__).parent / "models"
         options = onnxruntime.SessionOptions()
-        # One thread: the extraction pool gives the parallelism. The memory arena stays on (RapidOCR
-        # turns it off): without it every new crop width costs the kernel seconds of page faults.
+        # One thread: the extraction pool gives the parallelism.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.enable_cpu_mem_arena = True
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 4
-        providers = ["CPUExecutionProvider"]
-        self._detector = onnxruntime.InferenceSession(
-            str(models / DETECT_MODEL), sess_options=options, providers=providers
-        )
-        self._recogniser = onnxruntime.InferenceSession(
-            str(models / RECOGNISE_MODEL), sess_options=options, providers=providers
-        )
+        cpu = ["CPUExecutionProvider"]
+        self._detector = onnxruntime.InferenceSession(str(models / DETECT_MODEL), options, providers=cpu)
+        self._recogniser = onnxruntime.InferenceSession(str(models / RECOGNISE_MODEL), options, providers=cpu)
         characters = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
         self._decode = CTCLabelDecode(character=characters)
-        self._boxes = DBPostProcess(
-            thresh=0.3, box_thresh=BOX_THRESHOLD, max_candidates=1000, unclip_ratio=1.6, use_dilation=True
+        self._postprocess = DBPostProcess(
+            thresh=0.3,
+            box_thresh=DETECT_BOX_THRESHOLD,
+            max_candidates=1000,
+            unclip_ratio=1.6,
+            use_dilation=True,
         )
 
     def boxes(self, image: Image.Image) -> list[tuple[str, float, float, float, float, float]]:
         import numpy
 
         page = numpy.asarray(image.convert("L"))
-        found = []
-        for left, top, right, bottom in self._detect(image):
-            crop = page[top:bottom, left:right]
-            if crop.size:
-                found.append(((left, top, right, bottom), crop))
+        found = [(box, page[box[1] : box[3], box[0] : box[2]]) for box in self._detect(image)]
         if not found:
             return []
         # A piece taller than wide and than two lines is vertical text (a column of characters): turned.
@@ -162,41 +162,46 @@ class _Rapid:
             numpy.rot90(crop) if crop.shape[0] >= max(1.5 * crop.shape[1], 2 * line) else crop
             for _, crop in found
         ]
-        out = []
-        for ((left, top, right, bottom), _), (text, score) in zip(found, self._recognise(crops), strict=True):
-            if score >= TEXT_THRESHOLD:
-                out.append((text, float(left), float(top), float(right), float(bottom), score))
-        return out
+        return [
+            (text, left, top, right, bottom, score)
+            for ((left, top, right, bottom), _), (text, score) in zip(
+                found, self._recognise(crops), strict=True
+            )
+            if score >= TEXT_THRESHOLD
+        ]
 
     def _detect(self, image: Image.Image) -> list[tuple[int, int, int, int]]:
-        """The boxes of text (left, top, right, bottom; full-resolution pixels) the detector finds on
-        a copy of the page scaled to at most :data:`DETECT_SIDE` pixels (a multiple of 32 each way)."""
+        """The boxes of text (left, top, right, bottom; the image's pixels) the detector finds on a copy
+        at most :data:`DETECT_LONG_SIDE` pixels long, its sides multiples of 32."""
         import numpy
         from PIL import Image
 
-        scale = min(1.0, DETECT_SIDE / max(image.width, image.height))
+        scale = min(1.0, DETECT_LONG_SIDE / max(image.width, image.height))
         size = (max(32, round(image.width * scale / 32) * 32), max(32, round(image.height * scale / 32) * 32))
         small = numpy.asarray(image.convert("L").resize(size, Image.Resampling.BILINEAR), dtype=numpy.float32)
         plane = small / 127.5 - 1.0
         batch = numpy.ascontiguousarray(numpy.broadcast_to(plane, (1, 3, *plane.shape)))
         prediction = self._detector.run(None, {"x": batch})[0]
-        quads, _ = self._boxes(prediction, (image.height, image.width))
+        quads, _ = self._postprocess(prediction, (image.height, image.width))
         out = []
         for quad in quads:
-            xs, ys = quad[:, 0], quad[:, 1]
-            left, top = max(0, int(xs.min())), max(0, int(ys.min()))
-            right, bottom = min(image.width, int(xs.max())), min(image.height, int(ys.max()))
+            left, top = max(0, int(quad[:, 0].min())), max(0, int(quad[:, 1].min()))
+            right, bottom = min(image.width, int(quad[:, 0].max())), min(image.height, int(quad[:, 1].max()))
             if right - left > 3 and bottom - top > 3:
                 out.append((left, top, right, bottom))
         return out
 
-    def _recognise(self, crops: list[Any]) -> list[tuple[str, float]]:
-        """Each crop's text and score: crops scaled to the model's height, sorted by width and read in
-        batches padded to their widest (at most :data:`RECOGNISE_BATCH_COLUMNS` columns a batch)."""
+    def _recognise(self, crops: Sequence[Any]) -> list[tuple[str, float]]:
+        """Each crop's text and score: crops scaled to the recogniser's height (and
+        :data:`RECOGNISE_WIDTH_SCALE` of their width), read in batches of similar widths, each padded
+        to its widest."""
         import cv2
         import numpy
 
-        widths = [max(1, round(crop.shape[1] * REC_HEIGHT / crop.shape[0] * REC_SQUEEZE)) for crop in crops]
+        widths = [
+            max(1, round(crop.shape[1] * RECOGNISE_HEIGHT / crop.shape[0] * RECOGNISE_WIDTH_SCALE))
+            for crop in crops
+        ]
         order = sorted(range(len(crops)), key=lambda i: widths[i])
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         start = 0
@@ -204,15 +209,20 @@ class _Rapid:
             end = start + 1
             while (
                 end < len(order)
-                and (end - start + 1) * max(REC_MIN_WIDTH, widths[order[end]]) <= RECOGNISE_BATCH_COLUMNS
+                and (end + 1 - start) * max(RECOGNISE_MIN_WIDTH, widths[order[end]])
+                <= RECOGNISE_BATCH_COLUMNS
             ):
                 end += 1
             members = order[start:end]
-            width = max(REC_MIN_WIDTH, widths[members[-1]])
-            batch = numpy.zeros((len(members), 3, REC_HEIGHT, width), dtype=numpy.float32)
+            batch = numpy.zeros(
+                (len(members), 3, RECOGNISE_HEIGHT, max(RECOGNISE_MIN_WIDTH, widths[members[-1]])),
+                dtype=numpy.float32,
+            )
             for slot, index in enumerate(members):
-                scaled = cv2.resize(crops[index], (widths[index], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
-                batch[slot, :, :, : widths[index]] = scaled.astype(numpy.float32) / 127.5 - 1.0
+                scaled = cv2.resize(
+                    crops[index], (widths[index], RECOGNISE_HEIGHT), interpolation=cv2.INTER_LINEAR
+                )
+                batch[slot, :, :, : widths[index]] = scaled / 127.5 - 1.0
             prediction = self._recogniser.run(None, {"x": batch})[0]
             for index, (text, score) in zip(members, self._decode(prediction), strict=True):
                 out[index] = (str(text), float(score))
