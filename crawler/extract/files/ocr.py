@@ -2,8 +2,9 @@
 with the engine's confidence, for the readers to lay out as they lay out a PDF's glyphs.
 
 The engine is **RapidOCR** (``rapidocr-onnxruntime``: PaddleOCR's PP-OCRv4 Chinese detection and
-recognition models, shipped inside the wheel and run by onnxruntime on the CPU, nothing downloaded at
-run time). ``bench/ocr.py`` compared it with Tesseract 5 (Debian ``tesseract-ocr-chi-sim``, through
+recognition models, shipped inside the wheel and run on the CPU by onnxruntime sessions of our own,
+nothing downloaded at run time): text found on a reduced copy of the page, each piece read from the
+full page. ``bench/ocr.py`` compared it with Tesseract 5 (Debian ``tesseract-ocr-chi-sim``, through
 ``pytesseract``), which stays selectable by name (:data:`ENGINES`) for comparison; README "OCR" gives
 the numbers. PDF pages are rendered with **pypdfium2**; a page is straightened first (its skew found
 by the projection profile of its dark pixels), and table cells that read as numbers have the letters
