@@ -82,7 +82,7 @@ def run_one(engine: str, key: str, dpi: int) -> dict[str, Any]:
     record = attachment_record(document, f"http://demo/{key}.pdf", spec.title)
     truth_prose = "".join((spec.title + spec.text).split())
     truth = cells(parse_statistics(list(spec.tables.values()), spec.text).as_json()["tables"])
-    got = cells(record["tables"] or {})
+    got = cells(record.tables or {})
     return {
         "errors": distance(prose(document.text), truth_prose),
         "chars": len(truth_prose),
@@ -91,7 +91,7 @@ def run_one(engine: str, key: str, dpi: int) -> dict[str, Any]:
         "pages": document.pages or 0,
         "seconds": seconds,
         "cpu": cpu,
-        "checks": [c["status"] for c in record["checks"]],
+        "checks": [c["status"] for c in record.checks],
     }
 
 

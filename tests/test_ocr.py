@@ -140,6 +140,26 @@ def test_an_image_of_a_report_page_is_read_as_a_one_page_scan(page_image):
     assert document.grids and document.ocr_engine == "rapidocr"
 
 
+@needs_ocr
+def test_pieces_of_every_width_are_read_each_at_its_own_place():
+    """Recognition reads the pieces in batches of similar width: each text comes back to its own box,
+    and a column of characters (vertical text) is turned before it is read."""
+    from PIL import Image, ImageDraw
+
+    font = scans._font(25)
+    image = Image.new("L", (900, 500), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), "本年度我局未制发规章，制发行政规范性文件3件。", font=font, fill=0)
+    draw.text((200, 120), "总计", font=font, fill=0)
+    draw.text((400, 120), "26", font=font, fill=0)
+    for index, char in enumerate("申请人情况"):
+        draw.text((700, 120 + index * 27), char, font=font, fill=0)
+    found = {text: (left, top) for text, left, top, *_ in ocr.engine().boxes(image)}
+    assert set(found) == {"本年度我局未制发规章，制发行政规范性文件3件。", "总计", "26", "申请人情况"}
+    for text, (x, y) in {"总计": (200, 120), "26": (400, 120), "申请人情况": (700, 120)}.items():
+        assert abs(found[text][0] - x) < 10 and abs(found[text][1] - y) < 10
+
+
 # ---------------------------------------------------------------- reextract --ocr
 
 

@@ -2,8 +2,9 @@
 with the engine's confidence, for the readers to lay out as they lay out a PDF's glyphs.
 
 The engine is **RapidOCR** (``rapidocr-onnxruntime``: PaddleOCR's PP-OCRv4 Chinese detection and
-recognition models, shipped inside the wheel and run by onnxruntime on the CPU, nothing downloaded at
-run time). ``bench/ocr.py`` compared it with Tesseract 5 (Debian ``tesseract-ocr-chi-sim``, through
+recognition models, shipped inside the wheel and run on the CPU by onnxruntime sessions of our own,
+nothing downloaded at run time): text found on a reduced copy of the page, each piece read from the
+full page. ``bench/ocr.py`` compared it with Tesseract 5 (Debian ``tesseract-ocr-chi-sim``, through
 ``pytesseract``), which stays selectable by name (:data:`ENGINES`) for comparison; README "OCR" gives
 the numbers. PDF pages are rendered with **pypdfium2**; a page is straightened first (its skew found
 by the projection profile of its dark pixels), and table cells that read as numbers have the letters
@@ -24,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from crawler.extract.files.attachment import AttachmentError, one_line
@@ -45,6 +47,21 @@ OCR_MAX_MB = 2048
 # dpi and its detector's cost grows with the pixels; Tesseract wants 300).
 RENDER_DPI = {"rapidocr": 150, "tesseract": 300}
 MAX_SKEW_DEGREES = 3.0
+# RapidOCR's PP-OCRv4 models (inside its wheel), run by our own onnxruntime sessions.
+DETECT_MODEL = "ch_PP-OCRv4_det_infer.onnx"
+RECOGNISE_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
+# Text is found on a copy of the page at most this many pixels long (an A4 page at ~130 dpi): the
+# detector's cost grows with the pixels, and below ~1300 it starts to miss lone thin digits (a "1").
+DETECT_LONG_SIDE = 1536
+DETECT_BOX_THRESHOLD = 0.3
+TEXT_THRESHOLD = 0.3
+# Each piece is read from the full-resolution page, scaled to the recogniser's height and to this share
+# of its width (the cost is the width: characters narrowed by a third still read as well), padded to
+# at least the minimum width, in batches of at most so many columns (the memory the arena keeps).
+RECOGNISE_HEIGHT = 48
+RECOGNISE_WIDTH_SCALE = 0.65
+RECOGNISE_MIN_WIDTH = 64
+RECOGNISE_BATCH_COLUMNS = 2560
 # Image attachments larger than this many pixels are refused (a decompression bomb).
 MAX_PIXELS = 60_000_000
 
@@ -99,33 +116,118 @@ class Engine(Protocol):
 
 
 class _Rapid:
+    """PP-OCRv4 detection and recognition in onnxruntime sessions of our own (RapidOCR's pipeline turns
+    the memory arena off, and each new crop width then cost seconds of page faults)."""
+
     name = "rapidocr"
 
     def __init__(self) -> None:
         try:
-            from rapidocr_onnxruntime import RapidOCR
+            import onnxruntime
+            import rapidocr_onnxruntime
+            from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+            from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
         except ImportError as error:
             raise OcrUnavailable("OCR engine rapidocr-onnxruntime is not installed") from error
-        # One thread: the extraction pool gives the parallelism. A recognition width of 160 (not
-        # 320) pads the many one-digit table cells half as much: 2x faster on a statistics page.
-        self._ocr = RapidOCR(
-            intra_op_num_threads=1,
-            inter_op_num_threads=1,
-            rec_batch_num=16,
-            rec_img_shape=[3, 48, 160],
-            max_side_len=2000,
-            det_box_thresh=0.3,
-            text_score=0.3,
+        models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+        options = onnxruntime.SessionOptions()
+        # One thread: the extraction pool gives the parallelism.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = True
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 4
+        cpu = ["CPUExecutionProvider"]
+        self._detector = onnxruntime.InferenceSession(str(models / DETECT_MODEL), options, providers=cpu)
+        self._recogniser = onnxruntime.InferenceSession(str(models / RECOGNISE_MODEL), options, providers=cpu)
+        characters = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
+        self._decode = CTCLabelDecode(character=characters)
+        self._postprocess = DBPostProcess(
+            thresh=0.3,
+            box_thresh=DETECT_BOX_THRESHOLD,
+            max_candidates=1000,
+            unclip_ratio=1.6,
+            use_dilation=True,
         )
 
     def boxes(self, image: Image.Image) -> list[tuple[str, float, float, float, float, float]]:
         import numpy
 
-        found, _ = self._ocr(numpy.asarray(image.convert("RGB")), use_cls=False)
+        page = numpy.asarray(image.convert("L"))
+        found = [(box, page[box[1] : box[3], box[0] : box[2]]) for box in self._detect(image)]
+        if not found:
+            return []
+        # A piece taller than wide and than two lines is vertical text (a column of characters): turned.
+        line = sorted(crop.shape[0] for _, crop in found)[len(found) // 2]
+        crops = [
+            numpy.rot90(crop) if crop.shape[0] >= max(1.5 * crop.shape[1], 2 * line) else crop
+            for _, crop in found
+        ]
+        return [
+            (text, left, top, right, bottom, score)
+            for ((left, top, right, bottom), _), (text, score) in zip(
+                found, self._recognise(crops), strict=True
+            )
+            if score >= TEXT_THRESHOLD
+        ]
+
+    def _detect(self, image: Image.Image) -> list[tuple[int, int, int, int]]:
+        """The boxes of text (left, top, right, bottom; the image's pixels) the detector finds on a copy
+        at most :data:`DETECT_LONG_SIDE` pixels long, its sides multiples of 32."""
+        import numpy
+        from PIL import Image
+
+        scale = min(1.0, DETECT_LONG_SIDE / max(image.width, image.height))
+        size = (max(32, round(image.width * scale / 32) * 32), max(32, round(image.height * scale / 32) * 32))
+        small = numpy.asarray(image.convert("L").resize(size, Image.Resampling.BILINEAR), dtype=numpy.float32)
+        plane = small / 127.5 - 1.0
+        batch = numpy.ascontiguousarray(numpy.broadcast_to(plane, (1, 3, *plane.shape)))
+        prediction = self._detector.run(None, {"x": batch})[0]
+        quads, _ = self._postprocess(prediction, (image.height, image.width))
         out = []
-        for quad, text, score in found or []:
-            xs, ys = [point[0] for point in quad], [point[1] for point in quad]
-            out.append((str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
+        for quad in quads:
+            left, top = max(0, int(quad[:, 0].min())), max(0, int(quad[:, 1].min()))
+            right, bottom = min(image.width, int(quad[:, 0].max())), min(image.height, int(quad[:, 1].max()))
+            if right - left > 3 and bottom - top > 3:
+                out.append((left, top, right, bottom))
+        return out
+
+    def _recognise(self, crops: Sequence[Any]) -> list[tuple[str, float]]:
+        """Each crop's text and score: crops scaled to the recogniser's height (and
+        :data:`RECOGNISE_WIDTH_SCALE` of their width), read in batches of similar widths, each padded
+        to its widest."""
+        import cv2
+        import numpy
+
+        widths = [
+            max(1, round(crop.shape[1] * RECOGNISE_HEIGHT / crop.shape[0] * RECOGNISE_WIDTH_SCALE))
+            for crop in crops
+        ]
+        order = sorted(range(len(crops)), key=lambda i: widths[i])
+        out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while (
+                end < len(order)
+                and (end + 1 - start) * max(RECOGNISE_MIN_WIDTH, widths[order[end]])
+                <= RECOGNISE_BATCH_COLUMNS
+            ):
+                end += 1
+            members = order[start:end]
+            batch = numpy.zeros(
+                (len(members), 3, RECOGNISE_HEIGHT, max(RECOGNISE_MIN_WIDTH, widths[members[-1]])),
+                dtype=numpy.float32,
+            )
+            for slot, index in enumerate(members):
+                scaled = cv2.resize(
+                    crops[index], (widths[index], RECOGNISE_HEIGHT), interpolation=cv2.INTER_LINEAR
+                )
+                batch[slot, :, :, : widths[index]] = scaled / 127.5 - 1.0
+            prediction = self._recogniser.run(None, {"x": batch})[0]
+            for index, (text, score) in zip(members, self._decode(prediction), strict=True):
+                out[index] = (str(text), float(score))
+            start = end
         return out
 
 
