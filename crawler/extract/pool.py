@@ -13,6 +13,9 @@ killed, breaks it). Here each worker is a process of its own with a pipe to the 
   budget must leave room for what a runtime maps but never touches (the OCR runtime maps ~1.5 GB), so
   a worker past the resident bound is killed and replaced and its task fails with
   ``"memory limit (N MB resident)"``;
+* a task whose work is long by nature (OCR, page after page) asks for more time as it goes
+  (:func:`extend_deadline`): each step gets its own window, so a 40-page scan is read while one page
+  stuck on a hostile image is still cut off;
 * a worker that dies (a crash in a C library, the OOM killer) fails its task once and is replaced;
 * any exception of the callable comes back as :class:`TaskFailed` with a one-line reason, never as a
   traceback.
@@ -42,6 +45,12 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 MB = 1024 * 1024
+# A worker's message that asks more time for the task in hand (:func:`extend_deadline`).
+_EXTEND = "extend"
+# The pipe of the worker this process is, and its CPU backstop per task (set in the worker's loop):
+# None and 0 in any other process.
+_worker_conn: Connection | None = None
+_worker_cpu_seconds = 0
 # Seconds between two looks at a busy worker's resident size (when it is bounded).
 RESIDENT_POLL = 0.1
 # prctl(2): deliver a signal to this process when its parent dies.
@@ -84,6 +93,7 @@ class PoolStats:
     died: int = 0
     errors: int = 0
     replaced: int = 0
+    extended: int = 0
     peak_rss_mb: float = 0.0
 
 
@@ -216,16 +226,24 @@ class BoundedPool:
             _fail(task, TaskFailed(f"could not hand the task to a worker ({type(error).__name__})"))
 
     def _collect(self, worker: _Worker) -> None:
-        task, worker.task = worker.task, None
-        assert task is not None
         try:
-            kind, value, peak, retire = worker.conn.recv()
+            message = worker.conn.recv()
         except (EOFError, OSError):
+            task, worker.task = worker.task, None
+            assert task is not None
             failure = TaskFailed(self._death(worker))
             self.stats.died += 1
+            self._replace(worker)  # before the caller hears of it: the pool is whole again when it does
             _fail(task, failure)
-            self._replace(worker)
             return
+        if message[0] == _EXTEND:  # the task goes on: its next step gets a window of its own
+            if self.timeout:
+                worker.deadline = max(worker.deadline, time.monotonic() + self.timeout)
+            self.stats.extended += 1
+            return
+        task, worker.task = worker.task, None
+        assert task is not None
+        kind, value, peak, retire = message
         self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, peak)
         if retire and kind != "memory":  # grown past half its budget: a fresh one takes its place
             self._replace(worker)
@@ -235,8 +253,8 @@ class BoundedPool:
             return
         if kind == "memory":
             self.stats.out_of_memory += 1
-            _fail(task, TaskFailed(f"memory limit ({self.max_mb} MB)", peak_rss_mb=peak))
             self._replace(worker)  # after a MemoryError a worker is not trusted again
+            _fail(task, TaskFailed(f"memory limit ({self.max_mb} MB)", peak_rss_mb=peak))
             return
         self.stats.errors += 1
         _fail(task, TaskFailed(str(value), peak_rss_mb=peak))
@@ -317,6 +335,8 @@ def _serve(conn: Connection, max_mb: int, cpu_seconds: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    global _worker_conn, _worker_cpu_seconds
+    _worker_conn, _worker_cpu_seconds = conn, cpu_seconds
     start = _address_space()
     resident_at_start = _resident()
     if max_mb:
@@ -355,6 +375,18 @@ def _serve(conn: Connection, max_mb: int, cpu_seconds: int) -> None:
         del message, function, args, kwargs, value
 
 
+def extend_deadline() -> None:
+    """Ask the pool for a new window for the task this worker runs: one task timeout from now (the
+    deadline only ever moves later), the CPU backstop following. A task that works in steps (OCR, page
+    after page) calls it before each step. Outside a pool worker, nothing happens."""
+    if _worker_conn is None:
+        return
+    if _worker_cpu_seconds:
+        _cpu_backstop(_worker_cpu_seconds, raise_only=True)
+    with contextlib.suppress(OSError, ValueError):
+        _worker_conn.send((_EXTEND, None))
+
+
 def _call(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Any]:
     try:
         return "ok", function(*args, **kwargs)
@@ -367,13 +399,15 @@ def _call(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str,
         return "error", f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _cpu_backstop(seconds: int) -> None:
+def _cpu_backstop(seconds: int, *, raise_only: bool = False) -> None:
     """``RLIMIT_CPU`` a little past this task's budget: should the pool be gone, a worker stuck on a task
-    still ends (SIGXCPU)."""
+    still ends (SIGXCPU). Within a task it is only ever raised (:func:`extend_deadline`)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = int(usage.ru_utime + usage.ru_stime) + 1
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    current, hard = resource.getrlimit(resource.RLIMIT_CPU)
     soft = used + seconds
+    if raise_only and (current == resource.RLIM_INFINITY or current >= soft):
+        return
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard < 0 else min(soft, hard), hard))
 

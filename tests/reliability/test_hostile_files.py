@@ -91,17 +91,24 @@ def test_workers_reading_ordinary_pages_within_budget_are_not_replaced(demo_site
 
 
 def test_a_worker_over_its_budgets_is_replaced_and_the_others_go_on():
-    with BoundedPool(2, timeout=2, max_mb=200) as pool:
+    """One pool per budget, so that neither depends on how fast a loaded machine runs the other: the
+    memory case has all the time it needs to meet its limit."""
+    with BoundedPool(2, timeout=3, max_mb=0) as pool:
         spin = pool.submit(_spin)
+        fine = [pool.submit(pow, 2, n) for n in range(6)]
+        with pytest.raises(TaskFailed, match=r"time limit \(3 s\)"):
+            spin.result(timeout=60)
+        assert [future.result(timeout=60) for future in fine] == [2**n for n in range(6)]
+        assert pool.stats.replaced == 1 and pool.stats.timed_out == 1
+        assert pool.submit(pow, 3, 2).result(timeout=60) == 9  # the replacement works
+    with BoundedPool(2, timeout=120, max_mb=200) as pool:
         hog = pool.submit(_hog, 400)
         fine = [pool.submit(pow, 2, n) for n in range(6)]
-        with pytest.raises(TaskFailed, match=r"time limit \(2 s\)"):
-            spin.result(timeout=30)
         with pytest.raises(TaskFailed, match=r"memory limit \(200 MB\)"):
-            hog.result(timeout=30)
-        assert [future.result(timeout=30) for future in fine] == [2**n for n in range(6)]
-        assert pool.stats.replaced == 2
-        assert pool.submit(pow, 3, 2).result(timeout=30) == 9  # replacements work
+            hog.result(timeout=120)
+        assert [future.result(timeout=120) for future in fine] == [2**n for n in range(6)]
+        assert pool.stats.replaced == 1 and pool.stats.out_of_memory == 1
+        assert pool.submit(pow, 3, 2).result(timeout=120) == 9
 
 
 def test_a_worker_past_its_resident_bound_is_replaced_though_its_address_space_is_free():
@@ -144,6 +151,27 @@ def test_a_worker_whose_crawl_was_killed_ends_without_a_word(tmp_path):
     # stderr reaches EOF once every process holding it (the forkserver, the worker) has ended
     _, stderr = process.communicate(timeout=30)
     assert b"Traceback" not in stderr, stderr.decode("utf-8", "replace")
+
+
+def test_a_long_task_that_asks_for_time_step_by_step_finishes_and_a_stuck_step_does_not():
+    """OCR reads page after page: each page asks for a window of its own (``extend_deadline``, one task
+    timeout), so a task longer than the timeout finishes, while one step longer than its window is cut off."""
+    # steps of 2 s in windows of 4 s (slack for a loaded machine): 6 s in all against a 4 s timeout
+    with BoundedPool(1, timeout=4.0, max_mb=0) as pool:
+        assert pool.submit(_steps, [2.0, 2.0, 2.0]).result(timeout=120) == 3
+        assert pool.stats.extended == 3 and pool.stats.timed_out == 0
+        with pytest.raises(TaskFailed, match=r"time limit \(4 s\)"):
+            pool.submit(_steps, [0.2, 60.0]).result(timeout=120)
+        assert pool.stats.timed_out == 1
+
+
+def _steps(seconds: list[float]) -> int:
+    from crawler.extract.pool import extend_deadline
+
+    for step in seconds:
+        extend_deadline()
+        time.sleep(step)
+    return len(seconds)
 
 
 def _spin() -> None:

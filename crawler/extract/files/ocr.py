@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from crawler.extract.files.attachment import AttachmentError, one_line
+from crawler.extract.pool import extend_deadline
 from crawler.extract.tables.layout import repair_number
 
 if TYPE_CHECKING:
@@ -300,7 +301,10 @@ def available(name: str | None = None) -> bool:
 
 
 def read_page(image: Image.Image, name: str | None = None) -> OcrPage:
-    """One page image read: straightened, recognised, its number-like pieces repaired."""
+    """One page image read: straightened, recognised, its number-like pieces repaired. In an extraction
+    worker each page gets a time window of its own (a scan of many pages is read, one page stuck is
+    not waited for)."""
+    extend_deadline()
     started = time.perf_counter()
     reader = engine(name)
     gray = image.convert("L")
