@@ -284,7 +284,7 @@ STRUCTURES: list[tuple[str, Callable[[str], bool]]] = [
     ("fts_trigram", lambda name: name.startswith("reports_fts")),
     ("fts_pairs", lambda name: name.startswith("reports_grams")),
     ("captures", lambda name: name == "pages" or "pages" in name),
-    ("lsh", lambda name: "lsh_bands" in name or "fingerprints" in name),
+    ("lsh", lambda name: name.startswith(("lsh", "idx_lsh")) or "fingerprints" in name),
 ]
 
 

@@ -69,7 +69,10 @@ def test_the_index_follows_inserts_updates_promotions_and_deletes(tmp_path):
     assert search_reports(database, "复议") == []
     assert [hit["url"] for hit in search_reports(database, "诉讼")] == ["http://a.example/1"]
     # a report deleted (as a promotion deletes the copy it replaces): its pairs go with it
-    for owned in ("lsh_bands", "fingerprints", "sources"):
+    database.execute(
+        "delete from lsh where report_id = (select rowid from reports where url = 'http://a.example/1')"
+    )
+    for owned in ("fingerprints", "sources"):
         database.execute(f"delete from {owned} where report_url = 'http://a.example/1'")
     database.execute("delete from reports where url = 'http://a.example/1'")
     assert search_reports(database, "诉讼") == [] and search_reports(database, "年报") == []
