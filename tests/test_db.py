@@ -10,7 +10,7 @@ from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, grams, lsh, queries
 from crawler.corpus.db import write_row
 from crawler.corpus.rows import report_row
-from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
+from crawler.corpus.schema import FTS_HASHSIZE, MIGRATIONS, CorpusError, migrate
 from crawler.extract.fingerprint import content_hash, signature_bands, text_signature
 from crawler.extract.record import Report, ReportFile, Stored
 
@@ -416,3 +416,10 @@ def test_0014_moves_the_bands_of_a_0013_corpus_into_the_lsh_index(tmp_path):
     assert sorted(band for band, _, _ in lsh_rows(database, "http://a/1")) == sorted(lsh.band_keys(signature))
     result = dedupe.store_reports(database, [near_copy("http://a/2", edit=2)])
     assert result.merged == 1 and result.report_of["http://a/2"] == "http://a/1"
+
+
+def test_both_full_text_indexes_buffer_a_whole_batch(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    for name in ("reports_fts", "reports_grams"):
+        sql = f"select v from {name}_config where k = 'hashsize'"
+        assert database.execute(sql).fetchone()[0] == FTS_HASHSIZE

@@ -18,7 +18,7 @@ import hashlib
 
 import sqlite_utils
 
-from crawler.extract.fingerprint import signature_bands
+from crawler.extract.fingerprint import LSH_BANDS
 from crawler.extract.normalise import normalise_text
 
 LSH_TABLE = "lsh"
@@ -29,20 +29,28 @@ LSH_TABLE = "lsh"
 BAND_CANDIDATES = 64
 
 
-def _key64(value: str) -> int:
+def _key64(value: bytes, salt: bytes = b"") -> int:
     """A signed 64-bit integer of ``value`` (what SQLite stores in eight bytes)."""
-    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    digest = hashlib.blake2b(value, digest_size=8, salt=salt).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def band_keys(signature: bytes | None) -> list[int]:
-    """The signature's LSH bands as integers (a band's index is part of its key)."""
-    return [_key64(band) for band in signature_bands(signature)] if signature else []
+    """The signature's LSH bands (:func:`crawler.extract.fingerprint.signature_bands`' slices) as
+    integers; a band's index is part of its key."""
+    if not signature:
+        return []
+    width = len(signature) // LSH_BANDS
+    return [
+        _key64(signature[band * width : (band + 1) * width], band.to_bytes(2, "big"))
+        for band in range(LSH_BANDS)
+    ]
 
 
 def body_key(body: str | None) -> int | None:
     """A key of the body as identity compares it (normalised script and digits); None for no body,
     which identity takes for any body."""
-    return _key64(normalise_text(body)) if body else None
+    return _key64(normalise_text(body).encode("utf-8")) if body else None
 
 
 def create_table(db: sqlite_utils.Database) -> None:
