@@ -9,7 +9,8 @@ identity compares bodies; null when it has none). The primary key ``(band, repor
 read to tell a candidate of another year or another body from one that may be a copy. The table it
 replaces (``lsh_bands``: band and URL as text, and a row per band with two indexes over it) read three
 b-trees per candidate, and each store paid for the candidates of every year of its bands, a cost that
-grew with the corpus until a band was full.
+grew with the corpus until a band was full. "Newest" is now the report's rowid: a report stored again
+keeps its place in its bands (with ``lsh_bands`` its rows were written anew and came first).
 """
 
 from __future__ import annotations
