@@ -46,6 +46,7 @@ from crawler.demo import reports as demo_reports
 from crawler.demo.catalog import BODIES, REPORTS
 from crawler.extract.dispatch import extract_item
 from crawler.extract.fingerprint import comparable_text, content_hash, minhash_values, shingle_hashes
+from crawler.extract.record import Fetch, Report, Stored
 
 PROVINCES = [
     ("11", "北京"), ("12", "天津"), ("13", "河北"), ("14", "山西"), ("15", "内蒙古"), ("21", "辽宁"),
@@ -61,6 +62,8 @@ PLACE_CHARS = (
 TOWN_SUFFIX = ("镇", "乡", "街道")
 POOL_CHUNKS = 4
 DIGITS = re.compile(r"\d+")
+CONTENT_TYPE = "text/html; charset=utf-8"
+FETCHED_AT = "2025-01-01T00:00:00+00:00"
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class PoolReport:
     year: int
     lines: list[str]
     line_hashes: list[Any]  # MinHash values (uint32) of each line
-    record: dict[str, Any]
+    record: Report
     capture: bytes  # zlib
     size: int
 
@@ -123,11 +126,12 @@ def build_pool(rng: random.Random, size: int) -> list[PoolReport]:
         built = demo_reports.build_report(spec, rng, None, 37 + serial)
         page = demo_reports.render_page(built, serial)
         url = f"http://www.example.gov.cn/zwgk/xxgknb/{serial}.html"
-        outcome = extract_item(page.body, url, page.content_type, spec.title, None)
-        if outcome.record is None or not outcome.record.get("text"):
+        fetch = Fetch(url, content_type=page.content_type, anchor_text=spec.title)
+        outcome = extract_item(page.body, fetch)
+        if outcome.report is None or not outcome.report.text:
             continue
-        record = dict(outcome.record)
-        lines = [line for line in record["text"].split("\n") if line.strip()]
+        record = outcome.report
+        lines = [line for line in record.text.split("\n") if line.strip()]
         pool.append(
             PoolReport(
                 spec.template,
@@ -154,13 +158,13 @@ class Generator:
         for item in pool:
             self.by_template.setdefault(item.template, []).append(item)
         self.serial = 0
-        self.recent: list[dict[str, Any]] = []
+        self.recent: list[Report] = []
 
     def _localise(self, text: str, county: County, town: str) -> str:
         stem = county.name[:-1]
         return text.replace("青岚县", county.name).replace("青岚", stem).replace("石门镇", town)
 
-    def report(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def report(self) -> tuple[Stored, dict[str, Any]]:
         """A new report (record, capture row), or now and then a copy of a recent one."""
         roll = self.rng.random()
         if self.recent and roll < 0.07:
@@ -187,58 +191,57 @@ class Generator:
         body = self._localise(BODIES[base.body_key].name, county, town)
         url = f"http://{county.host}/zwgk/xxgknb/{year}/t{self.serial}.html"
         signature = np.minimum.reduce(hashes).astype("<u8").tobytes()
-        record = base.record | {
-            "url": url,
-            "title": f"{body}{year}年政府信息公开工作年度报告",
-            "text": text,
-            "text_normalised": text,
-            "report_year": year,
-            "body": body,
-            "region": f"{county.province}省{county.name}",
-            "division_code": county.code,
-            "published_date": f"{year + 1}-0{self.rng.randint(1, 3)}-{self.rng.randint(10, 28)}",
-            "content_hash": content_hash(text),
-            "signature": signature,
-            "fetched_at": "2025-01-01T00:00:00+00:00",
-        }
+        record = replace(
+            base.record,
+            url=url,
+            title=f"{body}{year}年政府信息公开工作年度报告",
+            text=text,
+            text_normalised=text,
+            report_year=year,
+            body=body,
+            region=f"{county.province}省{county.name}",
+            division_code=county.code,
+            published_date=f"{year + 1}-0{self.rng.randint(1, 3)}-{self.rng.randint(10, 28)}",
+            content_hash=content_hash(text),
+            signature=signature,
+        )
         self.recent = [*self.recent, record][-500:]
-        return record, self._capture(url, base)
+        return self._stored(record), self._capture(url, base)
 
-    def _copy(self, original: dict[str, Any], near: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _stored(self, record: Report) -> Stored:
+        fetch = Fetch(record.url, content_type=CONTENT_TYPE, fetched_at=FETCHED_AT)
+        return Stored(record, fetch)
+
+    def _copy(self, original: Report, near: bool) -> tuple[Stored, dict[str, Any]]:
         self.serial += 1
-        text = original["text"]
+        text = original.text
         if near:  # the city's portal: re-typed, a few characters differ
             at = self.rng.randrange(len(text))
             text = text[:at] + "，" + text[at + 1 :]
-            host = "www.city" + original["division_code"][:4] + ".gov.cn"
+            host = "www.city" + (original.division_code or "")[:4] + ".gov.cn"
         else:  # a mirror: the same text on a site that is not a government one
             host = f"mirror{self.serial % 97}.example.com"
         url = f"http://{host}/html/{self.serial}.html"
-        record = original | {
-            "url": url,
-            "text": text,
-            "text_normalised": text,
-            "content_hash": content_hash(text),
-        }
-        return record, self._capture(url, self.pool[self.serial % len(self.pool)])
+        record = replace(original, url=url, text=text, text_normalised=text, content_hash=content_hash(text))
+        return self._stored(record), self._capture(url, self.pool[self.serial % len(self.pool)])
 
     def _capture(self, url: str, item: PoolReport) -> dict[str, Any]:
         return {
             "url": url,
             "status": 200,
-            "headers": json.dumps({"Content-Type": "text/html; charset=utf-8"}),
+            "headers": json.dumps({"Content-Type": CONTENT_TYPE}),
             "body": item.capture,
             "compression": "zlib",
             "size": item.size,
             "sha256": None,
-            "content_type": "text/html; charset=utf-8",
+            "content_type": CONTENT_TYPE,
             "etag": None,
             "last_modified": None,
-            "fetched_at": "2025-01-01T00:00:00+00:00",
+            "fetched_at": FETCHED_AT,
             "run_id": None,
         }
 
-    def batches(self, count: int, size: int) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    def batches(self, count: int, size: int) -> Iterator[tuple[list[Stored], list[dict[str, Any]]]]:
         made = 0
         while made < count:
             take = min(size, count - made)
@@ -281,7 +284,7 @@ STRUCTURES: list[tuple[str, Callable[[str], bool]]] = [
     ("fts_trigram", lambda name: name.startswith("reports_fts")),
     ("fts_pairs", lambda name: name.startswith("reports_grams")),
     ("captures", lambda name: name == "pages" or "pages" in name),
-    ("lsh", lambda name: "lsh_bands" in name or "fingerprints" in name),
+    ("lsh", lambda name: name.startswith(("lsh", "idx_lsh")) or "fingerprints" in name),
 ]
 
 

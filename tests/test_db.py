@@ -7,8 +7,10 @@ import sqlite_utils
 from typed_records import stored
 
 from crawler.corpus import db as corpus
-from crawler.corpus import dedupe, queries
-from crawler.corpus.schema import MIGRATIONS, CorpusError, migrate
+from crawler.corpus import dedupe, grams, lsh, queries
+from crawler.corpus.db import write_row
+from crawler.corpus.rows import report_row
+from crawler.corpus.schema import FTS_HASHSIZE, MIGRATIONS, CorpusError, migrate
 from crawler.extract.fingerprint import content_hash, signature_bands, text_signature
 from crawler.extract.record import Report, ReportFile, Stored
 
@@ -198,14 +200,13 @@ def test_0005_recomputes_old_signatures_and_their_bands(tmp_path):
     database = corpus.open_db(path)
     (signature,) = database.execute("select signature from fingerprints").fetchone()
     assert signature == text_signature(text) != stale
-    bands = {
-        row[0] for row in database.execute("select band_key from lsh_bands where report_url = 'http://a/1'")
-    }
-    assert bands == set(signature_bands(signature))
+    # 0014 moved the recomputed bands into the integer LSH index
+    bands = {row[0] for row in database.execute("select band from lsh where report_id = 1")}
+    assert bands == set(lsh.band_keys(signature)) and len(bands) == len(signature_bands(signature))
 
 
 def table_counts(database) -> dict[str, int]:
-    tables = ("reports", "sources", "fingerprints", "lsh_bands", "attachments", "pages", "reports_fts")
+    tables = ("reports", "sources", "fingerprints", "lsh", "attachments", "pages", "reports_fts")
     return {name: database.execute(f"select count(*) from [{name}]").fetchone()[0] for name in tables}
 
 
@@ -219,7 +220,7 @@ def test_a_batch_that_fails_midway_leaves_nothing_of_it(tmp_path):
     good_page = {"url": "http://a/0", "status": 200, "body": b"x", "size": 1}
     dedupe.write_batch(database, [reports[0]], [], [good_page])
     before = table_counts(database)
-    assert before["reports"] == 1 and before["lsh_bands"] > 0
+    assert before["reports"] == 1 and before["lsh"] > 0
     bad_page = {"url": "http://a/2", "status": 200, "no_such_column": 1}
     with pytest.raises(Exception, match="no_such_column"):
         dedupe.write_batch(database, reports[1:], [], [good_page, bad_page])
@@ -257,7 +258,10 @@ def test_near_duplicate_candidates_are_index_lookups_not_a_scan_of_the_year(tmp_
     [lookup] = [sql for sql in statements if "with matches" in sql]
     plan = " | ".join(row[3] for row in database.execute("explain query plan " + lookup).fetchall())
     assert "idx_reports_report_year" not in plan and "SCAN r" not in plan, plan
-    assert "idx_fingerprints_title_key" in plan and "idx_lsh_bands_band_key" in plan, plan
+    assert "idx_fingerprints_title_key" in plan, plan
+    [bands] = [sql for sql in statements if "from lsh where band" in sql]
+    plan = " | ".join(row[3] for row in database.execute("explain query plan " + bands).fetchall())
+    assert "SEARCH lsh USING PRIMARY KEY (band=?)" in plan and "SCAN lsh" not in plan, plan
 
 
 def pdf(url: str, report_url: str) -> ReportFile:
@@ -307,3 +311,115 @@ def test_a_file_of_a_copy_joined_in_an_earlier_batch_goes_to_that_report(tmp_pat
     result, stored_files = dedupe.write_batch(database, [], [pdf("http://b/copy.pdf", "http://b/copy")], [])
     assert (stored_files, result.files_held) == (1, [])
     assert [row["url"] for row in queries.attachments_of(database, "http://a/1")] == ["http://b/copy.pdf"]
+
+
+# --- the LSH index (migration 0014) ---------------------------------------------------------------------
+
+NEAR_TEXT = "".join(chr(0x4E00 + (i * 37) % 3000) for i in range(400))
+
+
+def near_copy(url: str, year: int = 2020, body: str | None = "甲县教育局", edit: int = 0) -> Stored:
+    """A report whose text differs from :data:`NEAR_TEXT` in one character (at ``edit``)."""
+    text = NEAR_TEXT[:edit] + "，" + NEAR_TEXT[edit + 1 :]
+    fields = {"title": f"报告{url}", "body": body, "signature": text_signature(text)}
+    return report(url, year, text, content_hash=content_hash(text), **fields)
+
+
+def lsh_rows(database, url: str) -> list[tuple]:
+    report_id = "(select rowid from reports where url = ?)"
+    sql = f"select band, report_year, body_key from lsh where report_id = {report_id}"
+    return database.execute(sql, [url]).fetchall()
+
+
+def test_the_lsh_index_holds_each_band_with_the_year_and_body_key(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    dedupe.store_reports(database, [near_copy("http://a/1")])
+    rows = lsh_rows(database, "http://a/1")
+    signature = text_signature(NEAR_TEXT[:0] + "，" + NEAR_TEXT[1:])
+    assert sorted(band for band, _, _ in rows) == sorted(lsh.band_keys(signature))
+    assert {(year, key) for _, year, key in rows} == {(2020, lsh.body_key("甲县教育局"))}
+    # the body key compares as identity does: script and digits normalised; no body, no key
+    assert lsh.body_key("甲縣教育局") == lsh.body_key("甲县教育局") != lsh.body_key("乙县教育局")
+    assert lsh.body_key(None) is None and lsh.body_key("") is None
+
+
+def test_lsh_candidates_are_of_the_year_and_the_body(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    stored_copies = [
+        near_copy("http://a/same", edit=5),
+        near_copy("http://a/other-year", year=2021, edit=6),
+        near_copy("http://a/other-body", body="乙县教育局", edit=7),
+        near_copy("http://a/no-body", body=None, edit=8),
+        near_copy("http://a/traditional", body="甲縣教育局", edit=9),
+    ]
+    for copy in stored_copies:  # written apart: stored, the first would take the others as its copies
+        write_row(database, "reports", report_row(copy, "2024-01-01", None), pk="url")
+        (report_id,) = database.execute(
+            "select rowid from reports where url = ?", [copy.report.url]
+        ).fetchone()
+        lsh.save(database, report_id, copy.report.signature, copy.report.report_year, copy.report.body)
+    ids = dict(database.execute("select url, rowid from reports").fetchall())
+    signature = near_copy("http://b/new").report.signature
+    found = set(lsh.candidates(database, signature, 2020, "甲县教育局"))
+    assert found == {ids["http://a/same"], ids["http://a/no-body"], ids["http://a/traditional"]}
+    anybody = set(lsh.candidates(database, signature, 2020, None))
+    assert anybody == found | {ids["http://a/other-body"]}
+
+
+def test_a_band_gives_its_newest_candidates_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(lsh, "BAND_CANDIDATES", 2)
+    database = corpus.open_db(tmp_path / "c.db")
+    for n in range(4):
+        database.execute(
+            "insert into lsh (band, report_id, report_year, body_key) values (7, ?, 2020, null)", [n]
+        )
+    signature = bytes(8 * 128)
+    monkeypatch.setattr(lsh, "band_keys", lambda _: [7])
+    assert sorted(lsh.candidates(database, signature, 2020, None)) == [2, 3]
+
+
+def test_a_near_copy_joins_its_report_and_a_promotion_moves_the_bands(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    mirror = near_copy("http://mirror.example.com/1", edit=3)
+    dedupe.store_reports(database, [mirror])
+    official = near_copy("http://www.a.gov.cn/1", edit=4)
+    result = dedupe.store_reports(database, [official])
+    assert result.promoted == 1  # the gov.cn copy outranks the mirror and takes the report over
+    assert lsh_rows(database, "http://mirror.example.com/1") == []
+    assert len(lsh_rows(database, "http://www.a.gov.cn/1")) == len(signature_bands(official.report.signature))
+    assert database.execute("select count(distinct report_id) from lsh").fetchone()[0] == 1
+    result = dedupe.store_reports(database, [near_copy("http://www.city.gov.cn/9", edit=11)])
+    assert result.merged == 1 and result.report_of["http://www.city.gov.cn/9"] == "http://www.a.gov.cn/1"
+
+
+def test_0014_moves_the_bands_of_a_0013_corpus_into_the_lsh_index(tmp_path):
+    path = tmp_path / "c.db"
+    old = sqlite_utils.Database(path)
+    old.table("_migrations").create({"name": str, "applied_at": str}, pk="name")
+    migrate_to = [name for name, _ in MIGRATIONS].index("0014_lsh_index")
+    grams.register(old)
+    for name, step in MIGRATIONS[:migrate_to]:
+        step(old)
+        old.table("_migrations").insert({"name": name, "applied_at": "2024-01-01T00:00:00+00:00"})
+    signature = near_copy("x").report.signature
+    dates = {"first_seen_at": "2024-01-01", "updated_at": "2024-01-01"}
+    old.table("reports").insert(record("http://a/1", 2020, "正文") | {"body": "甲县教育局"} | dates)
+    old.table("fingerprints").insert(
+        {"report_url": "http://a/1", "signature": signature, "report_year": 2020, "body": "甲县教育局"}
+    )
+    for band in signature_bands(signature):
+        old.table("lsh_bands").insert({"band_key": band, "report_url": "http://a/1"})
+    old.close()
+
+    database = corpus.open_db(path)
+    assert "lsh_bands" not in database.table_names()
+    assert sorted(band for band, _, _ in lsh_rows(database, "http://a/1")) == sorted(lsh.band_keys(signature))
+    result = dedupe.store_reports(database, [near_copy("http://a/2", edit=2)])
+    assert result.merged == 1 and result.report_of["http://a/2"] == "http://a/1"
+
+
+def test_both_full_text_indexes_buffer_a_whole_batch(tmp_path):
+    database = corpus.open_db(tmp_path / "c.db")
+    for name in ("reports_fts", "reports_grams"):
+        sql = f"select v from {name}_config where k = 'hashsize'"
+        assert database.execute(sql).fetchone()[0] == FTS_HASHSIZE

@@ -32,6 +32,32 @@ def test_every_query_class_answers_as_before_on_the_demo_corpus(demo):
         assert now == before, (before["query"], before["filters"])
 
 
+@pytest.mark.parametrize("few_kept", [0, 1, 3, search.FEW_KEPT])
+def test_filters_answer_alike_by_the_rowids_they_keep_and_by_scanning_the_matches(
+    demo, monkeypatch, few_kept
+):
+    """A filter that keeps few reports looks its matches up by rowid; one that keeps many reads the
+    matches newest first and keeps its own: the answers are the same (on the demo corpus every filter
+    keeps fewer than FEW_KEPT; 0 forces the scan, 1 and 3 mix the two)."""
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    monkeypatch.setattr(search, "FEW_KEPT", few_kept)
+    got = json.loads(json.dumps(answers(demo), ensure_ascii=False))
+    for before, now in zip(expected, got, strict=True):
+        assert now == before, (before["query"], before["filters"])
+    filters = [
+        {"body": "青岚县教育局"},
+        {"year": 2021},
+        {"body": "无此机关"},
+        {"level": "部门", "year": 2020},
+    ]
+    for query in ("政府信息", "复议", "公开", "县", "行政复议 诉讼", "不存在的词"):
+        for kept in filters:
+            hits = search.search(demo, query, **kept).hits
+            monkeypatch.setattr(search, "FEW_KEPT", 0)
+            assert search.search(demo, query, **kept).hits == hits, (query, kept)
+            monkeypatch.setattr(search, "FEW_KEPT", few_kept)
+
+
 def test_two_character_terms_use_the_pair_index_and_one_character_terms_scan(demo):
     assert search.search(demo, "复议").method == "pairs"
     assert search.search(demo, "複議 訴訟").method == "pairs"
@@ -69,7 +95,10 @@ def test_the_index_follows_inserts_updates_promotions_and_deletes(tmp_path):
     assert search_reports(database, "复议") == []
     assert [hit["url"] for hit in search_reports(database, "诉讼")] == ["http://a.example/1"]
     # a report deleted (as a promotion deletes the copy it replaces): its pairs go with it
-    for owned in ("lsh_bands", "fingerprints", "sources"):
+    database.execute(
+        "delete from lsh where report_id = (select rowid from reports where url = 'http://a.example/1')"
+    )
+    for owned in ("fingerprints", "sources"):
         database.execute(f"delete from {owned} where report_url = 'http://a.example/1'")
     database.execute("delete from reports where url = 'http://a.example/1'")
     assert search_reports(database, "诉讼") == [] and search_reports(database, "年报") == []

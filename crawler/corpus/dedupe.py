@@ -8,6 +8,7 @@ and :func:`write_batch` fetch the candidates and apply the decision in one trans
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,11 +17,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlite_utils
 
+from crawler.corpus import lsh
 from crawler.corpus.db import Row, select_rows, storable_files, write_row
 from crawler.corpus.rows import file_row, findings_json, report_row
 from crawler.corpus.schema import utcnow
 from crawler.extract import pagekind
-from crawler.extract.fingerprint import NEAR_DUPLICATE, signature_bands, signature_similarity, title_key
+from crawler.extract.fingerprint import NEAR_DUPLICATE, signature_similarity, title_key
 from crawler.extract.normalise import normalise_text
 from crawler.extract.patterns import GOV_HOST
 from crawler.extract.record import Report, ReportFile, Stored
@@ -155,36 +157,21 @@ def _stored_copy(row: Mapping[str, Any]) -> Copy:
     )
 
 
-# Reports read per LSH band when looking for near-duplicate candidates, newest first. A band that many
-# reports share comes from template text (the statistics tables' labels, the set phrases every report
-# of a template repeats), not from one report's copies: reading all of it made every store slower as
-# the corpus grew. A real copy shares its distinctive bands too, and its exact text or title key.
-BAND_CANDIDATES = 64
-
-
-def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[Copy]:
+def _candidates(db: sqlite_utils.Database, new: Copy) -> list[Copy]:
     """Stored reports of the same year that share the exact text, a title key or an LSH band. Each of
     the three is an index lookup: one ``OR`` over them made SQLite scan every report of the year (their
     long rows included), a cost that grew with the corpus (~20 ms a report at 10,000 reports). A band
-    gives at most :data:`BAND_CANDIDATES` reports, kept to the year by their (small) fingerprint rows
-    before any report row is read. ``cross join`` keeps the matches first: with many bands the planner
-    otherwise scans the year again."""
-    per_band = " union ".join(
-        f"select * from (select report_url from lsh_bands where band_key = ? "
-        f"order by rowid desc limit {BAND_CANDIDATES})"
-        for _ in bands
+    gives at most :data:`crawler.corpus.lsh.BAND_CANDIDATES` reports, kept to the year and the body by
+    the LSH index's own rows before any report row is read (:func:`crawler.corpus.lsh.candidates`):
+    only a report of the same year and body can be a copy (:func:`same_report`)."""
+    band_ids = (
+        lsh.candidates(db, new.signature, new.report_year, new.body) if new.report_year is not None else []
     )
-    band_matches = (
-        f"union select f.report_url from ({per_band}) b cross join fingerprints f "
-        "on f.report_url = b.report_url where f.report_year = ?"
-        if bands
-        else ""
-    )
-    sql = f"""
+    sql = """
         with matches(url) as (
             select url from reports where content_hash = ?
             union select report_url from fingerprints where title_key = ?
-            {band_matches}
+            union select url from reports where rowid in (select value from json_each(?))
         )
         select r.url, r.report_year, r.body, f.title_key, r.content_hash, f.signature, r.kind, r.scanned,
                r.compromised, coalesce(s.is_gov, 0) as is_gov
@@ -195,19 +182,18 @@ def _candidates(db: sqlite_utils.Database, new: Copy, bands: list[str]) -> list[
         where r.report_year = ? and r.url != ?
         order by r.rowid
     """
-    band_params: list[Any] = [*bands, new.report_year] if bands else []
     params: list[Any] = [
         new.content_hash or "",
         new.title_key or "\x00",
-        *band_params,
+        json.dumps(band_ids),
         new.report_year,
         new.url,
     ]
     return [_stored_copy(row) for row in select_rows(db, sql, params)]
 
 
-def _save_fingerprint(db: sqlite_utils.Database, copy: Copy, bands: list[str]) -> None:
-    db.execute("delete from lsh_bands where report_url = ?", [copy.url])
+def _save_fingerprint(db: sqlite_utils.Database, copy: Copy) -> None:
+    """The report's fingerprint row and its LSH bands (its ``reports`` row is written)."""
     write_row(
         db,
         "fingerprints",
@@ -220,8 +206,8 @@ def _save_fingerprint(db: sqlite_utils.Database, copy: Copy, bands: list[str]) -
         },
         pk="report_url",
     )
-    for band in bands:
-        write_row(db, "lsh_bands", {"band_key": band, "report_url": copy.url})
+    (report_id,) = db.execute("select rowid from reports where url = ?", [copy.url]).fetchone()
+    lsh.save(db, report_id, copy.signature, copy.report_year, copy.body)
 
 
 def _save_source(
@@ -281,7 +267,8 @@ def _promote(db: sqlite_utils.Database, old_url: str, new_url: str) -> None:
     for owned in ("sources", "attachments", "report_versions"):
         db.execute(f"update {owned} set report_url = ? where report_url = ?", [new_url, old_url])
     db.execute("update sources set is_canonical = (url = ?) where report_url = ?", [new_url, new_url])
-    db.execute("delete from lsh_bands where report_url = ?", [old_url])
+    (old_id,) = db.execute("select rowid from reports where url = ?", [old_url]).fetchone()
+    lsh.delete(db, old_id)
     db.execute("delete from fingerprints where report_url = ?", [old_url])
     db.execute("delete from reports where url = ?", [old_url])
 
@@ -369,7 +356,6 @@ def _store_one(
 ) -> None:
     report = record.report
     signature = report.signature
-    bands = signature_bands(signature) if signature else []
     copy = Copy(
         url=report.url,
         report_year=report.report_year,
@@ -391,19 +377,17 @@ def _store_one(
             _keep_version(db, copy.url, run_id)
             result.versions += 1
         write_row(db, "reports", report_row(record, now, stored[1]), pk="url")
-        _save_fingerprint(db, copy, bands)
+        _save_fingerprint(db, copy)
         _save_source(db, copy, copy.url, report, run_id)
         _save_file_source(db, copy, copy.url, report, run_id)
         result.updated += 1
         result.report_of[copy.url] = copy.url
         return
     owner = db.execute("select report_url from sources where url = ?", [copy.url]).fetchone()
-    match = (
-        Match(owner[0], "seen", promote=False) if owner else find_match(copy, _candidates(db, copy, bands))
-    )
+    match = Match(owner[0], "seen", promote=False) if owner else find_match(copy, _candidates(db, copy))
     if match is None or match.promote:
         write_row(db, "reports", report_row(record, now, None), pk="url")
-        _save_fingerprint(db, copy, bands)
+        _save_fingerprint(db, copy)
         if match is not None:
             _promote(db, match.report_url, copy.url)
             result.promoted += 1

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from crawler.corpus import lsh
 from crawler.extract import bodies
 
 # Where a body's county came from when the corpus completed it (a value of ``sources``).
@@ -22,14 +23,15 @@ def unify_township_bodies(db: sqlite_utils.Database) -> int:
     """Name bare townships with the county the same host's reports give them; return how many changed.
 
     Only township reports (level 乡) are read, so the pass stays cheap on a large corpus."""
-    rows = db.execute("select url, body, region, sources from reports where level = '乡'").fetchall()
+    sql = "select url, body, region, sources, rowid from reports where level = '乡'"
+    rows = db.execute(sql).fetchall()
     known: dict[str, set[str]] = defaultdict(set)
-    for url, body, _, _ in rows:
+    for url, body, _, _, _ in rows:
         if body:
             known[urlsplit(url).netloc].add(body)
     changed = 0
     with db.atomic():
-        for url, body, region, sources in rows:
+        for url, body, region, sources, report_id in rows:
             county = bodies.county_among(body, known[urlsplit(url).netloc])
             if county is None:
                 continue
@@ -41,5 +43,6 @@ def unify_township_bodies(db: sqlite_utils.Database) -> int:
                 [named, bodies.full_region(named, region), json.dumps(found, ensure_ascii=False), url],
             )
             db.execute("update fingerprints set body = ? where report_url = ?", [named, url])
+            lsh.rename_body(db, report_id, named)
             changed += 1
     return changed

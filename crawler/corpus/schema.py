@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import Table
 
-from crawler.corpus import grams
+from crawler.corpus import grams, lsh
 from crawler.corpus.views import ensure_views
 from crawler.extract.fingerprint import signature_bands, text_signature
 
@@ -310,6 +310,27 @@ def _add_ocr_confidence(db: sqlite_utils.Database) -> None:
     table(db, "reports").add_column("ocr_confidence", float)
 
 
+def _rebuild_lsh_index(db: sqlite_utils.Database) -> None:
+    """Issue #18: the LSH bands as one ``WITHOUT ROWID`` table of integers keyed by band and report,
+    each row with the report's year and body key (``lsh``, :mod:`crawler.corpus.lsh`), filled from the
+    stored signatures; ``lsh_bands`` (band and URL as text) is dropped."""
+    lsh.create_table(db)
+
+
+# Bytes of new index entries each FTS5 table holds in memory before it writes them as a segment. At the
+# default (1 MiB) a batch of 500 reports became several small segments per table, each merged again
+# and again as the corpus grew; at 32 MiB a crawl's batch is one segment (the memory is held only while
+# a batch is written).
+FTS_HASHSIZE = 32 * 1024 * 1024
+
+
+def _set_fts_write_buffer(db: sqlite_utils.Database) -> None:
+    """Issue #18: both full-text indexes buffer a whole batch before writing it (:data:`FTS_HASHSIZE`,
+    kept in their ``_config`` tables)."""
+    for name in ("reports_fts", grams.GRAMS_TABLE):
+        db.execute(f"insert into [{name}] ([{name}], rank) values ('hashsize', ?)", [FTS_HASHSIZE])
+
+
 # Append only: a migration, once released, is never edited; the next change is a new entry.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_reports_and_runs", _create_reports_and_runs),
@@ -325,6 +346,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0011_dropped_and_heartbeat", _add_dropped_and_heartbeat),
     ("0012_pair_index", _add_pair_index),
     ("0013_ocr_confidence", _add_ocr_confidence),
+    ("0014_lsh_index", _rebuild_lsh_index),
+    ("0015_fts_write_buffer", _set_fts_write_buffer),
 ]
 
 

@@ -33,6 +33,8 @@ MIN_FTS_TERM_CHARS = 3
 # Matches ranked at most for one query; past this many the ranking is of the candidates the index
 # puts first (or, scanning, of the first found) and the result is ``partial``.
 CANDIDATES = 2000
+# Reports a filter keeps (a body, a region) at most for a search to look its matches up by rowid.
+FEW_KEPT = 200
 # Hits of the trigram index read past ``limit`` so that equal bm25 ranks still end in URL order.
 TIE_MARGIN = 32
 # How a hit's matched terms are marked in snippets and excerpts, and what stands for cut text.
@@ -214,13 +216,25 @@ def _like_source(plan: SearchPlan, filters: ReportFilters) -> tuple[str, list[An
     return f"from reports r where ({' or '.join(variant_conditions)}) and {where}", [*params, *filter_params]
 
 
-def _filtered(filters: ReportFilters, column: str) -> tuple[str, list[Any]]:
+def _filtered(db: sqlite_utils.Database, filters: ReportFilters, column: str) -> tuple[str, list[Any]]:
     """``column in (the rowids of the reports the filters keep)`` (read from an index), or ``1``. The
-    ``+`` keeps the condition away from FTS5, which would run the whole query again for each rowid."""
+    ``+`` keeps the condition away from FTS5, which would run the whole query again for each rowid;
+    but when the filters keep at most :data:`FEW_KEPT` reports (a body, a region), the index is asked
+    for those rowids only, one lookup each, instead of reading every match of a common term to find
+    the few the filters keep (:func:`_few_kept`)."""
     where, params = filters.clause()
     if where == "1":
         return "1", []
+    if (few := _few_kept(db, where, params)) is not None:
+        return f"{column} in (select value from json_each(?))", [json.dumps(few)]
     return f"+{column} in (select rowid from reports where {where})", params
+
+
+def _few_kept(db: sqlite_utils.Database, where: str, params: list[Any]) -> list[int] | None:
+    """The rowids of the reports ``where`` keeps when there are at most :data:`FEW_KEPT`, else None."""
+    sql = f"select rowid from reports where {where} limit {FEW_KEPT + 1}"
+    rowids = [rowid for (rowid,) in db.execute(sql, params).fetchall()]
+    return rowids if len(rowids) <= FEW_KEPT else None
 
 
 def _newest_sql(table: str, rank: str, kept: str) -> str:
@@ -238,8 +252,16 @@ def _search_fts(
 ) -> SearchResult:
     """The best ``limit`` by bm25 among the newest :data:`CANDIDATES` matches (:func:`_newest_sql`); the
     rows and snippets are read for those only."""
-    kept, params = _filtered(filters, "reports_fts.rowid")
     expression = fts_match_expression(plan)
+    kept, params = _filtered(db, filters, "reports_fts.rowid")
+    if not kept.startswith("+") and kept != "1":
+        # the few reports the filters keep: which of them match (no rank here: FTS5 computes bm25's
+        # statistics again for every rowid it is asked for), then rank those as any other candidates
+        sql = f"select rowid from reports_fts where reports_fts match ? and {kept}"
+        matching = [rowid for (rowid,) in db.execute(sql, [expression, *params]).fetchall()]
+        if not matching:
+            return SearchResult([], partial=False, method="fts")
+        kept, params = "+reports_fts.rowid in (select value from json_each(?))", [json.dumps(matching)]
     rank = f"bm25(reports_fts, {TITLE_WEIGHT}, 1.0)"
     sql = f"""
         with found(id, rank) as materialized ({_newest_sql("reports_fts", rank, kept)}),
@@ -279,7 +301,7 @@ def _search_like(
     matches = " or ".join(variant_conditions)
     expression = pair_match_expression(plan)
     if expression is not None:
-        kept, kept_params = _filtered(filters, f"{GRAMS_TABLE}.rowid")
+        kept, kept_params = _filtered(db, filters, f"{GRAMS_TABLE}.rowid")
         newest = _newest_sql(GRAMS_TABLE, "0", kept)
         candidates = f"select id from ({newest} union {newest})"
         titles = "{title} : (" + expression + ")"
