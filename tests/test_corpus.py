@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -236,6 +237,37 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
         assert got == want, (sorted(got - want), sorted(want - got), "\n".join(logs))
     runs = queries.list_runs(corpus.open_db(db_path))
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
+
+
+def test_a_request_queue_a_killed_crawl_left_half_written_is_discarded_not_trusted(tmp_path):
+    """Scrapy's disk queues are consistent only once closed: a crawl killed after opening them leaves
+    files whose sizes were never written (an empty file, when its buffer never reached the disk), and
+    the next crawl lost every request of such a queue's priority — a whole column (CI, stop 20/21).
+    Built for real: a crawl stopped cleanly with requests queued (CLOSESPIDER_ITEMCOUNT), then its queue
+    files emptied and the marker of a crawl in progress left, as a crawl killed after reopening them
+    leaves them. The next crawl with that job directory must still reach the whole corpus."""
+    server = DemoServer(build_site()).start()
+    try:
+        reference = tmp_path / "reference.db"
+        subprocess.run(crawl_command(server, reference), check=True, capture_output=True, timeout=300)
+        db_path, job_dir = tmp_path / "resumed.db", tmp_path / "job"
+        stopped = [*crawl_command(server, db_path, job_dir), "-s", "CLOSESPIDER_ITEMCOUNT=3"]
+        subprocess.run(stopped, check=True, capture_output=True, timeout=300)
+        queue_files = [path for path in (job_dir / "requests.queue").rglob("*") if path.is_file()]
+        assert any(path.name != "active.json" and path.stat().st_size > 0 for path in queue_files)
+        for path in queue_files:
+            if path.name != "active.json":
+                path.write_bytes(b"")
+        (job_dir / "govreports.running").write_text("4242\n")
+        resumed = subprocess.run(crawl_command(server, db_path, job_dir), capture_output=True, timeout=300)
+    finally:
+        server.stop()
+    output = tail(resumed.stdout + resumed.stderr)
+    assert resumed.returncode == 0, output
+    assert corpus_state(db_path)[0] == corpus_state(reference)[0], output
+    assert not (job_dir / "govreports.running").exists()  # a crawl that ended leaves no marker
+    runs = queries.list_runs(corpus.open_db(db_path))
+    assert json.loads(runs[-1]["counts"]).get("govreports/jobdir/discarded_after_kill") == 1
 
 
 def tail(output: bytes, lines: int = 25) -> str:

@@ -56,6 +56,8 @@ EXTENSIONS = {
     "crawler.crawl.extensions.ProgressLine": 500,
     # The run's seeds, notes, failures and per-seed counts, for the run's row (crawler/crawl/ledger.py).
     "crawler.crawl.ledger.RunLedger": 0,
+    # A JOBDIR left by a killed crawl: its half-written request queue is discarded (crawler/crawl/jobdir.py).
+    "crawler.crawl.jobdir.JobDirGuard": 0,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
