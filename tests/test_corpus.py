@@ -265,9 +265,27 @@ def test_a_request_queue_a_killed_crawl_left_half_written_is_discarded_not_trust
     output = tail(resumed.stdout + resumed.stderr)
     assert resumed.returncode == 0, output
     assert corpus_state(db_path)[0] == corpus_state(reference)[0], output
+    assert b"errors in the crawl's log" not in resumed.stderr
     assert not (job_dir / "govreports.running").exists()  # a crawl that ended leaves no marker
     runs = queries.list_runs(corpus.open_db(db_path))
     assert json.loads(runs[-1]["counts"]).get("govreports/jobdir/discarded_after_kill") == 1
+
+
+def test_a_crawl_that_lost_requests_to_an_error_in_scrapy_says_so(tmp_path):
+    """A queue broken some other way (no marker to go by: emptied files Scrapy does not know it has) makes
+    Scrapy's scheduler fail on pushing requests, an error only its log shows: the summary says so."""
+    server = DemoServer(build_site()).start()
+    try:
+        db_path, job_dir = tmp_path / "c.db", tmp_path / "job"
+        stopped = [*crawl_command(server, db_path, job_dir), "-s", "CLOSESPIDER_ITEMCOUNT=3"]
+        subprocess.run(stopped, check=True, capture_output=True, timeout=300)
+        for path in (job_dir / "requests.queue").rglob("*"):
+            if path.is_file():
+                path.unlink() if path.name == "active.json" else path.write_bytes(b"")
+        again = subprocess.run(crawl_command(server, db_path, job_dir), capture_output=True, timeout=300)
+    finally:
+        server.stop()
+    assert b"errors in the crawl's log" in again.stderr, tail(again.stdout + again.stderr)
 
 
 def tail(output: bytes, lines: int = 25) -> str:

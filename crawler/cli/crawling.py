@@ -433,6 +433,12 @@ def _print_summary(summary: Any, db_path: str) -> None:
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
         f"errors: {summary.errors}   finish: {summary.finish_reason}"
     )
+    if summary.logged_errors:
+        click.echo(
+            f"warning: {summary.logged_errors} errors in the crawl's log ({db_path}.log, or above with -v): "
+            "requests may have been lost; run the crawl again",
+            err=True,
+        )
     for hit in summary.budget_hits[:BUDGET_LINES_SHOWN]:
         click.echo(
             f"budget: {hit.label} ({hit.setting}) hit {hit.count} times on {hit.host}: links or requests "

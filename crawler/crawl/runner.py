@@ -42,6 +42,8 @@ class CrawlSummary:
     # pages not stored, by reason (not_report, duplicate, unreadable_file, failed, challenge…)
     dropped: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    # ERROR lines in Scrapy's log (an exception in Scrapy's own machinery loses requests silently)
+    logged_errors: int = 0
 
 
 class Interrupted(KeyboardInterrupt):
@@ -142,6 +144,7 @@ def run_crawl(
         pages_failed=int(stats.get("govreports/pages/failed", 0)),
         budget_hits=budget_hits(stats),
         interrupted=process.interrupted,
+        logged_errors=int(stats.get("log_count/ERROR", 0)),
     )
     database = corpus.open_db(db_path)
     summary.reports_in_db = queries.count_reports(database)
