@@ -146,8 +146,11 @@ PLAIN_PROGRESS = ["-s", "GOVREPORTS_PROGRESS_INTERVAL=0.2"]
 
 def test_a_budget_cut_crawl_on_a_terminal_redraws_its_progress(tmp_path, demo_server):
     db_path = tmp_path / "c.db"
+    # at least 3 s of crawling (6 pages, 0.5 s apart): the line is redrawn every 0.5 s, and a crawl done
+    # within a second on a fast machine drew it only twice
+    slow = ["-s", "DOWNLOAD_DELAY=0.5", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False"]
     status, shown, stdout = _run_on_pty(
-        ["crawl", demo_server.url("/"), "--db", str(db_path), *TINY_BUDGET], pty_for="stderr"
+        ["crawl", demo_server.url("/"), "--db", str(db_path), *TINY_BUDGET, *slow], pty_for="stderr"
     )
     text = shown.decode().replace("\r\n", "\n")  # the terminal shows a newline as \r\n
     assert status == 0, text

@@ -433,7 +433,8 @@ def _print_summary(summary: Any, db_path: str) -> None:
         f"pages fetched: {summary.pages_fetched}   reports stored this run: {summary.reports_stored}   "
         f"errors: {summary.errors}   finish: {summary.finish_reason}"
     )
-    if summary.logged_errors:
+    if summary.logged_errors and summary.finish_reason not in STORE_FAILURES and summary.interrupted is None:
+        # (a stopped store or an interrupt has said what happened in its own one line)
         click.echo(
             f"warning: {summary.logged_errors} errors in the crawl's log ({db_path}.log, or above with -v): "
             "requests may have been lost; run the crawl again",
