@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
+from test_crawl import stored_reports
 
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
@@ -126,14 +127,6 @@ def test_without_ocr_the_page_and_its_images_are_one_scanned_report_with_the_pag
 # ---------------------------------------------------------------- real crawls
 
 
-def _stored(db_path) -> dict[str, dict]:
-    database = corpus.open_db(db_path, create=False)
-    try:
-        return {row["url"]: row for row in queries.iter_reports(database)}
-    finally:
-        database.close()
-
-
 @needs_ocr
 @deferred_f_from_coro_f
 async def test_the_crawl_stores_the_image_report_once_with_its_ocr_text_and_tables(
@@ -145,7 +138,7 @@ async def test_the_crawl_stores_the_image_report_once_with_its_ocr_text_and_tabl
     crawler = get_crawler(ReportsSpider, settings)
     await crawler.crawl_async(seeds=demo_server.url("/zwgk/bm/jyj/xxgknb/"))
     fetched = demo_server.requests[before:]
-    stored = _stored(db_path)
+    stored = stored_reports(db_path)
     row = stored[canonical_url(demo_server.url(IMAGE_REPORT.path))]
     assert row["title"] == IMAGE_REPORT.title and row["report_year"] == IMAGE_REPORT.report_year
     assert (row["index_no"], row["issuer"]) == (IMAGE_REPORT.index_no, IMAGE_REPORT.issuer)
@@ -185,7 +178,7 @@ async def test_an_image_page_that_404s_still_gives_the_report_with_a_finding(fas
         url = canonical_url(server.url(IMAGE_REPORT.path))
     finally:
         server.stop()
-    stored = _stored(db_path)
+    stored = stored_reports(db_path)
     row = stored[url]
     assert row["scanned"] == 1 and row["title"] == IMAGE_REPORT.title
     assert f"{server.url(missing)}: not fetched (HTTP 404)" in row["sources"]["images"]

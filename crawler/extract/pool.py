@@ -260,22 +260,21 @@ class BoundedPool:
         _fail(task, TaskFailed(str(value), peak_rss_mb=peak))
 
     def _overran(self, worker: _Worker) -> None:
-        task, worker.task = worker.task, None
-        assert task is not None
-        peak = _peak_rss_mb(worker.process.pid)
-        self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, peak)
         self.stats.timed_out += 1
-        self._replace(worker, kill=True)
-        _fail(task, TaskFailed(f"time limit ({self.timeout:g} s)", peak_rss_mb=peak))
+        self._cut_off(worker, f"time limit ({self.timeout:g} s)")
 
     def _swollen(self, worker: _Worker) -> None:
+        self.stats.out_of_memory += 1
+        self._cut_off(worker, f"memory limit ({self.max_resident_mb} MB resident)")
+
+    def _cut_off(self, worker: _Worker, reason: str) -> None:
+        """A busy worker stopped from outside (past a bound): killed, replaced, its task failed."""
         task, worker.task = worker.task, None
         assert task is not None
         peak = _peak_rss_mb(worker.process.pid)
         self.stats.peak_rss_mb = max(self.stats.peak_rss_mb, peak)
-        self.stats.out_of_memory += 1
         self._replace(worker, kill=True)
-        _fail(task, TaskFailed(f"memory limit ({self.max_resident_mb} MB resident)", peak_rss_mb=peak))
+        _fail(task, TaskFailed(reason, peak_rss_mb=peak))
 
     def _death(self, worker: _Worker) -> str:
         worker.process.join(1.0)
