@@ -296,10 +296,11 @@ class StorePipeline:
     async def close_spider(self) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
-        # Stubs whose file never came (failed, over budget): stored with their own lead as the text.
+        # Stubs whose file never came (failed, over budget, the crawl stopped first): stored with their
+        # own lead as the text, but without their capture, so the next run fetches the page again and
+        # fills it from its file (a stored capture would tell that run the page is stored, as it is).
         for stub in self.stubs.values():
             self.pending.append(stub.stored)
-            self.pending_pages.append(stub.page)
         self.stubs.clear()
         await self.flush()
         await self.wait_for_writer()

@@ -18,6 +18,7 @@ from crawler.crawl.config import CrawlConfig
 from crawler.crawl.items import ReportItem
 from crawler.crawl.runner import crawl_settings
 from crawler.demo import build_site
+from crawler.demo.model import Page
 from crawler.extract.dispatch import extract_item, fill_stub
 from crawler.extract.record import Fetch
 from pipelines.store import StorePipeline
@@ -93,6 +94,33 @@ async def test_the_crawl_stores_each_stub_as_one_report_with_its_files_text(
     again = {row["url"]: row for row in queries.iter_reports(database)}
     for stub in SITE.stubs:
         assert again[canonical_url(demo_server.url(stub.path))]["text"] == stub.text
+    database.close()
+
+
+@deferred_f_from_coro_f
+async def test_a_stub_whose_file_never_came_is_filled_by_the_next_run(demo_server, fast_settings, tmp_path):
+    """A crawl ending before a stub's file came (the file failed, a budget, Ctrl-C) stores the stub with
+    its lead, but not its capture: the next run fetches the page again and fills it from its file. (With
+    the capture stored, that run took the page for stored and the stub kept its lead for good.)"""
+    stub = SITE.stubs[0]
+    url = canonical_url(demo_server.url(stub.path))
+    db_path = tmp_path / "corpus.db"
+    demo_server.add_route(stub.file_path, lambda path: Page(path, b"gone", "text/plain", status=404))
+    try:
+        crawler = get_crawler(ReportsSpider, fast_settings(db_path, GOVREPORTS_RENDER="never"))
+        await crawler.crawl_async(seeds=demo_server.url(stub.path))
+    finally:
+        del demo_server.routes[stub.file_path]
+    database = corpus.open_db(db_path)
+    first = {row["url"]: row for row in queries.iter_reports(database)}[url]
+    assert first["text"] != stub.text and "附件" in first["text"]  # its own lead
+    assert corpus.stored_capture(database, url) is None
+    database.close()
+    crawler = get_crawler(ReportsSpider, fast_settings(db_path, GOVREPORTS_RENDER="never"))
+    await crawler.crawl_async(seeds=demo_server.url(stub.path))
+    database = corpus.open_db(db_path)
+    assert {row["url"]: row for row in queries.iter_reports(database)}[url]["text"] == stub.text
+    assert corpus.stored_capture(database, url) is not None
     database.close()
 
 
