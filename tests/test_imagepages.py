@@ -162,6 +162,16 @@ async def test_the_crawl_stores_the_image_report_once_with_its_ocr_text_and_tabl
     stats = crawler.stats.get_stats()
     assert stats["govreports/pages/image_report"] == 1 and stats["govreports/pages/image"] == 3
     assert stats["govreports/extract/image_rejected"] == 1
+    # reextract cannot read the images again (only the page is captured): the report stays as stored
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    for flags in ([], ["--ocr"]):
+        result = CliRunner().invoke(main, ["reextract", "--db", str(db_path), *flags])
+        assert result.exit_code == 0 and "kept as stored: 1 (text " in result.output, result.output
+        again = stored_reports(db_path)[canonical_url(demo_server.url(IMAGE_REPORT.path))]
+        assert (again["text"], again["tables"], again["scanned"]) == (row["text"], row["tables"], 1)
 
 
 @deferred_f_from_coro_f

@@ -189,3 +189,8 @@ async def test_reextract_ocr_reads_the_scans_already_in_a_corpus(demo_server, fa
     assert row["scanned"] == 1 and row["ocr_confidence"] > 0.9 and row["sources"]["text"] == "ocr"
     assert "全年新收政府信息公开申请6件，均已按期办结。" in row["text"]
     assert row["tables"]["table3"]["new"]["total"]["value"] == 6
+    # a plain reextract afterwards keeps the text OCR read (it used to store the scan's empty text)
+    result = CliRunner().invoke(main, ["reextract", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "kept as stored: 1 (text read by OCR; --ocr" in result.output
+    assert stored()["text"] == row["text"] and stored()["tables"] == row["tables"]

@@ -302,6 +302,9 @@ def reextract(db_path: str, ocr: bool) -> None:
         f"re-extracted {result.updated} reports ({result.versions} changed, kept as versions); "
         f"{result.failed} failed, {result.missing} without a stored capture"
     )
+    if result.kept_ocr:
+        why = "read from page images, not captured" if ocr else "read by OCR; --ocr reads their scans again"
+        click.echo(f"kept as stored: {result.kept_ocr} (text {why})")
     if result.recovered or result.still_failing:
         click.echo(
             f"pages dropped as unreadable, tried again: {result.recovered} stored now, "

@@ -27,6 +27,9 @@ class ReextractResult:
     # pages a crawl dropped as unreadable (their capture kept) tried again: stored now, still failing
     recovered: int = 0
     still_failing: int = 0
+    # reports whose text OCR read, left as stored: without ``--ocr``, or read from page images (whose
+    # bodies are not captured)
+    kept_ocr: int = 0
 
 
 # Dropped pages whose stored capture is tried again, and the bounds each try runs within.
@@ -50,6 +53,9 @@ def reextract_corpus(database: Any, ocr: str = "never") -> ReextractResult:
         if page is None:
             result.missing += 1
             continue
+        if _keeps_its_ocr_text(row, ocr):
+            result.kept_ocr += 1
+            continue
         fetch = fetch_of_row(row)
         # the capture's content type reads its bytes; the report keeps the one it was stored with
         outcome = extract_item(page["body"], replace(fetch, content_type=page["content_type"]), ocr=ocr)
@@ -64,6 +70,17 @@ def reextract_corpus(database: Any, ocr: str = "never") -> ReextractResult:
     result.updated, result.versions = stored_result.updated, stored_result.versions
     result.updated -= min(result.updated, len(recovered))
     return result
+
+
+def _keeps_its_ocr_text(row: Any, ocr: str) -> bool:
+    """A report whose text OCR read is not extracted again without OCR (the scan would read as an
+    empty text, a poorer version of the report), nor at all when it was read from the page's images:
+    only the page is captured, not its images."""
+    sources = row.get("sources") or {}
+    if sources.get("text") != "ocr":
+        return False
+    from_images = "html" in str(row.get("content_type") or "")  # a page's text read from its images
+    return ocr == "never" or from_images
 
 
 def _retry_dropped(
