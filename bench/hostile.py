@@ -12,10 +12,12 @@ whether the good report was stored. ``--all-in-one`` adds one crawl of every fil
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,8 +26,9 @@ from crawler.demo import hostile
 TIMEOUT = 20  # GOVREPORTS_EXTRACT_TIMEOUT for the bench crawls (DOWNLOAD_TIMEOUT scale)
 
 
-def crawl(server: hostile.HostileServer, names: list[str], db: Path) -> tuple[float, str, int]:
-    """Crawl the good report and ``names``; (seconds, stderr, exit code)."""
+def crawl(server: hostile.HostileServer, names: list[str], db: Path) -> tuple[float, str, int, float]:
+    """Crawl the good report and ``names``; (seconds, stderr, exit code, the crawl process's peak resident
+    MB — its extraction workers are measured by the pool)."""
     seeds = [server.url("/good.html"), *(server.file_url(name) for name in names)]
     command = [sys.executable, "-m", "crawler.cli", "crawl", *seeds, "--db", str(db), "--render", "never"]
     for setting in (
@@ -38,8 +41,16 @@ def crawl(server: hostile.HostileServer, names: list[str], db: Path) -> tuple[fl
     ):
         command += ["-s", setting]
     start = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    return time.monotonic() - start, done.stderr, done.returncode
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        hung = threading.Timer(600, process.kill)  # a crawl that never ends shows as exit -9
+        hung.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        hung.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read()
+    return time.monotonic() - start, stderr, process.returncode, usage.ru_maxrss / 1024
 
 
 def outcome(db: Path, url: str) -> tuple[str, float, bool, bool]:
@@ -67,18 +78,33 @@ def main(argv: list[str]) -> int:
             runs = [[name] for name in wanted] + ([wanted] if "--all-in-one" in argv else [])
             for index, names in enumerate(runs):
                 db = Path(folder) / f"c{index}.db"
-                seconds, stderr, code = crawl(server, names, db)
+                seconds, stderr, code, crawl_rss = crawl(server, names, db)
                 for name in names:
                     message, rss, good, ok = outcome(db, server.file_url(name))
                     label = name if len(names) == 1 else f"(all) {name}"
-                    traceback = "Traceback" in stderr
-                    rows.append((label, seconds, rss, message, good and ok and code == 0 and not traceback))
+                    clean = "Traceback" not in stderr
+                    rows.append((label, seconds, rss, crawl_rss, code, clean, ok, good, message))
     finally:
         server.stop()
-    print(f"{'case':<32} {'seconds':>8} {'peak RSS MB':>12}  {'good stored':<11}  message")
-    for name, seconds, rss, message, good in rows:
-        print(f"{name:<32} {seconds:>8.1f} {rss:>12.0f}  {'yes' if good else 'NO':<11}  {message[:90]}")
-    return 0 if all(row[4] for row in rows) else 1
+    print(
+        f"{'case':<30} {'seconds':>7} {'worker MB':>9} {'crawl MB':>8} {'exit':>4}  "
+        f"{'no traceback':<12} {'integrity':<9} {'good stored':<11} message"
+    )
+    for name, seconds, rss, crawl_rss, code, clean, ok, good, message in rows:
+        print(
+            f"{name:<30} {seconds:>7.1f} {rss:>9.0f} {crawl_rss:>8.0f} {code:>4}  "
+            f"{_yes(clean):<12} {_yes(ok):<9} {_yes(good):<11} {message[:80]}"
+        )
+    passed = all(
+        code == 0 and clean and ok and good and max(rss, crawl_rss) < 1024
+        for _, _, rss, crawl_rss, code, clean, ok, good, _ in rows
+    )
+    print(f"cases={len(rows)} all_bounded_and_stored={'yes' if passed else 'no'}")
+    return 0 if passed else 1
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "NO"
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from crawler.extract.files.attachment import AttachmentError
 from crawler.extract.files.read import extract_attachment
 from crawler.extract.fingerprint import content_hash, text_signature
 from crawler.extract.imagepages import PageImage, image_report
-from crawler.extract.page import ExtractionError, attachment_record, extract_page
+from crawler.extract.page import ExtractionError, attachment_record, attachment_title, extract_page
 from crawler.extract.record import Capture, Fetch, Report
 
 
@@ -183,7 +183,7 @@ def _image_pages(body: bytes, fetch: Fetch, images: Sequence[PageImage], ocr: st
     except ExtractionError as error:
         return Outcome(None, ["failed"], f"unreadable page ({error}): {fetch.url}")
     if not report.is_report:
-        return Outcome(None, ["not_report"], f"not a report ({report.title!r}): {fetch.url}")
+        return _not_a_report(report.title, report.text, fetch.url)
     return Outcome(finish_report(report, fetch), ["ok", "scanned", *counters])
 
 
@@ -194,8 +194,17 @@ def _page(body: bytes, fetch: Fetch) -> Outcome:
     except ExtractionError as error:
         return Outcome(None, ["failed"], f"unreadable page ({error}): {url}")
     if not extraction.is_report:
-        return Outcome(None, ["not_report"], f"not a report ({extraction.title!r}): {url}")
+        return _not_a_report(extraction.title, extraction.text, url)
     return Outcome(finish_report(extraction.report(kind="html"), fetch), ["ok"])
+
+
+def _not_a_report(title: str | None, text: str, url: str) -> Outcome:
+    """A page or file that is not a report, with what it held: its title and its text's length (a run's
+    ``dropped`` row says ``not_report: title '…', 1,234 characters``)."""
+    held = f"title {title!r}" if title else "no title"
+    count = len(text or "")
+    characters = "no text" if not count else f"{count:,} character{'s' if count > 1 else ''}"
+    return Outcome(None, ["not_report"], f"not a report ({held}, {characters}): {url}")
 
 
 def _document(body: bytes, fetch: Fetch, ocr: str = "never") -> Outcome:
@@ -204,9 +213,10 @@ def _document(body: bytes, fetch: Fetch, ocr: str = "never") -> Outcome:
     if fetch.parent_url is not None:
         report = attachment_record(document, fetch.url, fetch.anchor_text, attachment_of=fetch.parent_url)
         return Outcome(report, ["attachment", *read])
+    title, _ = attachment_title(document, fetch.anchor_text)
+    if not pagekind.is_report_title(title):  # before the record: its statistics are the costly part
+        return _not_a_report(title, document.text, fetch.url)
     report = attachment_record(document, fetch.url, fetch.anchor_text)
-    if not pagekind.is_report_title(report.title):
-        return Outcome(None, ["not_report"], f"not a report ({report.title!r}): {fetch.url}")
     counters = ["ok", "scanned", *read] if document.scanned else ["ok"]
     return Outcome(finish_report(report, fetch), counters)
 

@@ -461,7 +461,7 @@ def attachment_record(document: AttachmentText, url: str, anchor_text: str | Non
     """The report for a report published as a file (``document`` from
     :func:`crawler.extract.files.read.extract_attachment`): the link's text names it best, then the file.
     ``extras``: ``attachment_of``, ``content_hash`` …"""
-    title, title_source = _attachment_title(document, anchor_text)
+    title, title_source = attachment_title(document, anchor_text)
     page_values, page_sources = page_metadata({}, {}, fields.read_block_text(document.text), url)
     report_values, report_sources = provenance.report_fields(title, document.text)
     stats = parse_statistics(document.grids, document.text)
@@ -505,7 +505,7 @@ def _mean(values: Iterable[float]) -> float | None:
     return round(sum(listed) / len(listed), 4) if listed else None
 
 
-def _attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:
+def attachment_title(document: AttachmentText, anchor_text: str | None) -> tuple[str | None, str | None]:
     """The first report-like title of the link's text (``anchor``), the file's own (``file``) and its
     first lines (``text``); else the link's text or the file's title."""
     candidates = [(anchor_text or "", "anchor"), (document.title or "", "file")]
