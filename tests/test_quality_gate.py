@@ -1,6 +1,6 @@
 """Quality gate over the golden pages (tests/golden): fails when the clean text's scores drop.
 
-The same scores ``bench/quality.py`` prints (crawler/quality.py): bigram F1 against the expected
+The same scores ``bench/quality.py`` prints (crawler/extract/quality.py): bigram F1 against the expected
 text, no spam or chrome phrase left, the must-have phrases kept, the expected spam findings made —
 and none on the clean pages — and never worse than plain trafilatura.
 """
