@@ -29,7 +29,8 @@ import trafilatura
 
 from crawler.demo import build_site
 from crawler.extract import lexicon, quality
-from crawler.extract.page import Extraction, extract_page
+from crawler.extract.page import extract_page
+from crawler.extract.record import Report, contract
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
@@ -38,10 +39,10 @@ REAL_PAGES = Path(os.environ.get("GOVREPORTS_SHARED", REPO.parent / "shared")) /
 TRAFILATURA_FIELDS = ("title", "published_date")
 
 
-_EXTRACTIONS: dict[str, Extraction] = {}
+_EXTRACTIONS: dict[str, Report] = {}
 
 
-def extraction(case: quality.GoldenCase) -> Extraction:
+def extraction(case: quality.GoldenCase) -> Report:
     if case.name not in _EXTRACTIONS:
         _EXTRACTIONS[case.name] = extract_page(case.page.read_bytes(), case.url)
     return _EXTRACTIONS[case.name]
@@ -104,7 +105,7 @@ def real_pages_table(
 
 
 def our_fields(case: quality.FieldCase) -> dict[str, Any]:
-    return extract_page(case.body, case.url, case.content_type).record()
+    return contract(extract_page(case.body, case.url, case.content_type))
 
 
 def trafilatura_fields(case: quality.FieldCase) -> dict[str, Any]:
@@ -156,7 +157,7 @@ def main() -> None:
         print(f"\nreal pages: {REAL_PAGES} is absent, not scored")
     print()
     print(lexicon_line())
-    found = {case.name: {finding["kind"] for finding in extraction(case).spam} for case in cases}
+    found = {case.name: {finding.kind for finding in extraction(case).spam} for case in cases}
     print(quality.recording_line(cases, found, mine))
     print(quality.summary_line(mine, theirs, real_mine, real_theirs))
 

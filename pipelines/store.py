@@ -24,7 +24,7 @@ from crawler.corpus.db import Row
 from crawler.corpus.names import unify_township_bodies
 from crawler.corpus.schema import utcnow
 from crawler.crawl.budget import run_status
-from crawler.crawl.config import CrawlConfig
+from crawler.crawl.config import SETTING_NAMES, CrawlConfig
 from crawler.crawl.items import Dropped, ReportItem, page_dropped
 from crawler.crawl.ledger import RunAccount, RunLedger
 from crawler.extract.dispatch import capture_of, fill_stub
@@ -168,7 +168,7 @@ class StorePipeline:
         corpus.mark_interrupted_runs(self.db)
         seeds = [seed.url for seed in RunLedger.of(self.crawler).seeds or ()]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
-        settings["GOVREPORTS_MAX_PAGES_PER_SITE"] = self.config.max_pages_per_site
+        settings[SETTING_NAMES["max_pages_per_site"]] = self.config.max_pages_per_site
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe
+from crawler.corpus.queries import ReportFilters
 from crawler.corpus.rows import stored_of_row
 from crawler.corpus.search import search_reports
 from crawler.extract.record import Stored
@@ -72,6 +73,12 @@ def build_demo_corpus(path: Path) -> sqlite_utils.Database:
     return database
 
 
+def hits_of(database: sqlite_utils.Database, query: str, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hits of a case: its options are report filters and perhaps a ``limit``."""
+    filters = {name: value for name, value in options.items() if name != "limit"}
+    return search_reports(database, query, ReportFilters(**filters), limit=options.get("limit", 20))
+
+
 def answers(database: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every case's hits, without their row ids (``govreports show`` takes them; they came after the
     expected answers were written, and depend only on the order the reports were stored in)."""
@@ -80,8 +87,7 @@ def answers(database: sqlite_utils.Database) -> list[dict[str, Any]]:
             "query": query,
             "filters": filters,
             "hits": [
-                {k: v for k, v in hit.items() if k != "id"}
-                for hit in search_reports(database, query, **filters)
+                {k: v for k, v in hit.items() if k != "id"} for hit in hits_of(database, query, filters)
             ],
         }
         for query, filters in CASES

@@ -13,7 +13,7 @@ from crawler.cli import main
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, queries
 from crawler.corpus.dedupe import canonical_url
-from crawler.extract.page import RECORD_KEYS
+from crawler.extract.record import RECORD_KEYS
 
 
 def run(*args: str):

@@ -29,7 +29,7 @@ from crawler.corpus.export import (
     write_txt,
     write_warc,
 )
-from crawler.extract.page import RECORD_KEYS
+from crawler.extract.record import RECORD_KEYS
 
 HOSTILE_TITLES = [
     "../../etc/passwd",

@@ -6,7 +6,8 @@ import lxml.html
 import pytest
 
 from crawler.demo import build_site
-from crawler.extract.page import RECORD_KEYS, ExtractionError, container_text, drop_link_menus, extract_page
+from crawler.extract.page import ExtractionError, container_text, drop_link_menus, extract_page
+from crawler.extract.record import RECORD_KEYS, contract
 
 SITE = build_site()
 FIELDS = ("title", "report_year", "published_date", "index_no", "issuer", "doc_no", "written_date")
@@ -44,19 +45,19 @@ def test_demo_report_text_has_no_chrome_or_metadata(report):
 @pytest.mark.parametrize("report", [r for r in SITE.reports if r.spam_kinds], ids=lambda r: r.path)
 def test_demo_spam_kinds_are_detected(report):
     extraction = extract_demo(report.path)
-    assert set(report.spam_kinds) <= {finding["kind"] for finding in extraction.spam}
+    assert set(report.spam_kinds) <= {finding.kind for finding in extraction.spam}
     assert extraction.compromised
 
 
 @pytest.mark.parametrize("report", [r for r in SITE.reports if not r.spam_kinds], ids=lambda r: r.path)
 def test_demo_clean_reports_have_no_spam_findings(report):
-    assert extract_demo(report.path).spam == []
+    assert extract_demo(report.path).spam == ()
 
 
 def test_normalised_text_is_stored_beside_the_text():
     extraction = extract_demo(SITE.reports[0].path)
     assert extraction.text_normalised and extraction.text
-    assert list(extraction.record())[: len(RECORD_KEYS)] == list(RECORD_KEYS)
+    assert list(contract(extraction))[: len(RECORD_KEYS)] == list(RECORD_KEYS)
 
 
 def test_metadata_block_stays_out_of_the_text():
@@ -160,7 +161,7 @@ def test_real_non_reports_are_not_reports(shared_dir, name):
 )
 def test_real_legit_hidden_content_is_not_spam(shared_dir, name):
     extraction = real(shared_dir, name)
-    assert extraction.spam == [] and not extraction.compromised
+    assert extraction.spam == () and not extraction.compromised
 
 
 def test_real_report_text_keeps_its_tables(shared_dir):

@@ -96,14 +96,61 @@ def test_the_graph_is_read_from_the_source():
     assert "crawler.crawl.config" in graph["pipelines.store"]
 
 
-def test_no_layer_imports_a_layer_above_it():
-    upward = [
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Each import from a module to a layer it may not import, as ``module → target``."""
+    return [
         f"{module} → {target}"
-        for module, targets in import_graph().items()
-        for target in targets
+        for module, targets in sorted(graph.items())
+        for target in sorted(targets)
         if layer(target) not in ALLOWED[layer(module)]
     ]
-    assert upward == []
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle a depth-first walk finds, as the modules around it (the first one last too)."""
+    circles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1:
+                circles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    return circles
+
+
+def test_the_checks_find_what_they_look_for(tmp_path):
+    """A made-up module with a lazy upward import (and one for type hints only, which is allowed), and
+    a made-up graph with a circle: each check fails where it should."""
+    source = tmp_path / "spam.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from crawler.corpus import db\n"
+        "def late():\n    from crawler.crawl import config\n",
+        encoding="utf-8",
+    )
+    modules = {name: ROOT for name in ("crawler.extract.spam", "crawler.crawl.config", "crawler.corpus.db")}
+    graph = {"crawler.extract.spam": imports_of("crawler.extract.spam", source, modules)}
+    assert graph["crawler.extract.spam"] == {"crawler.crawl.config"}
+    assert upward_imports(graph) == ["crawler.extract.spam → crawler.crawl.config"]
+    graph = {
+        "crawler.crawl.guard": {"crawler.crawl.resolver", "crawler.extract.record"},
+        "crawler.crawl.resolver": {"crawler.crawl.guard"},
+        "crawler.extract.record": set(),
+    }
+    assert upward_imports(graph) == []
+    assert import_circles(graph) == [["crawler.crawl.guard", "crawler.crawl.resolver", "crawler.crawl.guard"]]
+
+
+def test_no_layer_imports_a_layer_above_it():
+    assert upward_imports(import_graph()) == []
 
 
 def test_extract_imports_neither_scrapy_nor_sqlite():
@@ -120,23 +167,7 @@ def test_extract_imports_neither_scrapy_nor_sqlite():
 
 
 def test_there_is_no_import_circle():
-    graph = import_graph()
-    circles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-
-    def visit(module: str, path: list[str]) -> None:
-        state[module] = 1
-        for target in sorted(graph[module]):
-            if state.get(target) == 1:
-                circles.append([*path[path.index(target) :], target])
-            elif target not in state:
-                visit(target, [*path, target])
-        state[module] = 2
-
-    for module in sorted(graph):
-        if module not in state:
-            visit(module, [module])
-    assert circles == []
+    assert import_circles(import_graph()) == []
 
 
 def test_crawler_holds_only_the_three_packages_the_demo_and_the_cli():

@@ -1,6 +1,6 @@
 """Quality gate over the golden pages (tests/golden): fails when the clean text's scores drop.
 
-The same scores ``bench/quality.py`` prints (crawler/quality.py): bigram F1 against the expected
+The same scores ``bench/quality.py`` prints (crawler/extract/quality.py): bigram F1 against the expected
 text, no spam or chrome phrase left, the must-have phrases kept, the expected spam findings made —
 and none on the clean pages — and never worse than plain trafilatura.
 """
@@ -13,13 +13,14 @@ import pytest
 import trafilatura
 
 from crawler.extract import quality
-from crawler.extract.page import Extraction, extract_page
+from crawler.extract.page import extract_page
+from crawler.extract.record import Report
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = quality.load_cases(GOLDEN)
 
 
-def extract(case: quality.GoldenCase) -> Extraction:
+def extract(case: quality.GoldenCase) -> Report:
     return extract_page(case.page.read_bytes(), case.url)
 
 
@@ -59,7 +60,7 @@ def test_never_worse_than_plain_trafilatura(ours, theirs, case):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_spam_findings_are_the_expected_kinds(case):
-    found = {finding["kind"] for finding in extract(case).spam}
+    found = {finding.kind for finding in extract(case).spam}
     assert set(case.spam_kinds) <= found if case.spam_kinds else found == set()
 
 

@@ -11,7 +11,8 @@ import pytest
 import trafilatura
 
 from crawler.extract import quality
-from crawler.extract.page import Extraction, extract_page, parse_html
+from crawler.extract.page import extract_page, parse_html
+from crawler.extract.record import Report
 
 GOLDEN = Path(__file__).parent / "golden" / "realpages.toml"
 NAMES = list(quality.load_real_cases(GOLDEN, Path(".")))
@@ -25,10 +26,10 @@ def real_cases(shared_dir: Path) -> dict[str, quality.RealCase]:
     return {case.name: case for case in quality.load_real_cases(GOLDEN, pages)}
 
 
-_EXTRACTIONS: dict[str, Extraction] = {}
+_EXTRACTIONS: dict[str, Report] = {}
 
 
-def ours(case: quality.RealCase) -> Extraction:
+def ours(case: quality.RealCase) -> Report:
     if case.name not in _EXTRACTIONS:
         _EXTRACTIONS[case.name] = extract_page(
             case.page.read_bytes(), f"http://real.example/{case.page.name}"

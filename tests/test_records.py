@@ -26,8 +26,8 @@ from crawler.extract import provenance
 from crawler.extract.dispatch import capture_of, extract_item, finish_report, with_identity
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.files.read import extract_attachment
-from crawler.extract.page import RECORD_KEYS, attachment_record, extract_page
-from crawler.extract.record import Fetch, Report, Stored, contract
+from crawler.extract.page import attachment_record, extract_page
+from crawler.extract.record import RECORD_KEYS, Fetch, Report, Stored, contract
 from crawler.extract.tables.statistics import Statistics
 from pipelines.dedupe import UrlDedupePipeline
 from pipelines.store import StorePipeline
@@ -183,7 +183,7 @@ def test_township_county_from_the_site_name():
 
 
 def test_record_keys_extend_the_contract_in_order():
-    record = extract_page(page(), URL).record()
+    record = contract(extract_page(page(), URL))
     assert list(record)[: len(RECORD_KEYS)] == list(RECORD_KEYS)
     assert RECORD_KEYS[:11][-2:] == ("spam", "tables")
     assert {"checks", "template_version", "raw_tables", "sources", "body", "level", "region"} <= set(record)
@@ -230,7 +230,7 @@ def item(url: str, body: bytes, **seed: Any) -> ReportItem:
     """An item as the extraction pipeline hands it on (report with the seed's hints, content hash and
     signature; capture), for any page: the report gate is not what these tests are about."""
     fetched = ReportItem(url=url, body=body, capture=capture_of(body), **seed)
-    fetched.report = finish_report(extract_page(body, url).report(kind="html"), fetched.fetch)
+    fetched.report = finish_report(extract_page(body, url), fetched.fetch)
     return fetched
 
 
@@ -342,7 +342,7 @@ def test_export_carries_the_stored_statistics(tmp_path, demo_site: DemoSite):
     report = next(r for r in demo_site.reports if r.template_version == "2019")
     extraction = extract_demo(demo_site, report.path)
     database = corpus.open_db(tmp_path / "c.db")
-    dedupe.store_reports(database, [Stored(extraction.report())])
+    dedupe.store_reports(database, [Stored(extraction)])
     (exported,) = export_records(database)
     assert list(exported)[: len(RECORD_KEYS)] == list(RECORD_KEYS)
     assert (exported["tables"], exported["checks"], exported["sources"]) == (
@@ -370,7 +370,7 @@ def test_the_worker_makes_the_whole_record_and_it_crosses_a_process_pool():
 
 def test_a_stored_report_reads_back_as_the_records_it_was_made_from(tmp_path):
     extraction = extract_page(page(), URL)
-    report = with_identity(extraction.report(kind="html"))
+    report = with_identity(extraction)
     report = provenance.with_seed_hints(report, {"level": "部门"})
     fetch = Fetch(URL, content_type="text/html", seed="http://a.gov.cn/", fetched_at="2024-03-20")
     fetch = dataclasses.replace(fetch, seed_level="部门")

@@ -138,7 +138,19 @@ def test_an_unknown_province_or_level_is_one_error_naming_the_valid_ones():
     code, _, err = run("seeds", "--province", "浙江省", "--city", "杭洲市")
     assert code == 2 and err.startswith("error: no city '杭洲市' in 浙江省 (near: 杭州市")
     code, _, err = run("seeds", "--level", "乡")
-    assert code == 2 and "'乡' is not one of '国务院部门', '省', '市', '县'" in err
+    assert code == 2 and "'乡' is not a level; use one of 国务院部门, 省, 市, 县, state-council" in err
+    code, _, err = run("seeds", "--level", "township")  # a level the reports have, the registry not
+    assert code == 2 and "'township' is not a level" in err and "Traceback" not in err
+
+
+def test_the_registry_level_takes_the_english_names_the_report_filters_take():
+    """``--level county`` means 县 on `seeds` (and `crawl --registry`) as on `search` and `export`."""
+    assert (
+        run("seeds", "--province", "浙江省", "--level", "county")[1]
+        == run("seeds", "--province", "浙江省", "--level", "县")[1]
+    )
+    code, out, _ = run("seeds", "--province", "浙江省", "--level", "city")
+    assert code == 0 and len(out.splitlines()) == 11  # 浙江 has 11 prefectures
 
 
 def test_registry_rows_become_seeds_with_their_hints():

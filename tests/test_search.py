@@ -11,7 +11,7 @@ from typed_records import stored
 from crawler.cli import main
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe
-from crawler.corpus.queries import like_pattern
+from crawler.corpus.queries import ReportFilters, like_pattern
 from crawler.corpus.search import (
     SearchError,
     centred_excerpt,
@@ -149,8 +149,8 @@ def test_syntax_characters_are_searched_as_text(database):
 
 
 def test_filters_narrow_the_hits(database):
-    assert urls(search_reports(database, "信息", year=2022, level="乡")) == [REPORTS[2]["url"]]
-    assert urls(search_reports(database, "政府信息", body="青岚县教育局")) == []
+    assert urls(search_reports(database, "信息", ReportFilters(year=2022, level="乡"))) == [REPORTS[2]["url"]]
+    assert urls(search_reports(database, "政府信息", ReportFilters(body="青岚县教育局"))) == []
 
 
 def test_limit_caps_the_hits(database):

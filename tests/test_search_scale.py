@@ -12,6 +12,7 @@ from typed_records import stored
 
 from crawler.corpus import db as corpus
 from crawler.corpus import dedupe, grams, search
+from crawler.corpus.queries import ReportFilters
 from crawler.corpus.search import pair_match_expression, plan_query, search_reports
 
 GOLDEN = Path(__file__).parent / "golden" / "search" / "demo.json"
@@ -52,9 +53,9 @@ def test_filters_answer_alike_by_the_rowids_they_keep_and_by_scanning_the_matche
     ]
     for query in ("政府信息", "复议", "公开", "县", "行政复议 诉讼", "不存在的词"):
         for kept in filters:
-            hits = search.search(demo, query, **kept).hits
+            hits = search.search(demo, query, ReportFilters(**kept)).hits
             monkeypatch.setattr(search, "FEW_KEPT", 0)
-            assert search.search(demo, query, **kept).hits == hits, (query, kept)
+            assert search.search(demo, query, ReportFilters(**kept)).hits == hits, (query, kept)
             monkeypatch.setattr(search, "FEW_KEPT", few_kept)
 
 

@@ -8,12 +8,15 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from crawler.cli import main
 from crawler.crawl import settings as project_settings
 from crawler.crawl.conditional import IncrementalMiddleware
 from crawler.crawl.config import SETTING_NAMES, CrawlConfig
+from crawler.crawl.runner import crawl_settings
 
 REPO = Path(__file__).resolve().parents[1]
 DOC_TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool", "frozenset[str]": "list"}
@@ -125,8 +128,30 @@ def test_docs_describe_every_setting_with_its_type_and_default() -> None:
         assert ast.literal_eval(default) == defaults[name], name
 
 
+# A read of a GOVREPORTS_* setting: settings.get("…"), .getint(\n"…"), os.getenv("…"), or a subscript
+# (settings["…"], os.environ["…"]) that is not assigned to.
+GOVREPORTS_READ = re.compile(
+    r"""\bget\w*\(\s*f?["']GOVREPORTS_|\[\s*f?["']GOVREPORTS_\w*["']\s*\](?!\s*\|?=[^=])"""
+)
+
+
+def test_the_read_pattern_finds_every_way_of_reading_and_no_write() -> None:
+    reads = [
+        'settings.get("GOVREPORTS_FULL")',
+        "settings.getbool(\n    'GOVREPORTS_FULL')",
+        'os.environ.get("GOVREPORTS_DB")',
+        'os.getenv("GOVREPORTS_DB")',
+        'mode = str(settings["GOVREPORTS_RENDER"])',
+        'os.environ["GOVREPORTS_DB"]',
+        'if settings["GOVREPORTS_FULL"] == 1:',
+    ]
+    writes = ['settings["GOVREPORTS_DB"] = path', 'settings["GOVREPORTS_MAX_DEPTH"]  = 3']
+    assert [text for text in reads if not GOVREPORTS_READ.search(text)] == []
+    assert [text for text in writes if GOVREPORTS_READ.search(text)] == []
+
+
 def test_no_module_but_the_config_reads_a_govreports_setting() -> None:
-    read = re.compile(r"""\bget\w*\(\s*f?["']GOVREPORTS_""")  # settings.get("…"), .getint(\n"…"), …
+    read = GOVREPORTS_READ
     offenders = [
         f"{path.relative_to(REPO)}:{text.count(chr(10), 0, found.start()) + 1}"
         for folder in ("crawler", "spiders", "pipelines")
@@ -136,3 +161,31 @@ def test_no_module_but_the_config_reads_a_govreports_setting() -> None:
         for found in read.finditer(text)
     ]
     assert offenders == []
+
+
+def test_crawl_settings_read_the_render_mode_through_the_config() -> None:
+    """``-s GOVREPORTS_RENDER=NEVER`` is ``never``: no browser handler is installed (the mode was once
+    read raw, so only the lower-case word turned the browser off)."""
+    settings = crawl_settings("unused.db", {"GOVREPORTS_RENDER": "NEVER"})
+    assert settings["GOVREPORTS_RENDER"] == "never" and settings["DOWNLOAD_HANDLERS"] == {}
+    assert crawl_settings("unused.db")["DOWNLOAD_HANDLERS"] != {}
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("GOVREPORTS_MAX_DEPTH=0", "GOVREPORTS_MAX_DEPTH must be at least 1"),
+        ("GOVREPORTS_FULL=perhaps", "GOVREPORTS_FULL: Supported values for boolean settings"),
+        ("GOVREPORTS_RENDER=sometimes", "GOVREPORTS_RENDER must be one of auto, never, always"),
+    ],
+)
+def test_a_bad_setting_on_the_command_line_is_one_error_before_any_crawl(
+    tmp_path: Path, pair: str, message: str
+) -> None:
+    """Once a traceback from inside Scrapy's start (exit 1); now a usage error naming the setting, and
+    no crawl: the port given is never asked."""
+    db_path = str(tmp_path / "c.db")
+    result = CliRunner().invoke(main, ["crawl", "http://127.0.0.1:9/", "--db", db_path, "-s", pair])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not Path(f"{db_path}.log").exists()

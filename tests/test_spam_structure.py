@@ -50,7 +50,7 @@ def page(body: str, head: str = "", after: str = "") -> bytes:
 
 def run(body: str, head: str = "", after: str = "") -> tuple[str, set[str]]:
     extraction = extract_page(page(body, head, after), GOV_URL)
-    return extraction.text, {finding["kind"] for finding in extraction.spam}
+    return extraction.text, {finding.kind for finding in extraction.spam}
 
 
 HIDING = {
@@ -171,5 +171,5 @@ SITE = build_site()
 def test_demo_spam_is_found_without_the_lexicon(report):
     page_ = SITE.pages[report.path]
     extraction = extract_page(page_.body, f"http://127.0.0.1{report.path}", page_.content_type)
-    assert set(report.spam_kinds) <= {finding["kind"] for finding in extraction.spam}
+    assert set(report.spam_kinds) <= {finding.kind for finding in extraction.spam}
     assert [phrase for phrase in report.must_not if phrase in extraction.text] == []

@@ -369,3 +369,29 @@ def test_consecutive_years_that_agree_pass(database):
     county = [r for r in cross_year_results(database) if r["body"] == "青岚县人民政府"]
     assert {(r["year_before"], r["year"]) for r in county} == {(y, y + 1) for y in range(2019, 2024)}
     assert all(r["status"] == "pass" for r in county)
+
+
+def readme_worked_example() -> str:
+    """The README's worked example reading ``measures``: its ``python`` block, as printed."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    after = readme.split("A worked example on the corpus `make demo` writes", 1)[1]
+    return after.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_worked_example_runs_as_printed_on_the_demo_corpus(crawled, tmp_path):
+    """Where `make demo` leaves the corpus (output/corpus.db), with what `make` installs: the rates of
+    every report that handled requests, 2008 and 2019/2021 templates alike."""
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "corpus.db").write_bytes(crawled.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", readme_worked_example()], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    with open(tmp_path / "output" / "rates.csv", encoding="utf-8") as rates:
+        rows = list(csv.DictReader(rates))
+    assert {row["template"] for row in rows} == {"2008", "2019", "2021"}
+    assert all(0 <= float(row["disclosure_rate"]) <= 1 for row in rows)
+    database = corpus.open_db(crawled, create=False)
+    (handled,) = database.execute("select count(*) from measures where requests_handled > 0").fetchone()
+    database.close()
+    assert len(rows) == handled > 0

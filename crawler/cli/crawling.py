@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from crawler.cli.options import db_option, examples, format_option, log_overrides, parse_settings, user_errors
+from crawler.cli.options import (
+    DEFAULT_DB,
+    db_option,
+    examples,
+    format_option,
+    log_overrides,
+    parse_settings,
+    user_errors,
+)
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
@@ -37,6 +46,54 @@ SEED_COLUMNS = (
     ("rendered", "rendered"),
     ("errors", "errors"),
 )
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    """What ``govreports crawl`` was asked, one field per option: the seeds (URLs, a seed file, the
+    registry's rows the filters keep) and how to crawl them."""
+
+    urls: tuple[str, ...] = ()
+    seeds_file: str | None = None
+    use_registry: bool = False
+    registry_file: str | None = None
+    province: str | None = None
+    city: str | None = None
+    level: str | None = None
+    db_path: str = DEFAULT_DB
+    render: str = "auto"
+    full: bool = False
+    ocr: str = "auto"
+    job_dir: str | None = None
+    redis_url: str | None = None
+    redis_key: str = "govreports"
+    settings: tuple[str, ...] = ()
+    verbose: int = 0
+
+    def seeds(self) -> tuple[list[Any], list[str]]:
+        """The seeds to crawl and the problems found reading them (one line each)."""
+        seeds, problems = collect_seeds(list(self.urls), self.seeds_file)
+        if self.use_registry or self.registry_file:
+            return _with_registry(seeds, problems, self)
+        if self.province or self.city or self.level:
+            raise click.UsageError("--province, --city and --level choose registry rows: add --registry")
+        return seeds, problems
+
+    def overrides(self) -> dict[str, Any]:
+        """The Scrapy settings the options give, ``-s NAME=VALUE`` last."""
+        overrides = log_overrides(self.verbose, self.db_path) | {
+            "GOVREPORTS_RENDER": self.render,
+            "GOVREPORTS_FULL": self.full,
+            "GOVREPORTS_OCR": self.ocr,
+        }
+        overrides |= parse_settings(self.settings)
+        if self.job_dir:
+            overrides["JOBDIR"] = self.job_dir
+        if self.redis_url:
+            from crawler.crawl.distributed import redis_settings
+
+            overrides |= redis_settings(self.redis_url, self.redis_key)
+        return overrides
 
 
 @click.command(
@@ -88,24 +145,7 @@ SEED_COLUMNS = (
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting.")
 @click.option("-v", "--verbose", count=True, help="Show Scrapy's log (-v info, -vv debug).")
 @user_errors
-def crawl(
-    urls: tuple[str, ...],
-    seeds_file: str | None,
-    use_registry: bool,
-    registry_file: str | None,
-    province: str | None,
-    city: str | None,
-    level: str | None,
-    db_path: str,
-    render: str,
-    full: bool,
-    ocr: str,
-    job_dir: str | None,
-    redis_url: str | None,
-    redis_key: str,
-    settings: tuple[str, ...],
-    verbose: int,
-) -> None:
+def crawl(**options: Any) -> None:
     """Crawl seed URLs (portals, columns, report pages) into the corpus.
 
     Run again on the same database, it fetches the listings but only new or changed reports. With
@@ -118,91 +158,48 @@ def crawl(
     and how often it was hit; it still exits 0, as its reports are stored. A crawl stopped by Ctrl-C or
     SIGTERM commits what it has, records the run `interrupted` and exits 130 or 143. The exit status is 1
     when the corpus could not be written (disk_full, store_failed), 2 for bad arguments."""
-    registry = (use_registry, registry_file, province, city, level)
-    _stoppable(
-        db_path,
-        "crawl",
-        lambda: _crawl(
-            urls,
-            seeds_file,
-            registry,
-            db_path,
-            render,
-            full,
-            ocr,
-            job_dir,
-            redis_url,
-            redis_key,
-            settings,
-            verbose,
-        ),
-    )
+    request = CrawlRequest(**options)
+    _stoppable(request.db_path, "crawl", lambda: _crawl(request))
 
 
-def _crawl(
-    urls: tuple[str, ...],
-    seeds_file: str | None,
-    registry: tuple[bool, str | None, str | None, str | None, str | None],
-    db_path: str,
-    render: str,
-    full: bool,
-    ocr: str,
-    job_dir: str | None,
-    redis_url: str | None,
-    redis_key: str,
-    settings: tuple[str, ...],
-    verbose: int,
-) -> None:
-    use_registry, registry_file, province, city, level = registry
-    from crawler.crawl.runner import run_crawl
+def _crawl(request: CrawlRequest) -> None:
+    from crawler.crawl.runner import crawl_settings, run_crawl
 
-    seeds, problems = collect_seeds(list(urls), seeds_file)
-    if use_registry or registry_file:
-        seeds, problems = _with_registry(seeds, problems, registry_file, province, city, level)
-    elif province or city or level:
-        raise click.UsageError("--province, --city and --level choose registry rows: add --registry")
+    seeds, problems = request.seeds()
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if not seeds:
         raise click.UsageError("no valid seed to crawl (give URLs or --seeds FILE)")
+    db_path = request.db_path
     corpus.open_db(db_path).close()  # fail early on a bad --db, before the reactor starts
-    overrides = log_overrides(verbose, db_path) | {
-        "GOVREPORTS_RENDER": render,
-        "GOVREPORTS_FULL": full,
-        "GOVREPORTS_OCR": ocr,
-    }
-    overrides |= parse_settings(settings)
-    if job_dir:
-        overrides["JOBDIR"] = job_dir
+    overrides = request.overrides()
+    try:
+        crawl_settings(db_path, overrides)  # a bad -s GOVREPORTS_* value: one error before the crawl
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     spider_cls = None
-    if redis_url:
-        from crawler.crawl.distributed import DistributedReportsSpider, redis_settings
+    if request.redis_url:
+        from crawler.crawl.distributed import DistributedReportsSpider
 
-        overrides |= redis_settings(redis_url, redis_key)
         spider_cls = DistributedReportsSpider
     summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
     _print_summary(summary, db_path)
     if summary.interrupted is not None:
         _close_own_runs(db_path)  # stopped before its spider opened: Scrapy closed nothing
-    _exit_if_interrupted(summary.interrupted, "crawl", resume=job_dir is not None)
+    _exit_if_interrupted(summary.interrupted, "crawl", resume=request.job_dir is not None)
     if summary.finish_reason in STORE_FAILURES:
         # the store's one line above says why; a script running the crawl must see that it stopped
         raise click.exceptions.Exit(1)
 
 
 def _with_registry(
-    seeds: list[Any],
-    problems: list[str],
-    registry_file: str | None,
-    province: str | None,
-    city: str | None,
-    level: str | None,
+    seeds: list[Any], problems: list[str], request: CrawlRequest
 ) -> tuple[list[Any], list[str]]:
     """The registry's seeds after the others; a URL seeded twice is crawled once (the first)."""
     from crawler.crawl import registry
 
-    portals = chosen_portals(registry_file, province, city, level)
-    registered, missing = registry.seeds_of(portals, source=registry_file or "registry")
+    portals = chosen_portals(request.registry_file, request.province, request.city, request.level)
+    registered, missing = registry.seeds_of(portals, source=request.registry_file or "registry")
     known = {seed.url for seed in seeds}
     return [*seeds, *(seed for seed in registered if seed.url not in known)], [*problems, *missing]
 

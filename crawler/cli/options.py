@@ -111,15 +111,41 @@ def format_option(*choices: str, default: str, help: str | None = None) -> Calla
     )
 
 
-def _level(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    wanted = value.strip()
-    level = LEVEL_ALIASES.get(wanted.lower(), wanted.removesuffix("级") if wanted != "级" else wanted)
-    if level not in LEVELS:
-        names = ", ".join([*LEVELS, *LEVEL_ALIASES])
-        raise click.BadParameter(f"{value!r} is not a level; use one of {names}", ctx, param)
-    return level
+def level_option(
+    levels: tuple[str, ...] = LEVELS, help: str = "Only reports of this level"
+) -> Callable[[F], F]:
+    """``--level``, the same everywhere: one of ``levels`` as stored, or its English name (county → 县);
+    anything else is a usage error that lists the valid values."""
+    aliases = {name: level for name, level in LEVEL_ALIASES.items() if level in levels}
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        wanted = value.strip()
+        level = aliases.get(wanted.lower(), wanted.removesuffix("级") if wanted != "级" else wanted)
+        if level not in levels:
+            names = ", ".join([*levels, *aliases])
+            raise click.BadParameter(f"{value!r} is not a level; use one of {names}", ctx, param)
+        return level
+
+    english = ", ".join(_ENGLISH[level] for level in levels)
+    return click.option(
+        "--level",
+        callback=parse,
+        metavar="LEVEL",
+        help=f"{help}: {', '.join(levels)} (or {english}).",
+    )
+
+
+# The English name `--help` gives each level (LEVEL_ALIASES takes a few more).
+_ENGLISH = {
+    "国务院部门": "state-council",
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "乡": "township",
+    "部门": "department",
+}
 
 
 def report_filters(*, region: bool = True, template: bool = True) -> Callable[[F], F]:
@@ -140,13 +166,7 @@ def report_filters(*, region: bool = True, template: bool = True) -> Callable[[F
 
         options = [
             click.option("--year", type=click.IntRange(1990, 2100), help="Only reports on this year."),
-            click.option(
-                "--level",
-                callback=_level,
-                metavar="LEVEL",
-                help=f"Only reports of this level: {', '.join(LEVELS)} (or county, city, province, "
-                "township, department, state-council).",
-            ),
+            level_option(),
             click.option("--body", help="Only reports of this body, as stored (e.g. 青岚县教育局)."),
         ]
         if region:

@@ -71,7 +71,7 @@ def search(
     database = corpus.open_db(db_path, create=False)
     try:
         check_body(database, filters)
-        result = search_corpus(database, " ".join(query), filters=filters, limit=limit)
+        result = search_corpus(database, " ".join(query), filters, limit=limit)
         hits = result.hits
         total = count_hits(database, " ".join(query), filters) if len(hits) == limit else len(hits)
     except SearchError as error:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from crawler.cli.options import examples, user_errors
+from crawler.cli.options import examples, level_option, user_errors
 from crawler.crawl import registry
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,9 +33,7 @@ def registry_options(
             click.option("--city", help="Only this prefecture and its counties (e.g. 杭州市)."),
         ]
         if level:
-            options.append(
-                click.option("--level", type=click.Choice(levels), help="Only bodies of this level.")
-            )
+            options.append(level_option(levels, help="Only bodies of this level"))
         if flag:
             options.insert(
                 0,

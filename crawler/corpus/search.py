@@ -147,41 +147,25 @@ class SearchResult:
 
 
 def search(
-    db: sqlite_utils.Database,
-    query: str,
-    *,
-    year: int | None = None,
-    body: str | None = None,
-    level: str | None = None,
-    limit: int = 20,
-    filters: ReportFilters | None = None,
+    db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None, *, limit: int = 20
 ) -> SearchResult:
-    """Reports whose title or text holds every term of ``query``, best first: FTS5 (ranked by bm25, with
-    ``snippet()``) when every term has three characters or more, else ``LIKE`` over the pair index's
-    candidates, or over a scan (ranked by how often the terms occur, with a centred excerpt). Each hit:
-    url, title, report_year, body, level, published_date, snippet, rank (lower is better) and match
-    (``fts`` or ``like``) and id (what ``govreports show`` takes). ``filters`` (all of ReportFilters)
-    replaces ``year``, ``body`` and ``level``."""
+    """Reports whose title or text holds every term of ``query`` and pass ``filters``, best first: FTS5
+    (ranked by bm25, with ``snippet()``) when every term has three characters or more, else ``LIKE`` over
+    the pair index's candidates, or over a scan (ranked by how often the terms occur, with a centred
+    excerpt). Each hit: url, title, report_year, body, level, published_date, snippet, rank (lower is
+    better) and match (``fts`` or ``like``) and id (what ``govreports show`` takes)."""
     plan = plan_query(query)
-    filters = filters or ReportFilters(year=year, body=body, level=level)
+    filters = filters or ReportFilters()
     if plan.use_fts:
         return _search_fts(db, plan, filters, limit)
     return _search_like(db, plan, filters, limit)
 
 
 def search_reports(
-    db: sqlite_utils.Database,
-    query: str,
-    *,
-    year: int | None = None,
-    body: str | None = None,
-    level: str | None = None,
-    limit: int = 20,
-    filters: ReportFilters | None = None,
+    db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None, *, limit: int = 20
 ) -> list[Row]:
-    """The hits of :func:`search` (``filters``, all of ReportFilters, replaces ``year``, ``body`` and
-    ``level``)."""
-    return search(db, query, year=year, body=body, level=level, limit=limit, filters=filters).hits
+    """The hits of :func:`search`."""
+    return search(db, query, filters, limit=limit).hits
 
 
 def count_hits(db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None) -> int:

@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from crawler.crawl.config import CrawlConfig
+from crawler.crawl.config import SETTING_NAMES, CrawlConfig
 from crawler.crawl.ledger import RunLedger
 
 # The status of a crawl that ended by itself but left links unfollowed because a budget ran out.
@@ -21,10 +21,10 @@ BUDGET_EXHAUSTED = "budget_exhausted"
 BUDGET_STATS = "govreports/budget/"
 # Budget name → (what a person calls it, the setting that sets it).
 BUDGETS = {
-    "pages_per_site": ("pages per site", "GOVREPORTS_MAX_PAGES_PER_SITE"),
-    "depth": ("depth", "GOVREPORTS_MAX_DEPTH"),
-    "listing_pages": ("listing pages", "GOVREPORTS_MAX_LISTING_PAGES"),
-    "site_errors": ("error budget", "GOVREPORTS_MAX_ERRORS_PER_SITE"),
+    "pages_per_site": ("pages per site", SETTING_NAMES["max_pages_per_site"]),
+    "depth": ("depth", SETTING_NAMES["max_depth"]),
+    "listing_pages": ("listing pages", SETTING_NAMES["max_listing_pages"]),
+    "site_errors": ("error budget", SETTING_NAMES["max_errors_per_site"]),
 }
 
 

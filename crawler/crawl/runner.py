@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
 
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
 from crawler.crawl import settings as project_settings
 from crawler.crawl.budget import BudgetHit, budget_hits, run_status
+from crawler.crawl.config import CrawlConfig
 from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import Seed
 
@@ -98,11 +100,14 @@ class _Process(CrawlerProcess):
 
 
 def crawl_settings(db_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The project's settings with the database path and any overrides applied."""
+    """The project's settings with the database path and any overrides applied. The ``GOVREPORTS_*``
+    ones are read here, through :class:`CrawlConfig`, before any crawl starts: a value of the wrong type
+    or out of range raises ValueError naming the setting (the CLI's one error line)."""
     settings = project_settings.as_dict()
     settings["GOVREPORTS_DB"] = db_path
     settings.update(overrides or {})
-    return project_settings.for_render_mode(settings, str(settings["GOVREPORTS_RENDER"]))
+    config = CrawlConfig.from_settings(Settings(settings))
+    return project_settings.for_render_mode(settings, config.render)
 
 
 def run_crawl(

@@ -35,7 +35,7 @@ ORNAMENT_PATH = "/zwgk/bm/jyj/xxgknb/202501/W020250117590000000.png"
 # Page n's image: …_n.jpg beside the article, as TRS stores an article's pictures.
 IMAGE_STEM = "/zwgk/bm/jyj/xxgknb/202501/W020250117590314726"
 
-# 上年结转 is the 2023 report's 结转下年度继续办理 (crawler.demo.attachments.JYJ_2023).
+# 上年结转 is the 2023 report's 结转下年度继续办理 (crawler.demo.attachments._JYJ_2023_T3).
 _JYJ_2024_T3 = table3(
     carried=[1, 0, 0, 0, 0, 0],
     outcomes={

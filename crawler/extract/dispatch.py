@@ -141,7 +141,7 @@ def extract_any(body: bytes, url: str, content_type: str | None = None) -> Repor
     except AttachmentError as error:
         if body[:1024].lstrip().startswith(_FILE_MAGIC) or (not _looks_html(body) and _is_binary(body)):
             raise ExtractionError(f"not a readable file or HTML page ({error})") from error
-        return extract_page(body, url, content_type).report(kind="html")
+        return extract_page(body, url, content_type)
     return attachment_record(document, url, None)
 
 
@@ -190,12 +190,12 @@ def _image_pages(body: bytes, fetch: Fetch, images: Sequence[PageImage], ocr: st
 def _page(body: bytes, fetch: Fetch) -> Outcome:
     url = fetch.url
     try:
-        extraction = extract_page(body, url, fetch.content_type)
+        report = extract_page(body, url, fetch.content_type)
     except ExtractionError as error:
         return Outcome(None, ["failed"], f"unreadable page ({error}): {url}")
-    if not extraction.is_report:
-        return _not_a_report(extraction.title, extraction.text, url)
-    return Outcome(finish_report(extraction.report(kind="html"), fetch), ["ok"])
+    if not report.is_report:
+        return _not_a_report(report.title, report.text, url)
+    return Outcome(finish_report(report, fetch), ["ok"])
 
 
 def _not_a_report(title: str | None, text: str, url: str) -> Outcome:

@@ -174,14 +174,13 @@ def image_report(
     """The page (its bytes) and its image pages as one report, with the counters of what was read:
     ``image_pages``, ``ocr`` when OCR read them, ``image_failed`` / ``image_rejected`` once per image
     left out. Raises :class:`crawler.extract.page.ExtractionError` for a page that is no HTML."""
-    extraction = extract_page(body, url, content_type)
+    page = extract_page(body, url, content_type)
     pictures, notes, counters = _pages(fetched)
     try:
         document = image_files.read_pictures(pictures, mode)
     except AttachmentError as error:  # no OCR engine under ``always``
         notes.append(f"not read: {one_line(error)}")
         document = image_files.read_pictures(pictures, "never")
-    page = extraction.report(kind="html")
     values: dict[str, Any] = {
         "scanned": True,
         "pages": len(pictures),

@@ -14,7 +14,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from configparser import ConfigParser
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
@@ -25,7 +25,7 @@ from crawler.extract import chrome, fields, links, metadata, pagekind, patterns,
 from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
-from crawler.extract.record import PAGE_EXTRAS, RECORD_KEYS, Finding, Report, contract
+from crawler.extract.record import Report
 from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
 from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
@@ -46,55 +46,6 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 class ExtractionError(ValueError):
     """The bytes are not an HTML page we can read (empty, binary, not markup)."""
-
-
-@dataclass
-class Extraction:
-    """What one page yields; :meth:`record` gives the contract's keys."""
-
-    url: str
-    title: str | None = None
-    text: str = ""
-    index_no: str | None = None
-    issuer: str | None = None
-    doc_no: str | None = None
-    written_date: str | None = None
-    published_date: str | None = None
-    report_year: int | None = None
-    spam: list[dict[str, str]] = field(default_factory=list)
-    # The statistics by name (crawler.extract.tables: table2/3/4 or indicators), raw cell strings kept.
-    tables: dict[str, Any] = field(default_factory=dict)
-    checks: list[dict[str, Any]] = field(default_factory=list)  # the templates' rules: pass/fail/unknown
-    template_version: str | None = None  # "2008" | "2019" | "2021"
-    raw_tables: list[dict[str, Any]] = field(default_factory=list)  # every <table> as rows of cell strings
-    topic: str | None = None
-    disclosure: str | None = None
-    body: str | None = None
-    level: str | None = None
-    region: str | None = None
-    sources: dict[str, str] = field(default_factory=dict)  # field → block | meta | text | url | title …
-    encoding: str = "utf-8"
-    container: str | None = None
-    is_report: bool = False
-    text_normalised: str = ""  # `text` in simplified characters with ASCII digits (crawler.extract.normalise)
-    compromised: bool = False  # spam was found (and removed) on the page
-    chrome_lines: list[str] = field(default_factory=list)  # boilerplate lines the chrome stage removed
-    hidden: list[str] = field(default_factory=list)  # hidden content removed as not spam (menus, copies)
-    attachments: list[dict[str, str]] = field(default_factory=list)  # files the page links: url, anchor
-    # A stub page (its text a lead to 附件): the file that holds the report's text (dispatch.fill_stub).
-    report_file: str | None = None
-
-    def report(self, **extras: Any) -> Report:
-        """The page's :class:`crawler.extract.record.Report`: the contract's fields, the page's extras
-        (:data:`crawler.extract.record.PAGE_EXTRAS`) and ``extras`` (``kind``, ``content_hash`` …).
-        Shallow: every value is already plain data made for this page alone."""
-        values = {key: getattr(self, key) for key in (*RECORD_KEYS, *PAGE_EXTRAS)}
-        values["spam"] = tuple(Finding(**finding) for finding in self.spam)
-        return Report(**values | extras)
-
-    def record(self) -> dict[str, Any]:
-        """The JSON contract's record of the page, as ``govreports extract`` prints it."""
-        return contract(self.report())
 
 
 def _html_parser() -> html.HTMLParser:
@@ -378,8 +329,9 @@ def raw_tables(container: html.HtmlElement | None) -> list[dict[str, Any]]:
     return tables
 
 
-def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extraction:
-    """Run every stage over one page's bytes."""
+def extract_page(body: bytes, url: str, content_type: str | None = None) -> Report:
+    """Run every stage over one page's bytes: the page's report (``kind`` ``html``, the contract's fields
+    and the page's extras, :data:`crawler.extract.record.PAGE_EXTRAS`), whether or not it is one."""
     root, encoding = parse_html(body, content_type)
     # lxml makes a Python proxy (through a Python-level class lookup) each time a walk reaches an
     # element no Python object holds; holding them all makes the dozen walks below reuse them.
@@ -411,11 +363,11 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
     page_values, page_sources = page_metadata(block, meta, info | _page_text_fields(root, text), url)
     report_values, report_sources = provenance.report_fields(title, text, _site_names(page_title, meta))
     stats = parse_statistics_from_container(container, text, slots)
-    return Extraction(
+    return Report(
         url=url,
         title=title,
         text=text,
-        spam=spam.as_records(findings),
+        spam=tuple(dict.fromkeys(findings)),  # each (kind, evidence, where) once
         **page_values,
         **report_values,
         **statistics_fields(stats),
@@ -430,6 +382,7 @@ def extract_page(body: bytes, url: str, content_type: str | None = None) -> Extr
         hidden=hidden,
         attachments=file_links,
         report_file=report_file,
+        kind="html",
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from lxml import etree, html
@@ -419,9 +419,3 @@ def cut_spam_sentences(line: str, simple: str) -> tuple[str, list[str]]:
     removed = [s for s in sentences if links.unshielded_never(normalise_text(s))]
     kept = "".join(s for s in sentences if s not in removed).strip()
     return kept, removed
-
-
-def as_records(findings: Iterable[Finding]) -> list[dict[str, str]]:
-    """Findings as the JSON contract's ``spam`` list, each (kind, where, evidence) once."""
-    unique = dict.fromkeys(findings)
-    return [finding.as_dict() for finding in unique]

@@ -96,7 +96,7 @@ async def test_a_seed_may_name_a_private_host(demo_site, fast_settings, tmp_path
     assert not crawler.stats.get_value("govreports/security/refused")
 
 
-# --- host names: checked once resolved (crawler/resolver.py) -------------------------------------------
+# --- host names: checked once resolved (crawler/crawl/resolver.py) ---------------------------------------
 
 
 @pytest.mark.parametrize(
