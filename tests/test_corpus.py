@@ -239,11 +239,16 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(tmp_path):
     assert runs[-1]["status"] == "finished" and {"interrupted"} <= {run["status"] for run in runs[:-1]}
 
 
+# A crawl stopped cleanly with requests still queued: after its first pages, not its first reports (on a
+# busy machine extraction lags, and by the third report every page had been fetched: nothing was queued).
+STOPPED_EARLY = ["-s", "CLOSESPIDER_PAGECOUNT=6"]
+
+
 def test_a_request_queue_a_killed_crawl_left_half_written_is_discarded_not_trusted(tmp_path):
     """Scrapy's disk queues are consistent only once closed: a crawl killed after opening them leaves
     files whose sizes were never written (an empty file, when its buffer never reached the disk), and
     the next crawl lost every request of such a queue's priority — a whole column (CI, stop 20/21).
-    Built for real: a crawl stopped cleanly with requests queued (CLOSESPIDER_ITEMCOUNT), then its queue
+    Built for real: a crawl stopped cleanly with requests queued (:data:`STOPPED_EARLY`), then its queue
     files emptied and the marker of a crawl in progress left, as a crawl killed after reopening them
     leaves them. The next crawl with that job directory must still reach the whole corpus."""
     server = DemoServer(build_site()).start()
@@ -251,7 +256,7 @@ def test_a_request_queue_a_killed_crawl_left_half_written_is_discarded_not_trust
         reference = tmp_path / "reference.db"
         subprocess.run(crawl_command(server, reference), check=True, capture_output=True, timeout=300)
         db_path, job_dir = tmp_path / "resumed.db", tmp_path / "job"
-        stopped = [*crawl_command(server, db_path, job_dir), "-s", "CLOSESPIDER_ITEMCOUNT=3"]
+        stopped = [*crawl_command(server, db_path, job_dir), *STOPPED_EARLY]
         subprocess.run(stopped, check=True, capture_output=True, timeout=300)
         queue_files = [path for path in (job_dir / "requests.queue").rglob("*") if path.is_file()]
         assert any(path.name != "active.json" and path.stat().st_size > 0 for path in queue_files)
@@ -277,7 +282,7 @@ def test_a_crawl_that_lost_requests_to_an_error_in_scrapy_says_so(tmp_path):
     server = DemoServer(build_site()).start()
     try:
         db_path, job_dir = tmp_path / "c.db", tmp_path / "job"
-        stopped = [*crawl_command(server, db_path, job_dir), "-s", "CLOSESPIDER_ITEMCOUNT=3"]
+        stopped = [*crawl_command(server, db_path, job_dir), *STOPPED_EARLY]
         subprocess.run(stopped, check=True, capture_output=True, timeout=300)
         for path in (job_dir / "requests.queue").rglob("*"):
             if path.is_file():
