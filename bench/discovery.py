@@ -22,9 +22,9 @@ from twisted.internet import asyncioreactor
 asyncioreactor.install()
 
 import scrapy  # noqa: E402
+from scrapy import signals  # noqa: E402
 from scrapy.crawler import CrawlerRunner  # noqa: E402
 from scrapy.utils.defer import deferred_from_coro  # noqa: E402
-from scrapy import signals  # noqa: E402
 from twisted.internet import reactor  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -101,7 +101,9 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
         requests = len(server.log) + len(spam.log)
         downloader = int(focused.stats.get_value("downloader/request_count", 0))
         rows.append(("govreports focused", requests, found, len(expected), time.perf_counter() - started))
-        served = [(path, status, roles.get(path) or _unasked_role(path)) for path, status in server.log + spam.log]
+        served = [
+            (path, status, roles.get(path) or _unasked_role(path)) for path, status in server.log + spam.log
+        ]
         print_roles(served, show=args.show_requests)
         print(
             f"focused crawl: {requests} requests served, {downloader} through the downloader", file=sys.stderr

@@ -51,7 +51,9 @@ def test_the_demo_articles_pages_are_found_and_its_logo_and_ornament_are_not():
 def test_a_page_image_with_no_attributes_is_a_page():
     tags = '<img src="W0201.png"><img src="W0202.jpg"><img src="W0203.jpg">'
     urls = report_images(_page(tags), "http://www.qinglan.gov.cn/a/t1.html")
-    assert urls == [f"http://www.qinglan.gov.cn/a/W020{n}.{ext}" for n, ext in ((1, "png"), (2, "jpg"), (3, "jpg"))]
+    assert urls == [
+        f"http://www.qinglan.gov.cn/a/W020{n}.{ext}" for n, ext in ((1, "png"), (2, "jpg"), (3, "jpg"))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -62,7 +64,10 @@ def test_a_page_image_with_no_attributes_is_a_page():
         ('<img src="o.png"><img src="a.jpg" title="第 1 页"><img src="b.jpg" title="第2页/共2页">', "ab"),
         ('<img src="o.png"><img src="a.jpg" alt="Page 1"><img src="b.jpg" alt="page 2">', "ab"),
         # a page after page 1 whose alt the editor left out is still a page
-        ('<img src="o.png"><img src="a.jpg" alt="第1页"><img src="b.jpg"><img src="c.jpg" alt="第2页">', "abc"),
+        (
+            '<img src="o.png"><img src="a.jpg" alt="第1页"><img src="b.jpg"><img src="c.jpg" alt="第2页">',
+            "abc",
+        ),
         ('<img src="a.jpg" alt="第1页"><img src="b.jpg" alt="第2页"><img src="c.jpg">', "abc"),
         # numbers not 1, 2, 3… in order say nothing: every image is kept
         ('<img src="o.png"><img src="a.jpg" alt="第2页"><img src="b.jpg" alt="第3页">', "oab"),
