@@ -12,14 +12,17 @@ import argparse
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from twisted.internet import asyncioreactor
 
 asyncioreactor.install()
 
 import scrapy  # noqa: E402
+from scrapy import signals  # noqa: E402
 from scrapy.crawler import CrawlerRunner  # noqa: E402
 from scrapy.utils.defer import deferred_from_coro  # noqa: E402
 from twisted.internet import reactor  # noqa: E402
@@ -30,6 +33,7 @@ from crawler.corpus import db as corpus  # noqa: E402
 from crawler.corpus import queries  # noqa: E402
 from crawler.corpus.dedupe import canonical_url  # noqa: E402
 from crawler.crawl.runner import crawl_settings  # noqa: E402
+from crawler.crawl.visit import Visit  # noqa: E402
 from crawler.demo import DemoServer, DemoSite, build_site  # noqa: E402
 from crawler.extract import pagekind  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
@@ -81,6 +85,14 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
         runner = CrawlerRunner(settings)
         started = time.perf_counter()
         focused = runner.create_crawler(ReportsSpider)
+        roles: dict[str, str] = {}
+
+        def asked(request: scrapy.Request, spider: Any) -> None:
+            visit = Visit.of(request)
+            role = visit.role.value if visit.role is not None else _unasked_role(_server_path(request.url))
+            roles.setdefault(_server_path(request.url), role + (" rendered" if visit.rendered else ""))
+
+        focused.signals.connect(asked, signal=signals.request_reached_downloader)
         await focused.crawl_async(seeds=server.url("/"))
         database = corpus.open_db(db_path)
         found = len(expected & {row["url"] for row in queries.iter_reports(database)})
@@ -89,6 +101,10 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
         requests = len(server.log) + len(spam.log)
         downloader = int(focused.stats.get_value("downloader/request_count", 0))
         rows.append(("govreports focused", requests, found, len(expected), time.perf_counter() - started))
+        served = [
+            (path, status, roles.get(path) or _unasked_role(path)) for path, status in server.log + spam.log
+        ]
+        print_roles(served, show=args.show_requests)
         print(
             f"focused crawl: {requests} requests served, {downloader} through the downloader", file=sys.stderr
         )
@@ -107,9 +123,32 @@ async def run(args: argparse.Namespace) -> list[tuple[str, int, int, int, float]
     return rows
 
 
+def _server_path(url: str) -> str:
+    """The request line's target as the demo server logs it (path and query)."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _unasked_role(path: str) -> str:
+    """A request the spider did not make: robots.txt, or one the browser made while rendering."""
+    return "robots.txt" if urlsplit(path).path == "/robots.txt" else "browser sub-request"
+
+
+def print_roles(served: list[tuple[str, int, str]], *, show: bool) -> None:
+    """Where the focused crawl's requests went, by the role the spider asked them in (stderr)."""
+    by_role = Counter(role for _, _, role in served)
+    print("focused crawl requests by role:", file=sys.stderr)
+    for role, count in by_role.most_common():
+        print(f"  {role:<24} {count:>4}", file=sys.stderr)
+    if show:
+        for path, status, role in served:
+            print(f"  {status} {role:<24} {path}", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bfs-cap", type=int, default=1000, help="pages the breadth-first crawl may fetch")
+    parser.add_argument("--show-requests", action="store_true", help="list every focused request (stderr)")
     args = parser.parse_args()
     result: dict[str, Any] = {}
 

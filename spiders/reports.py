@@ -4,9 +4,10 @@ A focused crawl: every link is scored (:func:`crawler.extract.pagekind.link_scor
 ``title`` attribute and URL, and only what leads to reports is followed — section links (政务公开,
 信息公开, department and township pages), report columns (信息公开年报…), pagination (next links,
 ``index_N.html``, ``?page=N``, TRS ``createPageHTML``), report pages and attachments — never off the
-seed's host, within per-site page, depth and listing budgets. Script-filled lists go through the
-browser only when a page needs it (``GOVREPORTS_RENDER``); a seed column that has moved is found
-again from the site's home page. Deciding what a link or page is lives in :mod:`crawler.extract.pagekind`.
+seed's host, within per-site page, depth and listing budgets. A script-filled list is read from the
+JSON its page names when it names one, else through the browser (``GOVREPORTS_RENDER``); a seed
+column that has moved is found again from the site's home page. Deciding what a link or page is lives
+in :mod:`crawler.extract.pagekind`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from crawler.crawl.ledger import RunLedger, SeedList
 from crawler.crawl.render import network_settled, render_meta
 from crawler.crawl.seeds import Seed, collect_seeds
 from crawler.crawl.visit import FOREIGN, PageImages, Role, Visit, depth_of
-from crawler.extract import imagepages, pagekind, patterns
+from crawler.extract import imagepages, pagekind, patterns, scriptlists
 from crawler.extract.encoding import decode_html
 from crawler.extract.textutil import normalise_space
 
@@ -104,6 +105,7 @@ class ReportsSpider(scrapy.Spider):
         render: bool = False,
         links_before: int = 0,
         served: Response | None = None,
+        again: bool = False,
     ) -> scrapy.Request:
         """A request for ``url``; how deep it lies is Scrapy's ``depth`` (set by its DepthMiddleware)."""
         self.pages_per_site[urlsplit(url).netloc] += 1
@@ -119,7 +121,7 @@ class ReportsSpider(scrapy.Spider):
             errback=self.on_error,
             priority=score,
             # an image page is fetched for its report page even when another page showed it too
-            dont_filter=visit.role in (Role.SEED, Role.IMAGE) or render,
+            dont_filter=visit.role in (Role.SEED, Role.IMAGE) or render or again,
             meta=meta | visit.meta(),
             headers={"Referer": referer} if referer else None,
         )
@@ -154,6 +156,9 @@ class ReportsSpider(scrapy.Spider):
         if visit.role is Role.IMAGE:
             image = imagepages.PageImage(_asked_url(response), response.body)
             yield from self._image_page(visit, seed, image)
+            return
+        if visit.role is Role.DATA:
+            yield from self._data_list(response, visit, seed)
             return
         if not isinstance(response, TextResponse) or not _is_html(response):
             yield from self._parse_document(response, visit, seed)
@@ -277,21 +282,27 @@ class ReportsSpider(scrapy.Spider):
     def _follow(
         self, response: TextResponse, page: Selector, visit: Visit, seed: Seed
     ) -> Iterator[scrapy.Request]:
-        role, depth = visit.role, depth_of(response)
-        seed_host = urlsplit(seed.url).netloc
+        role = visit.role
         in_column = (role is not None and role.lists_reports) or pagekind.is_report_column(_page_title(page))
         links = list(self._links(response, page, in_column))
+        if in_column and not any(link_role in (Role.REPORT, Role.LISTING) for _, _, link_role, _ in links):
+            yield from self._empty_list(response, page, visit, seed)
+        yield from self._schedule(links, response.url, visit, seed, depth_of(response))
+
+    def _schedule(
+        self, links: list[tuple[str, str, Role, int]], page_url: str, visit: Visit, seed: Seed, depth: int
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the links of a page (or of the JSON a page's list is filled from) worth following."""
+        role, seed_host = visit.role, urlsplit(seed.url).netloc
         new_reports = [
             url
             for url, _, link_role, _ in links
             if link_role is Role.REPORT and url_key(url) not in self.seen_reports
         ]
         self.seen_reports.update(map(url_key, new_reports))
-        if in_column and not any(link_role in (Role.REPORT, Role.LISTING) for _, _, link_role, _ in links):
-            yield from self._empty_list(response, page, visit, seed)
         links_column = any(link_role is Role.COLUMN for _, _, link_role, _ in links)
         for url, _, link_role, _ in links:
-            alias = pagekind.first_page_alias(response.url, url) if link_role is Role.LISTING else None
+            alias = pagekind.first_page_alias(page_url, url) if link_role is Role.LISTING else None
             if alias is not None:
                 self.known_pages.add(url_key(alias))
         for url, text, link_role, score in links:
@@ -322,24 +333,31 @@ class ReportsSpider(scrapy.Spider):
             link = Visit(
                 link_role, seed, anchor=text, listing_pages=listing_pages, column_only=visit.column_only
             )
-            yield self._request(url, link, referer=response.url, score=score)
+            yield self._request(url, link, referer=page_url, score=score)
 
     def _empty_list(
         self, response: TextResponse, page: Selector, visit: Visit, seed: Seed
     ) -> Iterator[scrapy.Request]:
-        """A report list that shows nothing: render it if a script fills it, else the column is gone."""
-        if visit.rendered:
-            return
+        """A report list that shows nothing: if a script fills it, read the JSON the page names for it, or
+        else render it; without a script, the column is gone."""
         text = response.text if response.encoding else ""
-        if self.config.render == "auto" and pagekind.looks_script_filled(text):
+        script_filled = pagekind.looks_script_filled(text)
+        if visit.rendered and not (visit.challenged and script_filled):
+            return  # what the scripts show (a challenge's render held the page's scripts back)
+        data = scriptlists.data_urls(text, response.url) if script_filled and not visit.data_read else []
+        again = Visit(
+            visit.role,
+            seed,
+            anchor=visit.anchor,
+            listing_pages=visit.listing_pages,
+            column_only=visit.column_only,
+        )
+        if data:  # no browser: the JSON is the list
+            self._inc("script_list/json")
+            fills = replace(again, role=Role.DATA, list_page=response.url, list_role=visit.role)
+            yield self._request(data[0], fills, referer=response.url, score=pagekind.SCORE_LISTING)
+        elif self.config.render == "auto" and script_filled:
             self._inc("render/script_filled_list")
-            again = Visit(
-                visit.role,
-                seed,
-                anchor=visit.anchor,
-                listing_pages=visit.listing_pages,
-                column_only=visit.column_only,
-            )
             yield self._request(
                 response.url,
                 again,
@@ -352,6 +370,31 @@ class ReportsSpider(scrapy.Spider):
             )
         elif visit.role is Role.SEED:
             yield from self._rediscover(seed, response.url, "the column lists no reports")
+
+    def _data_list(self, response: Response, visit: Visit, seed: Seed) -> Iterator[scrapy.Request]:
+        """The JSON a list page's script fills its list from: its items are the page's links. One that
+        lists no report or further page (no JSON, another shape) sends the page to the browser."""
+        page_url = visit.list_page or response.url
+        links = []
+        for url, title in scriptlists.data_links(response.body, page_url) or []:
+            url = pagekind.without_session(url)
+            if not url.startswith(("http://", "https://")) or patterns.NON_PAGE_URL.search(url):
+                continue
+            scored = pagekind.link_score(title, title, url, in_column=True, page_url=page_url)
+            if scored is not None:
+                links.append((url, title, Role(scored[0]), scored[1]))
+        if not any(link_role in (Role.REPORT, Role.LISTING) for _, _, link_role, _ in links):
+            self._inc("script_list/json_unread")
+            yield from self._data_unread(visit, seed)
+            return
+        listed = replace(visit, role=visit.list_role, list_page=None, list_role=None)
+        yield from self._schedule(links, page_url, listed, seed, depth_of(response))
+
+    def _data_unread(self, visit: Visit, seed: Seed) -> Iterator[scrapy.Request]:
+        """The page whose list data gave nothing, again: this time through the browser, if it may."""
+        if visit.list_page is not None:
+            page = replace(visit, role=visit.list_role, list_page=None, list_role=None, data_read=True)
+            yield self._request(visit.list_page, page, referer=None, score=pagekind.SCORE_LISTING, again=True)
 
     def _links(
         self, response: TextResponse, page: Selector, in_column: bool
@@ -408,6 +451,10 @@ class ReportsSpider(scrapy.Spider):
         if getattr(self.crawler, "interrupted", None) is not None:
             # the crawl is stopping on a signal: requests cut short (a browser closed) are no failures
             self._inc("pages/cancelled")
+            return
+        if visit.role is Role.DATA and seed is not None and "robots.txt" not in str(failure.value):
+            self._inc("script_list/json_failed")  # the page's list through the browser instead
+            yield from self._data_unread(visit, seed)
             return
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             # robots.txt, unchanged or already stored pages, unsolved challenges: counted where decided

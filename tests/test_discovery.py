@@ -87,26 +87,90 @@ async def test_no_decoy_is_stored(portal, fast_settings, tmp_path):
     assert not decoys & set(stored(tmp_path / "c.db"))
 
 
+JS_COLUMN = "/zwgk/bm/wjw/xxgknb/"
+# the JS column's script names its list's address whole: read without a browser
+NAMED_JSON = b'"/zwgk/bm/wjw/xxgknb/list.json?_="'
+
+
+def composed(body: bytes, column: str = JS_COLUMN) -> bytes:
+    """The JS column's page with a script that builds its list's address from pieces: only a browser
+    finds the list (the crawler reads no address the page does not spell out)."""
+    assert NAMED_JSON in body
+    return body.replace(NAMED_JSON, f'"{column}list" + ".json?_="'.encode())
+
+
 @deferred_f_from_coro_f
 async def test_browser_only_for_pages_that_need_it(portal, fast_settings, tmp_path):
     before = len(portal.server.requests)
     stats, ledger = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url("/"))
-    js_column = "/zwgk/bm/wjw/xxgknb/"
-    # the browser starts from the page as the crawler fetched it: the portal serves it once
-    assert portal.server.requests[before:].count(js_column) == 1
-    # a script file the browser loaded for one rendered page is reused for the next
-    assert stats["govreports/pages/rendered"] >= 2
-    assert portal.server.requests[before:].count("/images/common.js") == 1
-    assert stats["govreports/render/script_filled_list"] == 1
-    assert stats["govreports/challenge/detected"] >= 1
-    # the JS list once, and the challenged township's pages: nothing else goes through chromium
-    assert stats["govreports/pages/rendered"] <= 1 + len(
-        [p for p in portal.site.pages if p.startswith(portal.site.challenge_prefixes)]
-    )
-    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(js_column)}
+    asked = portal.server.requests[before:]
+    # the script-filled list names its JSON: that is read as a page, and no browser opens the column
+    assert asked.count(JS_COLUMN) == 1 and asked.count(JS_COLUMN + "list.json") == 1
+    assert stats["govreports/script_list/json"] == 1 and "govreports/render/script_filled_list" not in stats
+    # the challenged township's first page is all that goes through chromium, and the page the challenge
+    # lets it through to loads none of its scripts
+    assert stats["govreports/challenge/detected"] == 1 and stats["govreports/pages/rendered"] == 1
+    assert not any(path.endswith(".js") or "list.json?" in path for path in asked)
+    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(JS_COLUMN)}
     assert wjw and wjw <= set(stored(tmp_path / "c.db"))
     (per_seed,) = ledger.per_seed.values()
     assert per_seed["rendered"] == stats["govreports/pages/rendered"]
+    # robots.txt once, by the crawler; nothing else twice but the challenged page (its reload)
+    assert asked.count("/robots.txt") == 1
+    assert {path for path in asked if asked.count(path) > 1} == {portal.site.challenge_prefixes[0]}
+
+
+@deferred_f_from_coro_f
+async def test_a_list_whose_address_a_script_builds_goes_through_the_browser(portal, fast_settings, tmp_path):
+    """The JS column's script builds its list's address: the browser renders the column from the page
+    as fetched (the portal serves it once), and a script file it loaded for one render is reused for
+    the next (the same column as ``index.html`` too)."""
+    served = portal.site.lookup(JS_COLUMN)
+    assert served is not None
+    column = replace(served, body=composed(served.body))
+    pages = (JS_COLUMN, JS_COLUMN + "index.html")
+    for path in pages:
+        portal.server.add_route(path, lambda _path: column)
+    before = len(portal.server.requests)
+    try:
+        seeds = ",".join(portal.url(path) for path in pages)
+        stats, _ = await crawl(fast_settings(tmp_path / "c.db"), seeds=seeds)
+    finally:
+        for path in pages:
+            del portal.server.routes[path]
+    asked = portal.server.requests[before:]
+    assert [asked.count(path) for path in pages] == [1, 1]
+    assert stats["govreports/render/script_filled_list"] == stats["govreports/pages/rendered"] == 2
+    assert "govreports/script_list/json" not in stats
+    assert asked.count("/images/common.js") == 1
+    assert len([path for path in asked if path.startswith(JS_COLUMN + "list.json?_=")]) == 2
+    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(JS_COLUMN)}
+    assert wjw and set(stored(tmp_path / "c.db")) == wjw
+
+
+@deferred_f_from_coro_f
+async def test_a_list_whose_json_fails_goes_through_the_browser(portal, fast_settings, tmp_path):
+    """The address the page names answers 404 to the crawler (the portal wants its cache-buster): the
+    column is fetched again and rendered, and the browser's own request finds the list."""
+    json_path = JS_COLUMN + "list.json"
+    listing = portal.site.lookup(json_path)
+    assert listing is not None
+
+    def cache_busted_only(path: str) -> Page:
+        return listing if "?_=" in path else Page(path, b"{}", "application/json", status=404)
+
+    portal.server.add_route(json_path, cache_busted_only)
+    before = len(portal.server.requests)
+    try:
+        stats, _ = await crawl(fast_settings(tmp_path / "c.db", RETRY_TIMES=0), seeds=portal.url(JS_COLUMN))
+    finally:
+        del portal.server.routes[json_path]
+    asked = portal.server.requests[before:]
+    assert stats["govreports/script_list/json"] == stats["govreports/script_list/json_failed"] == 1
+    assert stats["govreports/render/script_filled_list"] == stats["govreports/pages/rendered"] == 1
+    assert asked.count(JS_COLUMN) == 2 and asked.count(json_path) == 1
+    wjw = {canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(JS_COLUMN)}
+    assert wjw and set(stored(tmp_path / "c.db")) == wjw
 
 
 @deferred_f_from_coro_f
@@ -116,13 +180,14 @@ async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(por
     navigation timeout is shorter than the hang). Its visitor counter is never asked at all."""
     released = threading.Event()
     long_poll = "/interface/messages.jsp"
-    js_column = "/zwgk/bm/wjw/xxgknb/"
+    js_column = JS_COLUMN
     served = portal.site.lookup(js_column)
     assert served is not None
     script = (
         f'<script>var poll = new XMLHttpRequest(); poll.open("GET", "{long_poll}"); poll.send();</script>'
     )
-    polling_column = replace(served, body=served.body.replace(b"</body>", script.encode() + b"</body>"))
+    body = composed(served.body)  # its list's address built by the script: only a browser reads it
+    polling_column = replace(served, body=body.replace(b"</body>", script.encode() + b"</body>"))
 
     def hung_poll(path: str) -> Page:
         released.wait(20)
@@ -149,11 +214,13 @@ async def test_a_script_filled_list_is_read_though_its_page_never_goes_quiet(por
 
 @deferred_f_from_coro_f
 async def test_render_never_uses_no_browser_and_says_what_it_missed(portal, fast_settings, tmp_path):
+    """Without a browser the challenged township is missed; the script-filled list is not (its page
+    names its JSON)."""
     stats, _ = await crawl(fast_settings(tmp_path / "c.db", GOVREPORTS_RENDER="never"), seeds=portal.url("/"))
     assert "playwright/page_count" not in stats
-    assert stats["govreports/challenge/unsolved"] >= 1
+    assert stats["govreports/challenge/unsolved"] >= 1 and stats["govreports/script_list/json"] == 1
     missing = portal.expected() - set(stored(tmp_path / "c.db"))
-    needs_browser = ("/zwgk/bm/wjw/xxgknb/", *portal.site.challenge_prefixes)
+    needs_browser = portal.site.challenge_prefixes
     assert missing == {
         canonical_url(portal.url(r.path)) for r in portal.site.reports if r.path.startswith(needs_browser)
     }
@@ -226,8 +293,42 @@ async def test_a_challenge_is_passed_once_per_host(portal, fast_settings, tmp_pa
     # answer, runs its script and reloads the page with the clearance
     assert [path for path, status in answered if status == 412] == [township]
     assert stats["govreports/challenge/detected"] == 1 and stats["govreports/challenge/cleared"] == 1
-    # the browser: the challenge once, and the script-filled list of the site the township links to
-    assert stats["govreports/pages/rendered"] == 1 + stats["govreports/render/script_filled_list"]
+    # the browser: the challenge once (the site's script-filled list the township links to is read from
+    # its JSON), and the page the challenge let it through to loaded none of its scripts
+    assert stats["govreports/pages/rendered"] == 1 and "govreports/render/script_filled_list" not in stats
+    assert not any(path.endswith(".js") for path, _ in answered)
+
+
+@deferred_f_from_coro_f
+async def test_a_challenged_script_filled_list_is_rendered_again_for_its_scripts(
+    portal, fast_settings, tmp_path
+):
+    """A list a script fills behind the challenge (its address built by the script): the challenge's
+    render holds the page's scripts back, so the list shows empty and is rendered once more, from the
+    page as cleared, with its scripts (the list's JSON asked once, by that render)."""
+    township = portal.site.challenge_prefixes[0]
+    column = township + "xxgknb/"
+    json_path = column + "list.json"
+    reports = [r for r in portal.site.reports if r.path.startswith(township)]
+    served = portal.site.lookup(JS_COLUMN)
+    assert served is not None and reports
+    page = replace(served, path=column, body=composed(served.body, column))
+    docs = [{"url": r.path, "title": r.title, "date": r.published_date} for r in reports]
+    listing = Page(json_path, json.dumps({"total": len(docs), "docs": docs}).encode(), "application/json")
+    portal.server.add_route(column, lambda _path: page)
+    portal.server.add_route(json_path, lambda _path: listing)
+    before = len(portal.server.requests)
+    try:
+        stats, _ = await crawl(fast_settings(tmp_path / "c.db"), seeds=portal.url(column))
+    finally:
+        del portal.server.routes[column], portal.server.routes[json_path]
+    asked = portal.server.requests[before:]
+    assert stats["govreports/challenge/detected"] == stats["govreports/challenge/cleared"] == 1
+    assert stats["govreports/render/script_filled_list"] == 1 and stats["govreports/pages/rendered"] == 2
+    assert len([path for path in asked if path.startswith(json_path)]) == 1
+    assert asked.count("/images/common.js") == 1
+    expected = {canonical_url(portal.url(r.path)) for r in reports}
+    assert set(stored(tmp_path / "c.db")) == expected
 
 
 @pytest.mark.parametrize(

@@ -39,12 +39,46 @@ def _page(paths_and_tags: str, *, lead: str = "") -> str:
 # ---------------------------------------------------------------- which images are pages
 
 
-def test_the_demo_articles_pages_are_found_and_its_logo_is_not():
+def test_the_demo_articles_pages_are_found_and_its_logo_and_ornament_are_not():
     page = SITE.pages[IMAGE_REPORT.path]
     urls = report_images(page.body.decode("utf-8"), BASE + IMAGE_REPORT.path)
-    # the ornament gives nothing away in the markup: fetched, then judged by its pixels
-    assert urls == [BASE + path for path in (IMAGE_REPORT.ornament_path, *IMAGE_REPORT.image_paths)]
-    assert BASE + IMAGE_REPORT.logo_path not in urls
+    # the logo by its class and size; the ornament (no attribute at all) by its place: before the image
+    # the article numbers as its page 1
+    assert urls == [BASE + path for path in IMAGE_REPORT.image_paths]
+    assert BASE + IMAGE_REPORT.logo_path not in urls and BASE + IMAGE_REPORT.ornament_path not in urls
+
+
+def test_a_page_image_with_no_attributes_is_a_page():
+    tags = '<img src="W0201.png"><img src="W0202.jpg"><img src="W0203.jpg">'
+    urls = report_images(_page(tags), "http://www.qinglan.gov.cn/a/t1.html")
+    assert urls == [
+        f"http://www.qinglan.gov.cn/a/W020{n}.{ext}" for n, ext in ((1, "png"), (2, "jpg"), (3, "jpg"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tags", "pages"),
+    [
+        # numbered from 1 in order: what comes before page 1 is none of its pages
+        ('<img src="o.png"><img src="a.jpg" alt="报告第1页"><img src="b.jpg" alt="报告第2页">', "ab"),
+        ('<img src="o.png"><img src="a.jpg" title="第 1 页"><img src="b.jpg" title="第2页/共2页">', "ab"),
+        ('<img src="o.png"><img src="a.jpg" alt="Page 1"><img src="b.jpg" alt="page 2">', "ab"),
+        # a page after page 1 whose alt the editor left out is still a page
+        (
+            '<img src="o.png"><img src="a.jpg" alt="第1页"><img src="b.jpg"><img src="c.jpg" alt="第2页">',
+            "abc",
+        ),
+        ('<img src="a.jpg" alt="第1页"><img src="b.jpg" alt="第2页"><img src="c.jpg">', "abc"),
+        # numbers not 1, 2, 3… in order say nothing: every image is kept
+        ('<img src="o.png"><img src="a.jpg" alt="第2页"><img src="b.jpg" alt="第3页">', "oab"),
+        ('<img src="o.png"><img src="a.jpg" alt="第2页"><img src="b.jpg" alt="第1页">', "oab"),
+        ('<img src="o.png"><img src="a.jpg" alt="报告"><img src="b.jpg" alt="报告">', "oab"),
+    ],
+)
+def test_an_image_before_the_numbered_page_one_is_no_page(tags, pages):
+    urls = report_images(_page(tags), "http://www.qinglan.gov.cn/a/t1.html")
+    names = {"o": "o.png", "a": "a.jpg", "b": "b.jpg", "c": "c.jpg"}
+    assert urls == [f"http://www.qinglan.gov.cn/a/{names[key]}" for key in pages]
 
 
 def test_pages_of_text_have_no_image_pages():
@@ -64,6 +98,9 @@ def test_pages_of_text_have_no_image_pages():
         '<img src="http://cdn.example.com/p1.jpg">',  # another site
         '<img src="data:image/png;base64,AAAA">',
         '<img src="seal.svg">',
+        '<img src="/images/line.gif">',
+        '<img src="title_bg.png">',
+        '<img src="/images/fgx2.jpg">',
     ],
 )
 def test_decorations_and_other_sites_images_are_no_pages(tag):
@@ -151,17 +188,15 @@ async def test_the_crawl_stores_the_image_report_once_with_its_ocr_text_and_tabl
     assert {"table2", "table3", "table4"} <= set(row["tables"])
     assert row["tables"]["table3"]["new"]["total"]["value"] == 10
     assert row["checks"] and all(check["status"] == "pass" for check in row["checks"])
-    # none of the images is a report; the logo is never fetched, the ornament is and is no page
-    images = {
-        canonical_url(demo_server.url(p)) for p in (*IMAGE_REPORT.image_paths, IMAGE_REPORT.ornament_path)
-    }
+    # none of the images is a report; its pages are fetched once each, the logo and the ornament never
+    images = {canonical_url(demo_server.url(p)) for p in IMAGE_REPORT.image_paths}
     assert not images & set(stored)
     assert [fetched.count(path) for path in IMAGE_REPORT.image_paths] == [1, 1]
-    assert IMAGE_REPORT.logo_path not in fetched and fetched.count(IMAGE_REPORT.ornament_path) == 1
-    assert "not a page" in row["sources"]["images"]
+    assert IMAGE_REPORT.logo_path not in fetched and IMAGE_REPORT.ornament_path not in fetched
+    assert "images" not in row["sources"]  # nothing left out
     stats = crawler.stats.get_stats()
-    assert stats["govreports/pages/image_report"] == 1 and stats["govreports/pages/image"] == 3
-    assert stats["govreports/extract/image_rejected"] == 1
+    assert stats["govreports/pages/image_report"] == 1 and stats["govreports/pages/image"] == 2
+    assert "govreports/extract/image_rejected" not in stats
     # reextract cannot read the images again (only the page is captured): the report stays as stored
     from click.testing import CliRunner
 

@@ -46,7 +46,7 @@ def test_roles_are_the_words_pagekind_gives_links_and_the_spider_adds():
     source = Path(pagekind.__file__).read_text(encoding="utf-8")
     words = set(re.findall(r'return "(\w+)", \(?SCORE_', source))
     assert words == {"report", "column", "listing", "section"}
-    assert {Role(word) for word in words} | {Role.SEED, Role.ATTACHMENT, Role.IMAGE} == set(Role)
+    assert {Role(word) for word in words} | {Role.SEED, Role.ATTACHMENT, Role.IMAGE, Role.DATA} == set(Role)
     assert Role("listing") is Role.LISTING and Role.LISTING == "listing"
     assert [role for role in Role if role.lists_reports] == [Role.COLUMN, Role.LISTING]
 

@@ -82,7 +82,10 @@ class ChallengeMiddleware:
         meta = (
             request.meta
             | render_meta(
-                self.config, cookies=True, served=(response.status, response.headers, response.body)
+                self.config,
+                cookies=True,
+                served=(response.status, response.headers, response.body),
+                challenge=True,
             )
             | replace(visit, rendered=True, challenged=True, cleared=False).meta()
         )

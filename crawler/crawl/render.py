@@ -3,7 +3,8 @@ methods it runs, and the filter of the browser's own requests (``PLAYWRIGHT_ABOR
 
 A page is rendered after the crawler fetched it (a list a script fills, a challenge page): the browser
 starts from that answer (:func:`start_from_served`) instead of asking the portal for it again; what
-the page then loads (scripts, XHR, a challenge's reload) goes to the portal as usual."""
+the page then loads (scripts, XHR, a challenge's reload) goes to the portal as usual, but for the page a
+challenge reloads to, whose scripts are held back (:func:`hold_back_after_challenge`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from crawler.crawl.guard import guard_browser_redirects, refuse_in_browser
 SERVED_KEY = "govreports_served"
 # request.meta key of a render: run the address guard on the browser's requests
 GUARD_KEY = "govreports_browser_guard"
+# request.meta key of a challenge's render: the page it passes to loads no scripts (hold_back_after_challenge)
+HOLD_BACK_KEY = "govreports_hold_back_scripts"
 # Headers of a served answer the browser is given: the body is already decoded and complete.
 SERVED_HEADERS = frozenset({"content-type", "set-cookie", "content-language", "last-modified", "etag"})
 
@@ -31,15 +34,17 @@ def render_meta(
     *,
     cookies: bool = False,
     served: tuple[int, Mapping[Any, Any], bytes] | None = None,
+    challenge: bool = False,
 ) -> dict[str, Any]:
     """``request.meta`` that sends a request through the browser (scrapy-playwright): the page is given
     a moment to go quiet on the network, then must show more links than ``links_before`` (the links of
     the HTML as served, for a list that a script fills; 0 for a challenge page, which shows none).
     With ``cookies`` the browser's cookies for the page are read last (:func:`browser_cookies`): what a
     challenge script set, for the crawler to send on. ``served`` is the answer (status, Scrapy
-    headers, body) the crawler already has for the page: the browser starts from it. Besides those two
-    (:data:`SERVED_KEY`, :data:`GUARD_KEY`), only scrapy-playwright's keys: the request's
-    :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
+    headers, body) the crawler already has for the page: the browser starts from it. A ``challenge``
+    render holds back the scripts of the page the challenge lets it through to. Besides those
+    (:data:`SERVED_KEY`, :data:`GUARD_KEY`, :data:`HOLD_BACK_KEY`), only scrapy-playwright's keys: the
+    request's :class:`~crawler.crawl.visit.Visit` says ``rendered``."""
     from scrapy_playwright.page import PageMethod
 
     methods = [
@@ -56,6 +61,8 @@ def render_meta(
     meta: dict[str, Any] = {"playwright": True, "playwright_page_methods": methods}
     if config.browser_guard:
         meta[GUARD_KEY] = True
+    if challenge:
+        meta[HOLD_BACK_KEY] = True
     if served is not None:
         status, headers, body = served
         meta[SERVED_KEY] = (status, _served_headers(headers), body)
@@ -78,14 +85,17 @@ def _served_headers(headers: Mapping[Any, Any]) -> dict[str, str]:
 async def init_page(page: Any, request: Any) -> None:
     """``playwright_page_init_callback`` of a render: the address guard on the browser's requests
     (:func:`crawler.crawl.guard.guard_browser_redirects`), the page's first load answered from what
-    the crawler already has (:func:`start_from_served`), and the scripts the browser loaded for earlier
-    pages reused (:func:`reuse_static_scripts`)."""
+    the crawler already has (:func:`start_from_served`), the scripts the browser loaded for earlier
+    pages reused (:func:`reuse_static_scripts`) and, past a challenge, none loaded
+    (:func:`hold_back_after_challenge`)."""
     if request.meta.get(GUARD_KEY):
         await guard_browser_redirects(page, request)
     served = request.meta.get(SERVED_KEY)
     if served is not None:
         await start_from_served(page, request.url, served)
     await reuse_static_scripts(page)
+    if request.meta.get(HOLD_BACK_KEY):
+        await hold_back_after_challenge(page)
 
 
 async def start_from_served(page: Any, url: str, served: tuple[int, dict[str, str], bytes]) -> None:
@@ -205,6 +215,62 @@ async def reuse_static_scripts(page: Any) -> None:
     await page.route(is_static_script, from_kept)
     page.on("response", keep)
     page.on("requestfailed", lambda request: settle(request.url, None))
+
+
+# What a page a challenge let the browser through to does not load: its script files, XHR, fetches,
+# event streams and frames.
+HELD_BACK_TYPES = frozenset({"script", "xhr", "fetch", "eventsource", "websocket", "document"})
+
+
+async def hold_back_after_challenge(page: Any) -> None:
+    """In a challenge's render: once the page shows a document that is no challenge (the page the
+    challenge's script reloaded to, with its clearance), the browser fetches none of that document's
+    :data:`HELD_BACK_TYPES`. The render was for the clearance and the page's HTML; the page's own scripts
+    (jquery, the portal's common.js, counters, widgets: on real portals a dozen requests) are no use to
+    a page of links, and a list a script fills shows up empty, so the spider reads it as any such list
+    (its JSON, or a render of its own). A challenge answered by another challenge (a second round)
+    loads its scripts as usual: each main-frame document is judged by its own answer."""
+    from crawler.extract.pagekind import is_challenge
+
+    loop = asyncio.get_running_loop()
+    documents: list[asyncio.Future[bool]] = []  # per main-frame navigation: passed the challenge?
+
+    def main_document(browser_request: Any) -> bool:
+        return bool(browser_request.is_navigation_request() and browser_request.frame == page.main_frame)
+
+    def navigating(browser_request: Any) -> None:
+        if main_document(browser_request):
+            documents.append(loop.create_future())
+
+    async def answered(response: Any) -> None:
+        if not documents or not main_document(response.request):
+            return
+        pending = documents[-1]
+        try:
+            body = await response.body()
+        except Exception:  # a redirect, or the page closed: no document to judge
+            body = b""
+        if not pending.done():
+            pending.set_result(not is_challenge(response.status, body))
+
+    async def hold(route: Any, browser_request: Any) -> None:
+        if (
+            documents
+            and browser_request.resource_type in HELD_BACK_TYPES
+            and not main_document(browser_request)
+        ):
+            try:
+                passed = await asyncio.wait_for(asyncio.shield(documents[-1]), SCRIPT_WAIT_S)
+            except TimeoutError:
+                passed = False
+            if passed:
+                await route.abort()
+                return
+        await route.fallback()
+
+    page.on("request", navigating)
+    page.on("response", answered)
+    await page.route("**/*", hold)
 
 
 # What the browser need not download to show a page's links: it saves time and requests.

@@ -41,6 +41,7 @@ class Role(StrEnum):
     REPORT = "report"  # a report: its page, or a file that is the report itself
     ATTACHMENT = "attachment"  # a file linked from a report page (its PDF/DOCX version)
     IMAGE = "image"  # an <img> page of a report page whose body is pictures of the report
+    DATA = "data"  # the JSON a list page's script fills its list from (crawler.extract.scriptlists)
 
     @property
     def lists_reports(self) -> bool:
@@ -65,6 +66,11 @@ class Visit:
     column_only: bool = False
     # an image page (Role.IMAGE): the report page it belongs to, with the images fetched before it
     images: PageImages | None = None
+    # a script's list (Role.DATA): the page it fills, whose links its items are, and that page's role
+    list_page: str | None = None
+    list_role: Role | None = None
+    # the page's list data was read and listed nothing (or failed): the browser renders the page
+    data_read: bool = False
     # --- how it is fetched, and what happened to it on the way (the downloader middlewares) ---
     rendered: bool = False  # sent through the browser (scrapy-playwright)
     challenged: bool = False  # an anti-bot challenge answered it once: this is the browser's retry

@@ -32,8 +32,8 @@ class Body:
     org_code: str  # invented pre-2015 组织机构代码 (index numbers of old pages)
     scale: float  # size relative to the county government
     # How the column lists its reports: "trs" (index_N.html + createPageHTML), "js" (an empty list filled
-    # from list.json by script: needs a browser), "query" (list.jsp?page=N, paginating forever past
-    # its last page: a pagination trap).
+    # from list.json by script: a browser, or the list.json its page names), "query" (list.jsp?page=N,
+    # paginating forever past its last page: a pagination trap).
     listing: str = "trs"
     # Pages under this path answer with an anti-bot challenge until the browser sets its cookie.
     challenge: bool = False

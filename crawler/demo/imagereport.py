@@ -5,7 +5,9 @@ bureau's 2024 report: its words and tables (:data:`JYJ_2024`) are drawn onto A4 
 :mod:`crawler.demo.scans` (a scanner's skew, grey paper and speckles) when the site is built, and
 served as JPEGs the article shows in order. Beside them the article holds two images that are no pages:
 the bureau's logo (a ``logo`` class and a small ``width``: a crawler need not fetch it) and an ornament
-under the title that the markup does not give away (fetched, then too small to be a page).
+under the title with no attribute at all, given away only by its place: the article numbers its pages
+(``alt="…第1页"``) and the ornament comes before page 1, so it is not fetched either (had it been, its
+pixels would tell: too small to be a page).
 
 A crawl must store one report at the article's URL, with the page's title and metadata and the
 pages' text read by OCR (the ground truth is :attr:`DocumentSpec.text` and the tables), flagged

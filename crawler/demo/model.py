@@ -119,8 +119,8 @@ class ManifestImageReport:
     """A report page whose body is ``<img>`` pages of the report (a scan pasted into an article): one
     report at ``path`` with the page's metadata, the pages' ``text`` read by OCR (no title, no tables)
     and the ``tables`` drawn on them, flagged scanned. ``image_paths`` are its pages in order;
-    ``logo_path`` decorates the article and is never fetched; ``ornament_path`` is fetched and is no
-    page (too small). None of them is a report."""
+    ``logo_path`` decorates the article and ``ornament_path`` sits before its page 1: neither is ever
+    fetched. None of them is a report."""
 
     path: str
     title: str

@@ -190,7 +190,8 @@ def listing_pages(
 def js_listing_pages(
     column: str, title: str, crumbs: list[tuple[str, str | None]], items: list[ListItem]
 ) -> list[Page]:
-    """A column whose list is empty in the HTML and filled from ``list.json`` by script (needs a browser)."""
+    """A column whose list is empty in the HTML and filled from ``list.json`` by script (a browser runs
+    it; a crawler that reads the address the script names needs none)."""
     script = f"""<script type="text/javascript">
 (function(){{
   var xhr = new XMLHttpRequest();

@@ -8,7 +8,9 @@ Two halves, both pure:
   (:func:`crawler.extract.pagekind.same_body_host`). Decorative images are left out by what the page
   says of them: size attributes under :data:`MIN_ATTRIBUTE_PX`, a URL, class, id or alt text that names
   a logo, icon, QR code, share button, banner or badge (:data:`DECORATIVE_HINT`), a place in the page's
-  header, navigation or footer. The spider asks this of a report page and fetches the images it names.
+  header, navigation or footer, or, on a page that numbers its page images (``alt="…第1页"``), a place
+  before page 1 (an ornament under the title). The spider asks this of a report page and fetches the
+  images it names.
 * :func:`image_report` — the page and the fetched images (:class:`PageImage`, in page order) as one
   report: the page's URL, title and metadata, the text the images' pages read by OCR (the same reader
   as a scanned PDF's: :func:`crawler.extract.files.images.read_pictures`, tables rebuilt from the
@@ -53,7 +55,9 @@ FILLED_BY_OCR = ("report_year", "body", "level", "region", "index_no", "issuer",
 DECORATIVE_HINT = re.compile(
     r"logo|icon|\bico\b|favicon|qr_?code|\bqr\b|ewm|erweima|二维码|share|fenxiang|分享|weixin|wechat|"
     r"weibo|微信|微博|banner|\bbtn\b|button|arrow|print|close|gongan|beian|备案|公安|jiucuo|纠错|dzjg|"
-    r"jgbs|党政机关|blank|spacer|loading|avatar|badge|(^|/)ga\.(png|gif|jpe?g)",
+    r"jgbs|党政机关|blank|spacer|loading|avatar|badge|(^|/)ga\.(png|gif|jpe?g)|"
+    # a template's rules and backgrounds, by file name only (line.gif, title_bg.png, fgx.jpg: 分隔线)
+    r"(^|[/_\s\"'=-])(line|fgx|divider|separator|bg|dot|bullet)\d*\.(png|gif|jpe?g)\b",
     re.IGNORECASE,
 )
 # Class or id words of a page's frame around the article.
@@ -68,6 +72,8 @@ _NOT_PAGE_URL = re.compile(r"\.(svg|ico)(\?|$)", re.IGNORECASE)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$", re.IGNORECASE)
 _STYLE_PX = re.compile(r"(?<![-\w])(width|height)\s*:\s*(\d+(?:\.\d+)?)px", re.IGNORECASE)
+# The page number an image's alt or title gives it: 第2页, 第 2 页, 第2页/共5页, page 2, p.2.
+_PAGE_NUMBER = re.compile(r"第\s*(\d{1,3})\s*页|\bp(?:age|\.)\s*(\d{1,3})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,8 @@ def report_images(page_html: str, url: str) -> list[str]:
     if container is None or len(normalise_space(element_text(container))) > MAX_LEAD_CHARS:
         return []
     inside = {img for img in container.iter("img")}
-    urls = [target for img, target in found if img in inside]
-    return list(dict.fromkeys(urls))[:MAX_IMAGE_PAGES]
+    pages = _from_page_one([(img, target) for img, target in found if img in inside])
+    return list(dict.fromkeys(target for _, target in pages))[:MAX_IMAGE_PAGES]
 
 
 def _page_image_url(img: html.HtmlElement, page_url: str) -> str | None:
@@ -120,6 +126,26 @@ def _page_image_url(img: html.HtmlElement, page_url: str) -> str | None:
     if not target.startswith(("http://", "https://")) or _NOT_PAGE_URL.search(target):
         return None
     return target if pagekind.same_body_host(page_url, target) else None
+
+
+def _from_page_one(found: list[tuple[html.HtmlElement, str]]) -> list[tuple[html.HtmlElement, str]]:
+    """The images from page 1 on, when the page numbers its page images 1, 2, 3… in order (alt or title
+    ``第N页``): an image it places before page 1 is none of the pages (an ornament under the title). A
+    page with no numbers, numbers out of order or not from 1 keeps every image; an image after page 1
+    without a number is kept too (a page whose alt the editor left out)."""
+    numbers = [_page_number(img) for img, _ in found]
+    given = [number for number in numbers if number is not None]
+    if not given or given != list(range(1, len(given) + 1)):
+        return found
+    return found[numbers.index(1) :]
+
+
+def _page_number(img: html.HtmlElement) -> int | None:
+    for name in ("alt", "title"):
+        match = _PAGE_NUMBER.search(img.get(name) or "")
+        if match:
+            return int(match.group(1) or match.group(2))
+    return None
 
 
 def _is_decorative(img: html.HtmlElement, source: str) -> bool:

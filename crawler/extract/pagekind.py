@@ -132,7 +132,8 @@ def is_challenge(status: int, body: bytes, *, rendered: bool = False) -> bool:
 
 
 def looks_script_filled(html_text: str) -> bool:
-    """A list page whose items are loaded by script (XHR/JSON, avalon, Vue): it needs a browser."""
+    """A list page whose items are loaded by script (XHR/JSON, avalon, Vue): its JSON, when the page names
+    it (:mod:`crawler.extract.scriptlists`), or a browser."""
     return bool(patterns.SCRIPT_FILLED_LIST.search(html_text))
 
 
