@@ -21,8 +21,9 @@ from crawler.extract.textutil import normalise_space
 # A cluster of bare-name anchors: this many off-site anchors, this share of them bare names.
 MIN_FARM_ANCHORS = 5
 BARE_SHARE = 0.6
-# Off-site anchors that make a hidden, written or trailing block a link cluster on their own.
-MIN_HIDDEN_LINKS = 3
+# Off-site anchors that make a hidden block a link cluster on their own (a reader sees none of them, and a
+# page's own hidden menus link the site, other government sites and the official hosts).
+MIN_HIDDEN_LINKS = 2
 # Sub-domains of one domain that make a sub-domain farm.
 MIN_SUBDOMAINS = 3
 
@@ -50,8 +51,8 @@ def suspicious_host(host: str) -> str | None:
     """Why a host looks like spam's own (throwaway TLD, a brand-like or brand-named label), or None."""
     if match := patterns.THROWAWAY_TLD.search(host):
         return f"throwaway TLD {match.group()}"
-    labels = domain_of(host).split(".")
-    if any(patterns.BRANDLIKE_LABEL.match(part) for label in labels[:-1] for part in label.split("-")):
+    parts = [part for label in domain_of(host).split(".")[:-1] for part in label.split("-")]
+    if any(patterns.BRANDLIKE_LABEL.match(p) and not patterns.SERVICE_NUMBER_LABEL.match(p) for p in parts):
         return f"brand-like host {host}"
     if tokens := lexicon.current().host_tokens(domain_of(host)):
         return f"host named {tokens[0]}"
@@ -118,9 +119,10 @@ class Links:
         per_domain = Counter(domain_of(host) for host in set(self.hosts) if host.count(".") >= 2)
         return bool(per_domain) and max(per_domain.values()) >= MIN_SUBDOMAINS
 
-    def cluster(self, hidden: bool = False) -> str | None:
+    def cluster(self, hidden: bool = False, written: bool = False) -> str | None:
         """Why these links are a spam cluster by structure alone, or None. ``hidden``: the block is
-        not shown anyway (hidden, written by script, after ``</html>``), where fewer links suffice."""
+        not shown anyway, where fewer links suffice; ``written``: a script writes it or it stands after
+        ``</html>``, where one link to a non-official host does (no template puts one there)."""
         count = len(self.hosts)
         if count >= MIN_FARM_ANCHORS and self.bare >= BARE_SHARE * count:
             return f"{count} off-site anchors, {self.bare} bare names"
@@ -130,6 +132,8 @@ class Links:
             return self.suspicious[0]
         if hidden and (count >= MIN_HIDDEN_LINKS or self.suspicious):
             return f"{count} hidden off-site anchors"
+        if written and count:
+            return f"{count} off-site anchors written outside the page"
         return None
 
     @property

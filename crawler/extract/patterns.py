@@ -125,7 +125,8 @@ REPORT_MARKERS = (
 PROSE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；]")
 # Stub report pages: a lead that points to the report in an attachment (报告全文详见附件).
 STUB_LEAD = re.compile(
-    r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]"
+    r"(?:详见|请见|见|查看|查阅|下载|点击|参阅|阅览)[^。；\n]{0,4}附件|附件[^。；\n]{0,6}(?:下载|查看|查阅|阅览)"
+    r"|附件[:：]|以附件(?:形式)?(?:发布|公布|公开)"
 )
 # Spreadsheets (a report's 附表), never the file holding a stub's report text.
 SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
@@ -216,7 +217,18 @@ OFFICIAL_HOST = re.compile(
     r"|12306\.cn|10086\.cn|95598\.cn|12321\.cn|12315\.cn|weibo\.com|weibo\.cn|qq\.com|toutiao\.com"
     r"|douyin\.com|baidu\.com|sina\.com\.cn|sohu\.com|163\.com|ifeng\.com|cpc\.people\.com\.cn"
     r"|npc\.gov\.cn|court\.gov\.cn|spp\.gov\.cn|cac\.gov\.cn|conac\.cn|beian\.miit\.gov\.cn"
-    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com)$"
+    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com"
+    # the platforms a press office posts on, and the share buttons of old templates
+    r"|xuexi\.cn|yangshipin\.cn|kuaishou\.com|bilibili\.com|xiaohongshu\.com|zhihu\.com|ixigua\.com"
+    r"|douban\.com|renren\.com|kaixin001\.com|jiathis\.com|bshare\.cn|facebook\.com|twitter\.com"
+    r"|linkedin\.com|youtube\.com|wikipedia\.org|iqiyi\.com|youku\.com|mgtv\.com|miguvideo\.com"
+    r"|ximalaya\.com|alipay\.com|dingtalk\.com"
+    # the market infrastructure a financial regulator sends investors to
+    r"|sse\.com\.cn|szse\.cn|bse\.cn|chinaclear\.cn|sac\.net\.cn|isc\.com\.cn|cfachina\.org|amac\.org\.cn"
+    r"|cninfo\.com\.cn|chinabond\.com\.cn|chinamoney\.com\.cn|neeq\.com\.cn|sge\.com\.cn|shfe\.com\.cn"
+    r"|dce\.com\.cn|czce\.com\.cn|cffex\.com\.cn)$"
+    # China's registry for organisations: a .org.cn name is registered with an organisation's papers
+    r"|\.org\.cn$"
 )
 # Top-level domains that spam registers by the thousand (cheap, short-lived).
 THROWAWAY_TLD = re.compile(
@@ -228,11 +240,17 @@ THROWAWAY_TLD = re.compile(
 # A host label named like a betting brand: letters and a run of (lucky) digits, ``hg8868``, ``js5566``,
 # ``365bet``, ``vns9992`` (hotlines like 12306.cn are pure digits and official).
 BRANDLIKE_LABEL = re.compile(r"^(?:[a-z]{1,8}\d{3,6}[a-z]{0,4}|\d{3,6}[a-z]{1,8})$")
-# Words of enforcement and regulation: a sentence holding one reports on spam's subject, it is not spam.
+# … unless its digits are a public service number: the 12xxx government hotlines (12345, 12329 housing
+# fund, 12366 tax, 12333 social security) and the 95xxx/96xxx utility and service lines that a
+# province's service site is named after (``hc12329.com``).
+SERVICE_NUMBER_LABEL = re.compile(r"^[a-z]{0,8}(?:12\d{3}|9[56]\d{3})[a-z]{0,4}$")
+# Words of enforcement, regulation and warning: a sentence holding one reports on spam's subject, it is
+# not spam.
 ENFORCEMENT = re.compile(
     r"打击|查处|整治|取缔|收缴|监管|依法|侦破|破获|抓获|刑事|立案|处罚|罚款|起诉|判处|违法|非法|犯罪|专项行动"
     r"|严厉|清理|关停|封堵|下架|约谈|处置|举报|投诉|警示|提醒|防范|宣传|治理|管理|规范|禁止|严禁|涉嫌|案件"
     r"|捣毁|扫黄|打非|反诈|诈骗|查获|没收|督办|核查"
+    r"|警惕|谨防|远离|揭露|曝光|劝阻|识破"  # warnings name the scam they warn of
 )
 # Prose of a report: what a hidden report body shown by script says (visibility.reveal).
 REPORT_PROSE = re.compile(
@@ -241,14 +259,20 @@ REPORT_PROSE = re.compile(
 MIN_REVEAL_CHARS = 120
 
 # Hidden by inline style, matched on the lower-cased style with all whitespace removed
-# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away.
+# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away,
+# written in a transparent colour.
 HIDDEN_STYLE = re.compile(
     r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse)|opacity:0(?:\.0*)?(?:;|$|!)"
     r"|font-size:0(?:\.0*)?(?:px|pt|em|rem|%)?(?:;|$|!)|font:0(?:px|pt)?(?:/|;|$|!)"
     r"|text-indent:-(?:\d{3,}|\d{2,}(?:\.\d+)?r?em)"
     r"|(?:left|top|right|bottom|margin-left|margin-top|margin-right|margin-bottom):-(?:\d{3,}|\d{2,}r?em)"
-    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\))"
+    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\)"
+    r"|color:(?:transparent|rgba\([\d.]+,[\d.]+,[\d.]+,0(?:\.0*)?\)))"
 )
+# A rule that shows again what another hid (``.tab-pane{display:none} .tab-pane.active{display:block}``).
+SHOWN_STYLE = re.compile(r"(?:^|;)(?:display:(?!none)[a-z-]+|visibility:visible|opacity:1(?:\.0*)?(?:;|$))")
+# Colours this close (per channel, 0–255) are one colour to a reader: #fefefe on white is white.
+MAX_COLOUR_DIFFERENCE = 8
 # Far to the right or below, for an element taken out of the flow.
 POSITIONED_STYLE = re.compile(r"(?:^|;)position:(?:absolute|fixed)")
 FAR_OFFSET_STYLE = re.compile(r"(?:^|;)(?:(?:left|margin-left):\d{4,}|top:\d{5,})")
@@ -265,16 +289,11 @@ COLOUR_NAMES = {
 }  # fmt: skip
 # Elements whose colour may equal their background (an inline colour, or <font color>).
 COLOURED = etree.XPath("descendant-or-self::*[@color or contains(@style, 'olor')]")
-# The simple selectors (tag.class, .class, #id) of a page's own <style> rules that we act on.
-CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
 # Elements that hide or animate what they hold; judged like hidden ones.
 HIDING_TAGS = ("marquee", "noscript", "template")
-# The elements that can be hidden at all, in document order (spam.hiding_reason is None for any other):
-# a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
-_HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
-HIDING_CANDIDATES = etree.XPath(f"descendant-or-self::*[{_HIDING} or @style or @id or @class]")
-# … and where only styles hide, those with one of the page's hiding styles ($style0, $style1 …); the
-# hiding tags in a union of their own, as libxml2 tests a name on every element a few times slower.
+# The elements a hiding tag, attribute or one of the page's hiding inline styles ($style0, $style1 …)
+# may hide (visibility.hiding_reason is None for any other but those a <style> rule hides); the hiding
+# tags in a union of their own, as libxml2 tests a name on every element a few times slower.
 HIDING_CANDIDATES_STYLED = "descendant-or-self::*[@hidden{styles}]" + "".join(
     f" | descendant-or-self::{tag}" for tag in HIDING_TAGS
 )

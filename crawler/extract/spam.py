@@ -84,9 +84,10 @@ def preclean(
     are dropped. Returns the spam findings; hidden chrome removed is appended to ``hidden``."""
     site = Site.from_url(url)
     chrome: list[str] = [] if hidden is None else hidden
+    sheet = visibility.Stylesheet(root)
     findings = after_html(body, encoding, site, chrome)
-    findings += script_injections(root, site)
-    findings += hidden_content(root, site, chrome)
+    findings += script_injections(root, site, sheet)
+    findings += hidden_content(root, site, chrome, sheet)
     findings += link_farms(root, site)
     del chrome[MAX_HIDDEN_RECORDS:]
     return findings
@@ -102,7 +103,7 @@ def after_html(body: bytes, encoding: str, site: Site, chrome: list[str] | None 
     if not tail or (block := _fragment(tail)) is None:
         return []
     found = links.read_links(block, site)
-    cluster = found.cluster(hidden=True)
+    cluster = found.cluster(written=True)
     where = "after </html>"
     if not (cluster or found.keywords):
         if chrome is not None and (text := normalise_space(block.text_content())):
@@ -122,10 +123,13 @@ def _fragment(markup: str) -> html.HtmlElement | None:
         return None
 
 
-def script_injections(root: html.HtmlElement, site: Site) -> list[Finding]:
-    """``document.write`` calls that write spam: links to non-official hosts hidden by the markup they
-    write (``<div style="display:none">`` — the attribute form), a link cluster, or spam words.
-    Scripts never reach the text; these are recorded and removed."""
+def script_injections(
+    root: html.HtmlElement, site: Site, sheet: visibility.Stylesheet | None = None
+) -> list[Finding]:
+    """``document.write`` calls that write spam: links to non-official hosts (a page's own scripts write
+    its menus and counters, never links off the site), hidden by the markup they write
+    (``<div style="display:none">`` — the attribute form — or a class of the page's ``<style>``,
+    ``sheet``) or not, or spam words. Scripts never reach the text; these are recorded and removed."""
     findings: list[Finding] = []
     for script in list(root.iter("script")):
         code = script.text or ""
@@ -135,8 +139,8 @@ def script_injections(root: html.HtmlElement, site: Site) -> list[Finding]:
         if "<" not in markup or (block := _fragment(markup)) is None:
             continue
         found = links.read_links(block, site)
-        cluster = found.cluster(hidden=True)
-        hider = visibility.hidden_inside(block) if found.hosts else None
+        cluster = found.cluster(written=True)
+        hider = visibility.hidden_inside(block, sheet) if found.hosts else None
         if hider is not None and not cluster:
             cluster = f"{len(found.hosts)} off-site anchors written hidden ({hider.reason})"
         if cluster or found.keywords:
@@ -159,15 +163,27 @@ def _js_unescape(match: re.Match[str]) -> str:
     return chr(int(hex2 or hex4, 16)) if (hex2 or hex4) else char
 
 
-def hidden_content(root: html.HtmlElement, site: Site, chrome: list[str] | None = None) -> list[Finding]:
+def hidden_content(
+    root: html.HtmlElement,
+    site: Site,
+    chrome: list[str] | None = None,
+    sheet: visibility.Stylesheet | None = None,
+) -> list[Finding]:
     """Remove every hidden block (:mod:`crawler.extract.visibility`); record it as spam when its links
-    or words say so, else as hidden chrome. A hidden report body shown by script on a page with no
-    visible article stays (:func:`crawler.extract.visibility.revealed`)."""
-    blocks = visibility.hidden_elements(root)
+    or words say so, else as hidden chrome. A hidden copy of the visible page (a read-aloud copy, a
+    print version) is chrome whatever its words; a hidden report body shown by script on a page with
+    no visible article stays (:func:`crawler.extract.visibility.revealed`)."""
+    blocks = visibility.hidden_elements(root, sheet)
     judged = []
+    page_text: str | None = None
     for block in blocks:
         found = links.read_links(block.element, site)
-        judged.append((block, found, found.cluster(hidden=True)))
+        cluster = found.cluster(hidden=True)
+        if found.keywords and not cluster:
+            page_text = page_text if page_text is not None else _squashed(root)
+            if _is_copy(block.element, page_text):
+                found.never_words, found.label_words = [], []
+        judged.append((block, found, cluster))
     clean = {id(block.element): not (cluster or found.keywords) for block, found, cluster in judged}
     keep = visibility.revealed(root, blocks, clean) if any(clean.values()) else None
     findings: list[Finding] = []
@@ -183,6 +199,17 @@ def hidden_content(root: html.HtmlElement, site: Site, chrome: list[str] | None 
             chrome.append(f"{block.reason}: {_clip(text)}")
         _drop(block.element)
     return findings
+
+
+def _squashed(element: html.HtmlElement) -> str:
+    return "".join(element.text_content().split())
+
+
+def _is_copy(element: html.HtmlElement, page_text: str) -> bool:
+    """Whether a hidden block's sentences all stand elsewhere on the page too (the page's text holds
+    each of them twice: here and in the copy's original)."""
+    sentences = [s for s in patterns.SENTENCE_END.split(_squashed(element)) if len(s) >= 10]
+    return bool(sentences) and all(page_text.count(sentence) >= 2 for sentence in sentences)
 
 
 def _drop(element: html.HtmlElement) -> None:
