@@ -106,6 +106,7 @@ class Links:
     hosts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     anchors: int = 0  # every anchor with an href
+    frames: int = 0  # frames loading a page of a non-official host off the site
     suspicious: list[str] = field(default_factory=list)  # reasons, one per suspicious target
     never_words: list[str] = field(default_factory=list)  # never_in_report terms in the block's text
     label_words: list[str] = field(default_factory=list)  # lexicon terms in the spam targets' labels
@@ -130,6 +131,8 @@ class Links:
             return f"sub-domain farm of {count} off-site anchors"
         if len(self.suspicious) >= 2 or (self.suspicious and count >= 2):
             return self.suspicious[0]
+        if (hidden or written) and self.frames:
+            return f"{self.frames} unseen frames of off-site pages"
         if hidden and (count >= MIN_HIDDEN_LINKS or self.suspicious):
             return f"{count} hidden off-site anchors"
         if written and count:
@@ -168,8 +171,10 @@ def unshielded_never(text: str) -> list[str]:
     )
 
 
-def read_links(block: html.HtmlElement, site: Site, text: str | None = None) -> Links:
-    """The off-site non-official anchors of a block with their labels, and the lexicon's words."""
+def read_links(block: html.HtmlElement, site: Site, text: str | None = None, written: bool = False) -> Links:
+    """The off-site non-official anchors of a block with their labels, and the lexicon's words; and its
+    frames of off-site pages that are the block itself or drawn at no size (``written``: every frame of
+    markup a script writes or that stands after ``</html>``)."""
     words = lexicon.current()
     found = Links(never_words=unshielded_never(block.text_content() if text is None else text))
     for anchor in block.iter("a"):
@@ -181,5 +186,12 @@ def read_links(block: html.HtmlElement, site: Site, text: str | None = None) -> 
             found.labels.append(label)
             if reason := suspicious_host(host):
                 found.suspicious.append(reason)
+    for frame in block.iter("iframe", "frame"):
+        # a frame counts when it is what is hidden (a weather widget in a hidden toolbar is not)
+        shown = frame is not block and not patterns.ZERO_SIZE_FRAME_TEST(frame)
+        if (host := site.spam_target(frame.get("src"))) and (written or not shown):
+            found.hosts.append(host)
+            found.labels.append("")
+            found.frames += 1
     found.label_words = words.words(" ".join(found.labels)) if found.labels else []
     return found

@@ -223,6 +223,9 @@ OFFICIAL_HOST = re.compile(
     r"|douban\.com|renren\.com|kaixin001\.com|jiathis\.com|bshare\.cn|facebook\.com|twitter\.com"
     r"|linkedin\.com|youtube\.com|wikipedia\.org|iqiyi\.com|youku\.com|mgtv\.com|miguvideo\.com"
     r"|ximalaya\.com|alipay\.com|dingtalk\.com"
+    # the visit counters and weather widgets old templates carry (a 51.la badge sits in <noscript>)
+    r"|tianqi\.com|weather\.com\.cn"
+    r"|cnzz\.com|umeng\.com|51\.la|51yes\.com|statcounter\.com|google-analytics\.com|googletagmanager\.com"
     # the market infrastructure a financial regulator sends investors to
     r"|sse\.com\.cn|szse\.cn|bse\.cn|chinaclear\.cn|sac\.net\.cn|isc\.com\.cn|cfachina\.org|amac\.org\.cn"
     r"|cninfo\.com\.cn|chinabond\.com\.cn|chinamoney\.com\.cn|neeq\.com\.cn|sge\.com\.cn|shfe\.com\.cn"
@@ -271,8 +274,9 @@ HIDDEN_STYLE = re.compile(
 )
 # A rule that shows again what another hid (``.tab-pane{display:none} .tab-pane.active{display:block}``).
 SHOWN_STYLE = re.compile(r"(?:^|;)(?:display:(?!none)[a-z-]+|visibility:visible|opacity:1(?:\.0*)?(?:;|$))")
-# Colours this close (per channel, 0–255) are one colour to a reader: #fefefe on white is white.
-MAX_COLOUR_DIFFERENCE = 8
+# Colours this close (per channel, 0–255) are one colour to a reader: #fefefe and #f0f0f0 on white are
+# white (a contrast under 1.15), #e0e0e0 is a pale grey one reads.
+MAX_COLOUR_DIFFERENCE = 16
 # Far to the right or below, for an element taken out of the flow.
 POSITIONED_STYLE = re.compile(r"(?:^|;)position:(?:absolute|fixed)")
 FAR_OFFSET_STYLE = re.compile(r"(?:^|;)(?:(?:left|margin-left):\d{4,}|top:\d{5,})")
@@ -294,8 +298,13 @@ HIDING_TAGS = ("marquee", "noscript", "template")
 # The elements a hiding tag, attribute or one of the page's hiding inline styles ($style0, $style1 …)
 # may hide (visibility.hiding_reason is None for any other but those a <style> rule hides); the hiding
 # tags in a union of their own, as libxml2 tests a name on every element a few times slower.
-HIDING_CANDIDATES_STYLED = "descendant-or-self::*[@hidden{styles}]" + "".join(
-    f" | descendant-or-self::{tag}" for tag in HIDING_TAGS
+# A frame drawn at no size (width or height 0 or 1 in its attributes): what it loads is never seen.
+ZERO_SIZE_FRAME = "descendant-or-self::iframe[@width <= 1 or @height <= 1]"
+ZERO_SIZE_FRAME_TEST = etree.XPath("self::*[@width <= 1 or @height <= 1]")
+HIDING_CANDIDATES_STYLED = (
+    "descendant-or-self::*[@hidden{styles}]"
+    + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    + f" | {ZERO_SIZE_FRAME}"
 )
 HIDING_STYLE_TEST = " or @style = $style{index}"
 # Every style attribute's value, each knowing its element (getparent; memoise only plain copies, as
@@ -303,10 +312,16 @@ HIDING_STYLE_TEST = " or @style = $style{index}"
 STYLE_ATTRIBUTES = etree.XPath("descendant-or-self::*/@style")
 # The elements a hiding tag or attribute makes candidates, whatever their style.
 HIDING_MARKED = etree.XPath(
-    "descendant-or-self::*[@hidden]" + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    "descendant-or-self::*[@hidden]"
+    + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    + f" | {ZERO_SIZE_FRAME}"
 )
-# document.write(...) in a script, the string literals it writes, and JS escapes inside them.
-DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+# A script that writes markup into the page — document.write(…), d["write"](…), innerHTML =,
+# insertAdjacentHTML, jQuery's .html(…)/.append(…) — the string literals it writes, and JS escapes.
+DOCUMENT_WRITE = re.compile(
+    r"(?:\.\s*|\[\s*['\"])write(?:ln)?['\"]?\s*\]?\s*\(|\.(?:inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\("
+    r"|\.(?:html|append|prepend|after|before)\s*\("
+)
 JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
 JS_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\(.)")
 # The end of the document: anything after the last </html> is outside every page template.

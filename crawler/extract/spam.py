@@ -102,7 +102,7 @@ def after_html(body: bytes, encoding: str, site: Site, chrome: list[str] | None 
     tail = body[ends[-1].end() :].decode(encoding, errors="replace").strip()
     if not tail or (block := _fragment(tail)) is None:
         return []
-    found = links.read_links(block, site)
+    found = links.read_links(block, site, written=True)
     cluster = found.cluster(written=True)
     where = "after </html>"
     if not (cluster or found.keywords):
@@ -138,7 +138,7 @@ def script_injections(
         markup = written_markup(code)
         if "<" not in markup or (block := _fragment(markup)) is None:
             continue
-        found = links.read_links(block, site)
+        found = links.read_links(block, site, written=True)
         cluster = found.cluster(written=True)
         hider = visibility.hidden_inside(block, sheet) if found.hosts else None
         if hider is not None and not cluster:
@@ -184,11 +184,14 @@ def hidden_content(
             if _is_copy(block.element, page_text):
                 found.never_words, found.label_words = [], []
         judged.append((block, found, cluster))
+    judged = _side_by_side(judged)
     clean = {id(block.element): not (cluster or found.keywords) for block, found, cluster in judged}
     keep = visibility.revealed(root, blocks, clean) if any(clean.values()) else None
     findings: list[Finding] = []
     for block, found, cluster in judged:
-        if block is keep:
+        if block is keep:  # shown as a reader sees it once the script ran (trafilatura skips hidden styles)
+            for name in ("style", "hidden"):
+                block.element.attrib.pop(name, None)
             continue
         text = normalise_space(block.element.text_content())
         if cluster or found.keywords:
@@ -199,6 +202,26 @@ def hidden_content(
             chrome.append(f"{block.reason}: {_clip(text)}")
         _drop(block.element)
     return findings
+
+
+def _side_by_side(
+    judged: list[tuple[visibility.Hidden, links.Links, str | None]],
+) -> list[tuple[visibility.Hidden, links.Links, str | None]]:
+    """Hidden blocks with off-site links under one parent, each hidden on its own
+    (``<a style="display:none" href=…>``, one after another), are one link cluster together."""
+    hosts: dict[html.HtmlElement, int] = defaultdict(int)
+    for block, found, cluster in judged:
+        if not cluster and found.hosts and (parent := block.element.getparent()) is not None:
+            hosts[parent] += len(found.hosts)
+    if not any(count >= links.MIN_HIDDEN_LINKS for count in hosts.values()):
+        return judged
+    result = []
+    for block, found, cluster in judged:
+        count = hosts.get(block.element.getparent(), 0) if found.hosts else 0
+        if not cluster and count >= links.MIN_HIDDEN_LINKS:
+            cluster = f"{count} hidden off-site anchors side by side"
+        result.append((block, found, cluster))
+    return result
 
 
 def _squashed(element: html.HtmlElement) -> str:

@@ -271,13 +271,17 @@ def hex_colour(value: str) -> str | None:
 
 def same_colour(one: str, other: str) -> bool:
     """One colour to a reader: each channel within :data:`patterns.MAX_COLOUR_DIFFERENCE`."""
-    first, second = hex_colour(one), hex_colour(other)
+    first, second = _rgb(one), _rgb(other)
     if first is None or second is None:
         return False
-    return all(
-        abs(int(first[i : i + 2], 16) - int(second[i : i + 2], 16)) <= patterns.MAX_COLOUR_DIFFERENCE
-        for i in (1, 3, 5)
-    )
+    return all(abs(a - b) <= patterns.MAX_COLOUR_DIFFERENCE for a, b in zip(first, second, strict=True))
+
+
+@lru_cache(maxsize=1024)
+def _rgb(value: str) -> tuple[int, int, int] | None:
+    if (hexed := hex_colour(value)) is None:
+        return None
+    return int(hexed[1:3], 16), int(hexed[3:5], 16), int(hexed[5:7], 16)
 
 
 def _own_colour(element: html.HtmlElement) -> str | None:
@@ -327,22 +331,28 @@ def colour_hidden(
     near = [rule for rule in sheet.colours if same_colour(rule.value, backdrop)]
     if near and (matched := Stylesheet.winning(near, root)):
         final = Stylesheet.winning(sheet.colours, root, element_keys(matched))  # a later rule may win
-        by_rule = {e: r.value for e, r in final.items() if e in matched and same_colour(r.value, backdrop)}
+        by_rule = {e: r.value for e, r in final.items() if e in matched}
     inline = {e: colour for e in patterns.COLOURED(root) if (colour := _own_colour(e))}
+    suspects: list[tuple[html.HtmlElement, str, list[html.HtmlElement], str]] = []
     for element, colour in [*inline.items(), *((e, c) for e, c in by_rule.items() if e not in inline)]:
         if element.tag in ("html", "body") or not normalise_space(element.text_content()):
             continue
-        chain: list[html.HtmlElement] = []
+        chain: list[html.HtmlElement] = []  # the element and its ancestors below the nearest inline backdrop
         behind = backdrop
         for holder in (element, *element.iterancestors()):
             if (own := _own_background(holder)) is not None:
                 behind = own
                 break
             chain.append(holder)
-        if not same_colour(colour, behind):
-            continue
-        if sheet.backgrounds and (rules := Stylesheet.winning(sheet.backgrounds, root, element_keys(chain))):
-            behind = next((rules[holder].value for holder in chain if holder in rules), behind)
+        if same_colour(colour, behind):
+            suspects.append((element, colour, chain, behind))
+    if not suspects:
+        return
+    # a rule may give a backdrop below the inline one: the rules any of the chains can match, at once
+    keys = element_keys(holder for _, _, chain, _ in suspects for holder in chain)
+    rules = Stylesheet.winning(sheet.backgrounds, root, keys) if sheet.backgrounds else {}
+    for element, colour, chain, behind in suspects:
+        behind = next((rules[holder].value for holder in chain if holder in rules), behind)
         if same_colour(colour, behind):
             yield element, colour
 
@@ -354,6 +364,8 @@ def hiding_reason(element: html.HtmlElement, sheet: dict[html.HtmlElement, str])
         return TAG, f"<{element.tag}>"
     if element.get("hidden") is not None:
         return ATTRIBUTE, "hidden attribute"
+    if element.tag == "iframe" and patterns.ZERO_SIZE_FRAME_TEST(element):
+        return ATTRIBUTE, "zero-size frame"
     style = element.get("style")
     if style and style_hides(style):
         return STYLE, f'style="{normalise_space(style)}"'
