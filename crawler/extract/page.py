@@ -26,7 +26,7 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
 from crawler.extract.record import Report
-from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
+from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows, is_layout_table
 from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
@@ -218,6 +218,10 @@ def plain_text(element: html.HtmlElement, slots: TableSlots | None = None) -> st
     # The copy's tables are the element's in the same order, each read (a nested one too) before
     # any of its rows is cleared, so the element's slots are the copy's.
     for index, table in enumerate(list(copy_.iter("table"))):
+        if is_layout_table(table):  # the article laid out in cells: its cells are blocks, not a grid
+            for cell in table.iter("td", "th"):
+                cell.tail = "\n" + (cell.tail or "")
+            continue
         known = slots.get(originals[index]) if slots is not None else None
         for row, cells in html_table_text_rows(table, known):
             row.clear()

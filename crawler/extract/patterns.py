@@ -373,6 +373,8 @@ CHROME_FOOTER_TOKEN = re.compile(
     r"|版[权權]所有(?!\s*[:：])|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
     re.IGNORECASE,
 )
+# The site's owner named before its footer tokens (``岩城市人民政府新闻办公室 版权所有 滇ICP备…号``).
+FOOTER_OWNER = re.compile(r"[\u4e00-\u9fffA-Za-z（）() ]{2,30}")
 # A value of an info run: short, not a sentence.
 CHROME_INFO_VALUE = re.compile(r"^[^。；;！!？?]{0,50}$")
 MAX_CHROME_LINE_CHARS = 160
