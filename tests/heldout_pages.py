@@ -908,6 +908,207 @@ SPAM += [
 ]
 
 
+# === More pages: hidden partner menus, keyword links in the article ==========================
+
+CIVIL = [
+    "一、总体情况",
+    "2023年，榆林湾区民政局全年主动公开政府信息97条，婚姻登记实现在线预约，全年视频见证颁证仪式36场。",
+    "联合公安、网信部门开展整治“网络募捐”乱象专项行动，清理违规个人求助信息412条。",
+    "引导群众通过依法登记的慈善组织和民政部指定的互联网公开募捐信息平台参与捐赠。",
+    "二、收到和处理政府信息公开申请情况",
+    "全年收到政府信息公开申请3件，均已答复。",
+]
+CIVIL_HTML = f"""<html><head><meta charset="utf-8"><title>榆林湾区民政局2023年政府信息公开工作年度报告</title>
+<style>.m-nav{{display:none}} .dropdown ul{{display:none}} .dropdown:hover ul{{display:block}}</style></head>
+<body><div class="head"><ul class="m-nav"><li><a href="/">首页</a></li><li><a
+href="http://www.ylwct.com.cn/">城投集团</a></li>
+<li><a href="http://www.ylwsw.com/">水务集团</a></li><li><a href="http://www.ylwjt.com/">交通投资公司</a>
+</li></ul>
+<div class="dropdown">友情链接<ul><li><a href="http://www.ylwrcb.com/">榆林湾农商银行</a></li><li><a
+href="http://www.ylwdaily.com/">榆林湾日报</a></li>
+<li><a href="http://www.ylwtv.com/">榆林湾广播电视台</a></li></ul></div></div>
+<div class="article"><h1>榆林湾区民政局2023年政府信息公开工作年度报告</h1><div
+class="zw-content">{paragraphs(CIVIL[:4])}
+<p>互联网公开募捐信息平台：<a href="https://gongyi.qq.com/">腾讯公益</a> <a
+href="https://www.shuidichou.com/">水滴公益</a>
+<a href="https://www.qschou.com/">轻松公益</a> <a
+href="https://www.chinacharityfederation.org/">中华慈善总会</a></p>
+{paragraphs(CIVIL[4:])}</div></div></body></html>"""
+
+MARKET = [
+    "一、总体情况",
+    "2023年，芦山县市场监督管理局全年主动公开政府信息388条，其中行政处罚信息216条。",
+    "查处虚假宣传“包治百病”保健食品案件7件，对网络直播带货中的价格违法行为立案14件。",
+    "全县实体彩票销售场所和网吧、游戏游艺场所的营业执照信息全部实现在线查询。",
+    "“双随机、一公开”抽查结果通过国家企业信用信息公示系统向社会公示。",
+    "二、收到和处理政府信息公开申请情况",
+    "全年收到政府信息公开申请19件，予以公开12件，部分公开4件，不予公开3件。",
+]
+MARKET_HTML = f"""<html><head><meta charset="utf-8">
+<title>芦山县市场监督管理局2023年政府信息公开工作年度报告</title></head>
+<body><div id="zoom">{paragraphs(MARKET)}<p>查询网址：<a
+href="https://www.gsxt.gov.cn/">国家企业信用信息公示系统</a></p></div>
+<div class="footer">芦山县市场监督管理局 版权所有</div></body></html>"""
+
+GENUINE += [
+    Case(
+        "civil_hidden_friend_links",
+        "http://www.ylw.gov.cn/zwgk/xxgknb/202401/t20240126_31.html",
+        CIVIL_HTML,
+        [*CIVIL, "腾讯公益", "水滴公益", "中华慈善总会"],
+    ),
+    Case(
+        "market_lottery_games",
+        "http://www.lushan.gov.cn/zwgk/xxgknb/202401/t20240126_32.html",
+        MARKET_HTML,
+        MARKET,
+    ),
+]
+
+KEYWORD_LINKS = links(
+    [
+        ("http://www.zhuanqian-app.com/", "手机做任务日赚三百"),
+        ("http://www.qiangdan-wang.com/", "抢单返佣秒结算"),
+        ("http://www.jianzhi-hao.com/", "宝妈在家兼职"),
+        ("http://www.gaoyong-quan.com/", "高佣联盟内部券"),
+    ]
+)
+EMINDENT = links(
+    [("http://www.daikuan-kuai.net/", "大学生分期秒过"), ("http://www.fenqi-hao.net/", "零首付分期手机")]
+)
+INLINE0 = links(
+    [("http://www.yangsheng-guan.com/", "上门推拿足疗"), ("http://www.anmo-dao.com/", "养生会所预约")]
+)
+SPAM += [
+    Case(
+        "visible_keyword_links_in_article",
+        URL.format(host="qingya", n=31),
+        zoom_page(W, WATER, f"<p>友情链接：{KEYWORD_LINKS}</p>"),
+        WATER,
+        ["手机做任务日赚三百", "抢单返佣秒结算", "宝妈在家兼职", "高佣联盟内部券"],
+        record=True,
+    ),
+    Case(
+        "left_minus_em",
+        URL.format(host="qingya", n=32),
+        zoom_page(W, WATER, f'<div style="position:absolute; left:-999em; top:0">{EMINDENT}</div>'),
+        WATER,
+        ["大学生分期秒过", "零首付分期手机"],
+        record=True,
+    ),
+    Case(
+        "inline_block_zero",
+        URL.format(host="qingya", n=33),
+        zoom_page(
+            W, WATER, f'<span style="display:inline-block;width:0;height:0;overflow:hidden">{INLINE0}</span>'
+        ),
+        WATER,
+        ["上门推拿足疗", "养生会所预约"],
+        record=True,
+    ),
+]
+
+
+# === More pages: a theme from a linked stylesheet, utility classes, tiny fonts =================
+
+PARTY = [
+    "一、总体情况",
+    "2023年，赤岭县机关事务管理局全年主动公开政府信息64条，公务用车和办公用房信息按季度公开。",
+    "二、收到和处理政府信息公开申请情况",
+    "全年收到政府信息公开申请1件，予以公开。",
+    "三、存在的主要问题及改进情况",
+    "公开形式较为单一，下一步将增加图表解读。",
+]
+# A red-themed page: the background comes from an external stylesheet, the white text from the page's own.
+PARTY_HTML = f"""<html><head><meta charset="utf-8">
+<title>赤岭县机关事务管理局2023年政府信息公开工作年度报告</title>
+<link rel="stylesheet" href="/css/red.css"><style>.red-box p{{color:#ffffff;line-height:2}} .red-box
+h1{{color:#fff}}</style></head>
+<body><div class="red-box"><h1>赤岭县机关事务管理局2023年政府信息公开工作年度报告</h1><div
+class="TRS_Editor">{paragraphs(PARTY)}</div></div></body></html>"""
+
+STATS_TABLE = """<table border="1"><tr><td rowspan="2">本年新收政府信息公开申请数量</td><td
+colspan="2">申请人情况</td></tr>
+<tr><td>自然人</td><td>法人或其他组织</td></tr><tr><td>上年结转</td><td>3</td><td>1</td></tr>
+<tr><td>本年新收</td><td>27</td><td>4</td></tr></table>"""
+AUDIT = [
+    "一、总体情况",
+    "2023年，白沙区审计局全年主动公开政府信息58条，审计结果公告12份。",
+    "三、收到和处理政府信息公开申请情况",
+]
+AUDIT_HTML = f"""<html><head><meta charset="utf-8"><title>白沙区审计局2023年政府信息公开工作年度报告</title>
+</head>
+<body><div
+class="article-content">{paragraphs(AUDIT)}{STATS_TABLE}<p>四、政府信息公开行政复议、行政诉讼情况</p>
+<p>全年未发生政府信息公开行政复议和行政诉讼。</p></div></body></html>"""
+
+GENUINE += [
+    Case(
+        "red_theme_white_text",
+        "http://www.chiling.gov.cn/zwgk/xxgknb/202401/t20240127_41.html",
+        PARTY_HTML,
+        PARTY,
+    ),
+    Case(
+        "audit_stats_table",
+        "http://www.baisha.gov.cn/zwgk/xxgknb/202401/t20240127_42.html",
+        AUDIT_HTML,
+        [*AUDIT, "本年新收", "27", "四、政府信息公开行政复议、行政诉讼情况"],
+    ),
+]
+
+TINY = links(
+    [("http://www.xiezi-lou.com/", "写字楼短租日付"), ("http://www.gongyu-zu.com/", "公寓月租押一付一")]
+)
+UTIL = links(
+    [("http://www.chongwu-dian.com/", "布偶猫幼崽包健康"), ("http://www.gouliang-pi.com/", "猫粮狗粮批发价")]
+)
+SRONLY = links(
+    [("http://www.zhengrong-yy.com/", "割双眼皮特价"), ("http://www.yachi-zhengji.com/", "隐形牙套分期")]
+)
+WHITEA = "".join(
+    f'<a style="color:#fff" href="{h}">{t}</a>'
+    for h, t in [
+        ("http://www.jiaju-chang.com/", "实木家具厂直销"),
+        ("http://www.cizhuan-pi.com/", "瓷砖尾货清仓"),
+        ("http://www.chuanglian-ding.com/", "窗帘上门测量"),
+    ]
+)
+SPAM += [
+    Case(
+        "tiny_font",
+        URL.format(host="qingya", n=41),
+        zoom_page(W, WATER, f'<p style="font-size:1px;line-height:1px">{TINY}</p>'),
+        WATER,
+        ["写字楼短租日付", "公寓月租押一付一"],
+        record=True,
+    ),
+    Case(
+        "utility_class_hidden",
+        URL.format(host="qingya", n=42),
+        zoom_page(W, WATER, f'<div class="hidden">{UTIL}</div>'),
+        WATER,
+        ["布偶猫幼崽包健康", "猫粮狗粮批发价"],
+        record=True,
+    ),
+    Case(
+        "sr_only_class",
+        URL.format(host="qingya", n=43),
+        zoom_page(W, WATER, f'<div class="sr-only">{SRONLY}</div>'),
+        WATER,
+        ["割双眼皮特价", "隐形牙套分期"],
+        record=True,
+    ),
+    Case(
+        "white_anchors_each",
+        URL.format(host="qingya", n=44),
+        zoom_page(W, WATER, f"<p>{WHITEA}</p>"),
+        WATER,
+        ["实木家具厂直销", "瓷砖尾货清仓", "窗帘上门测量"],
+        record=True,
+    ),
+]
+
 # === The held-out portal =====================================================================
 HTML = "text/html; charset=utf-8"
 COLUMN = "/xxgk/ndbg/"

@@ -26,6 +26,8 @@ BARE_SHARE = 0.6
 MIN_HIDDEN_LINKS = 2
 # Sub-domains of one domain that make a sub-domain farm.
 MIN_SUBDOMAINS = 3
+# Distinct off-site hosts whose anchors are all keyword phrases that make an article block spam's.
+MIN_KEYWORD_HOSTS = 3
 
 
 def bare_host(host: str) -> str:
@@ -91,6 +93,10 @@ class Site:
         return host if host and not is_official(host) else None
 
 
+def _names_institution(label: str) -> bool:
+    return bool(patterns.INSTITUTION_END.search(label))
+
+
 def is_bare_name(label: str) -> bool:
     """A link farm's kind of label: a place (with or without its unit), a channel, a brand."""
     label = label.strip()
@@ -116,6 +122,24 @@ class Links:
         return sum(is_bare_name(label) for label in self.labels)
 
     @property
+    def institutional(self) -> bool:
+        """Every anchor names an institution (…集团, …银行, …日报, …电视台): a portal's menu of
+        partner sites, hidden until hovered, not spam's links."""
+        named = [label for label in self.labels if label]
+        return bool(named) and len(named) == len(self.labels) and all(map(_names_institution, named))
+
+    @property
+    def keyword_anchors(self) -> bool:
+        """Anchors to :data:`MIN_KEYWORD_HOSTS` or more hosts, each labelled with a phrase of its own —
+        neither an institution's name nor the link's address: how spam labels links for search engines
+        (a report's links name whom they lead to, or show where)."""
+        if len(set(self.hosts)) < MIN_KEYWORD_HOSTS or not all(self.labels):
+            return False
+        return not any(
+            _names_institution(label) or patterns.ADDRESS_LABEL.search(label) for label in self.labels
+        )
+
+    @property
     def subdomain_farm(self) -> bool:
         per_domain = Counter(domain_of(host) for host in set(self.hosts) if host.count(".") >= 2)
         return bool(per_domain) and max(per_domain.values()) >= MIN_SUBDOMAINS
@@ -133,7 +157,7 @@ class Links:
             return self.suspicious[0]
         if (hidden or written) and self.frames:
             return f"{self.frames} unseen frames of off-site pages"
-        if hidden and (count >= MIN_HIDDEN_LINKS or self.suspicious):
+        if hidden and (self.suspicious or (count >= MIN_HIDDEN_LINKS and not self.institutional)):
             return f"{count} hidden off-site anchors"
         if written and count:
             return f"{count} off-site anchors written outside the page"

@@ -28,6 +28,8 @@ NOT_REPORT_TITLE = re.compile(
     r"政府工作报告|预算|决算|审计|指南|目录|通知|培训|会议|举办|召开|解读|图解|部署|督查|考核|评估|调研"
     r"|统计公报|国民经济|发展报告|社会发展"
 )
+# A title's issuing body before its year (白沙区审计局2023年…): its name never makes a look-alike.
+ISSUER_BEFORE_YEAR = re.compile(r"[\u4e00-\u9fff]{2,30}(?:局|委员会|委|办公室|办|厅|院|中心|所|站|署|会)")
 
 # --- Navigation ----------------------------------------------------------------------------------
 # Anchor text of the annual-report column itself.
@@ -206,6 +208,8 @@ BARE_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|[A-Za-z]{2,10})$")
 INSTITUTION_END = re.compile(
     r"(网|报|台|社|院|局|厅|委|办|馆|会|部|处|所|站|中心|银行|公司|集团|大学|学校|医院|政府|平台|门户|杂志)$"
 )
+# A link's label that shows its address (a citation, not a keyword): www.…, http…, a domain.
+ADDRESS_LABEL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
 # Hosts that are never spam targets: government (any country's .gov, gov.cn, gov.mo, gov.hk …),
 # education and academy domains, state and mainstream media, public hotlines and the big platforms
 # that press offices link. Matched on the bare host (no ``www.``).
@@ -266,7 +270,8 @@ MIN_REVEAL_CHARS = 120
 # written in a transparent colour.
 HIDDEN_STYLE = re.compile(
     r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse)|opacity:0(?:\.0*)?(?:;|$|!)"
-    r"|font-size:0(?:\.0*)?(?:px|pt|em|rem|%)?(?:;|$|!)|font:0(?:px|pt)?(?:/|;|$|!)"
+    r"|font-size:(?:0(?:\.\d*)?|1)(?:px|pt)?(?:;|$|!)|font-size:0(?:\.0\d*)?(?:em|rem|%)(?:;|$|!)"
+    r"|font:[01](?:px|pt)?(?:/|;|$|!)"
     r"|text-indent:-(?:\d{3,}|\d{2,}(?:\.\d+)?r?em)"
     r"|(?:left|top|right|bottom|margin-left|margin-top|margin-right|margin-bottom):-(?:\d{3,}|\d{2,}r?em)"
     r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\)"
@@ -291,6 +296,13 @@ COLOUR_NAMES = {
     "white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
     "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
 }  # fmt: skip
+# The page's own stylesheets that live elsewhere (their rules are unknown here).
+LINKED_STYLESHEET = etree.XPath(
+    "//link[contains(translate(@rel, 'STYLEHS', 'stylehs'), 'stylesheet')] | //style[contains(., '@import')]"
+)
+# Utility classes that hide by convention (Bootstrap, Tailwind, the portals' own .hide/.hidden), whose
+# rules sit in a linked stylesheet: hidden unless the page's own <style> shows them.
+HIDDEN_CLASSES = ("hidden", "hide", "d-none", "invisible", "sr-only", "visually-hidden", "is-hidden")
 # Elements whose colour may equal their background (an inline colour, or <font color>).
 COLOURED = etree.XPath("descendant-or-self::*[@color or contains(@style, 'olor')]")
 # Elements that hide or animate what they hold; judged like hidden ones.

@@ -207,21 +207,28 @@ def hidden_content(
 def _side_by_side(
     judged: list[tuple[visibility.Hidden, links.Links, str | None]],
 ) -> list[tuple[visibility.Hidden, links.Links, str | None]]:
-    """Hidden blocks with off-site links under one parent, each hidden on its own
-    (``<a style="display:none" href=…>``, one after another), are one link cluster together."""
-    hosts: dict[html.HtmlElement, int] = defaultdict(int)
+    """Hidden links under one parent, each hidden on its own (``<a style="display:none" href=…>``, one
+    after another), are one link cluster together — unless every one names an institution."""
+    lone: dict[html.HtmlElement, list[links.Links]] = defaultdict(list)
     for block, found, cluster in judged:
-        if not cluster and found.hosts and (parent := block.element.getparent()) is not None:
-            hosts[parent] += len(found.hosts)
-    if not any(count >= links.MIN_HIDDEN_LINKS for count in hosts.values()):
+        if not cluster and len(found.hosts) == 1 and (parent := block.element.getparent()) is not None:
+            lone[parent].append(found)
+    clusters = {
+        parent: f"{len(found)} hidden off-site anchors side by side"
+        for parent, found in lone.items()
+        if len(found) >= links.MIN_HIDDEN_LINKS
+        and not links.Links(labels=[label for one in found for label in one.labels]).institutional
+    }
+    if not clusters:
         return judged
-    result = []
-    for block, found, cluster in judged:
-        count = hosts.get(block.element.getparent(), 0) if found.hosts else 0
-        if not cluster and count >= links.MIN_HIDDEN_LINKS:
-            cluster = f"{count} hidden off-site anchors side by side"
-        result.append((block, found, cluster))
-    return result
+    return [
+        (
+            block,
+            found,
+            cluster or (clusters.get(block.element.getparent()) if len(found.hosts) == 1 else None),
+        )
+        for block, found, cluster in judged
+    ]
 
 
 def _squashed(element: html.HtmlElement) -> str:
@@ -265,8 +272,9 @@ def link_farms(root: html.HtmlElement, site: Site) -> list[Finding]:
 
 def article_links(container: html.HtmlElement | None, site: Site) -> list[Finding]:
     """Blocks inside the article whose links all leave the site for non-official hosts — two or more
-    with bare-name labels, or one to a throwaway or brand-like host — and that say nothing of a report:
-    dropped whole, prose included (spam pasted into the article with its links)."""
+    with bare-name labels, three hosts or more each under a keyword phrase, or one to a throwaway or
+    brand-like host — and that say nothing of a report: dropped whole, prose included (spam pasted into
+    the article with its links)."""
     if container is None:
         return []
     blocks: dict[html.HtmlElement, list[html.HtmlElement]] = defaultdict(list)
@@ -281,8 +289,8 @@ def article_links(container: html.HtmlElement | None, site: Site) -> list[Findin
         if not targets or not all(targets) or not _small_block(block):
             continue
         found = links.read_links(_shell(anchors), site)
-        suspicious = bool(found.suspicious)
-        if not (suspicious or (len(found.hosts) >= 2 and found.bare * 2 >= len(found.hosts))):
+        bare_names = len(found.hosts) >= 2 and found.bare * 2 >= len(found.hosts)
+        if not (found.suspicious or bare_names or found.keyword_anchors):
             continue
         if patterns.REPORT_PROSE.search(block.text_content()):
             continue

@@ -140,14 +140,15 @@ def element_keys(elements: Iterable[html.HtmlElement]) -> set[str]:
 
 
 class Stylesheet:
-    """What the page's own ``<style>`` blocks say of visibility, colour and background, with the cascade:
+    """What the page's own ``<style>`` blocks (and the conventional hiding classes,
+    :data:`patterns.HIDDEN_CLASSES`) say of visibility, colour and background, with the cascade:
     of the rules matching an element, the most specific (then the last) decides, so a tab hidden by
     ``.tab-pane`` and shown by ``.tab-pane.active`` is shown; an inline style that shows wins over all.
     Only the rules that can matter are matched against the page: those whose key the elements in
     question have (a page's stylesheet sets colours and layout for hundreds of selectors)."""
 
     def __init__(self, root: html.HtmlElement) -> None:
-        self.display: list[_Rule] = []
+        self.display: list[_Rule] = list(_utility_rules())
         self.colours: list[_Rule] = []
         self.backgrounds: list[_Rule] = []
         for block, style in enumerate(root.iter("style")):
@@ -230,6 +231,19 @@ def _style_rules(css: str, block: int) -> tuple[tuple[_Rule, ...], tuple[_Rule, 
     return tuple(display), tuple(colours), tuple(backgrounds)
 
 
+@lru_cache(maxsize=1)
+def _utility_rules() -> tuple[_Rule, ...]:
+    """The conventional hiding classes (:data:`patterns.HIDDEN_CLASSES`) as rules that come before the
+    page's own, which may show them again."""
+    rules = []
+    for name in patterns.HIDDEN_CLASSES:
+        compiled = _compiled(f".{name}")
+        assert compiled is not None
+        match, (a, b, c), key = compiled
+        rules.append(_Rule(f".{name}", match, (a, b, c, -1, 0), key, hides=True))
+    return tuple(rules)
+
+
 def _inline_shows(element: html.HtmlElement) -> bool:
     style = element.get("style")
     return bool(style) and bool(patterns.SHOWN_STYLE.search(compact(style)))
@@ -307,15 +321,20 @@ def _own_background(element: html.HtmlElement) -> str | None:
 
 def page_background(root: html.HtmlElement) -> str:
     """The page's background: ``<body bgcolor|style>``, a ``body{background…}`` rule, else white."""
+    return _page_backdrop(root)[0]
+
+
+def _page_backdrop(root: html.HtmlElement) -> tuple[str, bool]:
+    """:func:`page_background`, and whether the page says it (else white is a guess)."""
     body = root.find("body")
     if body is not None and (own := _own_background(body)):
-        return own
+        return own, True
     for style in root.iter("style"):
         for selectors, declarations in css_rules(style.text or ""):
             is_body = "body" in [s.strip().lower() for s in selectors.split(",")]
             if is_body and (match := patterns.STYLE_BACKGROUND.search(compact(declarations))):
-                return match.group(1)
-    return "#ffffff"
+                return match.group(1), True
+    return "#ffffff", False
 
 
 def colour_hidden(
@@ -324,27 +343,30 @@ def colour_hidden(
     """Elements written in (nearly) the colour of the background behind them, with that colour: the
     colour inline, of ``<font color>`` or of a ``<style>`` rule; the background the nearest one of the
     element or an ancestor (inline, ``bgcolor`` or a rule; an image counts as unknown, never hidden),
-    else the page's."""
+    else the page's. A colour a rule gives is judged only against a backdrop the page states, or when
+    no stylesheet of its own lies elsewhere: white text of a red-themed page whose red comes from its
+    linked stylesheet is what a reader reads."""
     sheet = sheet if sheet is not None else Stylesheet(root)
-    backdrop = page_background(root)
+    backdrop, stated = _page_backdrop(root)
+    guessing = not stated and bool(patterns.LINKED_STYLESHEET(root))
     by_rule: dict[html.HtmlElement, str] = {}
     near = [rule for rule in sheet.colours if same_colour(rule.value, backdrop)]
     if near and (matched := Stylesheet.winning(near, root)):
         final = Stylesheet.winning(sheet.colours, root, element_keys(matched))  # a later rule may win
         by_rule = {e: r.value for e, r in final.items() if e in matched}
     inline = {e: colour for e in patterns.COLOURED(root) if (colour := _own_colour(e))}
-    suspects: list[tuple[html.HtmlElement, str, list[html.HtmlElement], str]] = []
+    suspects: list[tuple[html.HtmlElement, str, list[html.HtmlElement], str | None]] = []
     for element, colour in [*inline.items(), *((e, c) for e, c in by_rule.items() if e not in inline)]:
         if element.tag in ("html", "body") or not normalise_space(element.text_content()):
             continue
         chain: list[html.HtmlElement] = []  # the element and its ancestors below the nearest inline backdrop
-        behind = backdrop
+        behind: str | None = None
         for holder in (element, *element.iterancestors()):
             if (own := _own_background(holder)) is not None:
                 behind = own
                 break
             chain.append(holder)
-        if same_colour(colour, behind):
+        if same_colour(colour, behind if behind is not None else backdrop):
             suspects.append((element, colour, chain, behind))
     if not suspects:
         return
@@ -353,7 +375,9 @@ def colour_hidden(
     rules = Stylesheet.winning(sheet.backgrounds, root, keys) if sheet.backgrounds else {}
     for element, colour, chain, behind in suspects:
         behind = next((rules[holder].value for holder in chain if holder in rules), behind)
-        if same_colour(colour, behind):
+        if behind is None and guessing and element not in inline:
+            continue
+        if same_colour(colour, behind if behind is not None else backdrop):
             yield element, colour
 
 
