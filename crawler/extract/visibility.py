@@ -1,12 +1,13 @@
 """What a reader of the page does not see: every rule of it in one module (DOMAIN.md §3).
 
 A browser does not show an element that is hidden by its inline style (``display:none`` in any case or
-spacing, ``visibility:hidden``, ``opacity:0``, no font, pushed off-screen by negative or huge offsets
-or ``text-indent``, zero size with ``overflow:hidden``, clipped away), by a class or id rule of the
-page's own ``<style>``, by the ``hidden`` attribute, by a colour equal to its background, or that is a
-``<marquee>``, ``<noscript>`` or ``<template>``. None of it is text, whatever it says:
-:mod:`crawler.extract.spam` removes it all and only decides, from structure and words, whether the
-removal is recorded as spam or as hidden chrome.
+spacing, ``visibility:hidden``, ``opacity:0``, a font of 1px or none, pushed off-screen by negative or
+huge offsets or ``text-indent``, zero size with ``overflow:hidden``, clipped away, a transparent colour),
+by a rule of the page's own ``<style>`` read with the cascade (:class:`Stylesheet`) or a conventional
+hiding class (``.hidden``, ``.d-none`` …), by the ``hidden`` attribute, by a colour (nearly) equal to
+its background, a frame of no size, or that is a ``<marquee>``, ``<noscript>`` or ``<template>``. None
+of it is text, whatever it says: :mod:`crawler.extract.spam` removes it all and only decides, from
+structure and words, whether the removal is recorded as spam or as hidden chrome.
 
 One exception, which real CMSs need: a page whose visible article is empty and whose report sits in a
 hidden element that a script shows (:func:`revealed`).
