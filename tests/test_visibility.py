@@ -41,6 +41,35 @@ def test_visible_styles(style):
     assert hidden_of(f'<div style="{style}">x</div>') == []
 
 
+@pytest.mark.parametrize(
+    ("head", "markup", "hidden"),
+    [
+        # the cascade: a compound rule shows the active tab again, a descendant rule hides
+        ("<style>.pane{display:none} .pane.on{display:block}</style>",
+         '<div class="pane on">a</div><div class="pane">b</div>', ["b"]),
+        ("<style>.gg p{display:none}</style>", '<div class="gg"><p>a</p><span>b</span></div>', ["a"]),
+        ("<style>.pane{display:none}</style>", '<div class="pane" style="display:block">a</div>', []),
+        ("<style>#k{display:none} div{display:block}</style>", '<div id="k">a</div>', ["a"]),
+        # conventional hiding classes, unless the page's own rule shows them
+        ("", '<div class="hidden">a</div><p class="sr-only">b</p><p class="hiddenx">c</p>', ["a", "b"]),
+        ("<style>.hide{display:inline}</style>", '<span class="hide">a</span>', []),
+        # colours: nearly the backdrop, transparent, a rule's colour on a rule's backdrop
+        ("", '<span style="color:#fefefe">a</span><span style="color:#e0e0e0">b</span>', ["a"]),
+        ("", '<span style="color:transparent">a</span><span style="font-size:1px">b</span>', ["a", "b"]),
+        ("<style>.w{background:#f5f5f5} #t{color:#f3f3f3}</style>",
+         '<div class="w"><p id="t">a</p></div>', ["a"]),
+        ('<link rel="stylesheet" href="/red.css"><style>.box p{color:#fff}</style>',
+         '<div class="box"><p>a</p></div>', []),
+        ("<style>body{background:#fff} .box p{color:#fff}</style>",
+         '<div class="box"><p>a</p></div>', ["a"]),
+        ("", '<iframe src="http://x.example/" width="0" height="0"></iframe>'
+             '<iframe src="/v" width="640"></iframe>', [""]),
+    ],
+)  # fmt: skip
+def test_stylesheet_cascade_colours_and_conventions(head, markup, hidden):
+    assert [h.element.text_content() for h in hidden_of(markup, head)] == hidden
+
+
 def test_only_the_outermost_hidden_element_is_listed():
     found = hidden_of('<div style="display:none"><p hidden>a</p><marquee>b</marquee></div>')
     assert len(found) == 1 and found[0].element.tag == "div"

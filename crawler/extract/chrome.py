@@ -5,8 +5,9 @@ Two shapes of chrome line (every pattern in :mod:`crawler.extract.patterns`, ``C
 * **tool lines**, made only of page furniture (``【字体：大 中 小】``, ``[打印] [关闭]``,
   ``分享到：微信 微博``, ``移动门户 微信 微博 OA办公``, a pager ``[1] [2] [3]``): chrome wherever they stand;
 * **info and footer lines**, whole runs of ``label：value`` with a page's info labels (``发布时间：… 来源：…
-  点击数：…``, ``主办单位：… 版权所有 … 赣ICP备…号``): chrome only at the edges of the text, before its
-  first body line (a sentence or a numbered heading) or after its last one.
+  点击数：…``, ``主办单位：… 版权所有 … 赣ICP备…号``, the site's owner before its footer tokens:
+  ``X市人民政府办公室 版权所有 滇ICP备…号``): chrome only at the edges of the text, before its first body
+  line (a sentence or a numbered heading) or after its last one.
 
 A line of the report is never chrome: a sentence stays whatever it mentions, and a report's own
 ``全年网站浏览量：1286453人次`` is neither a whole info line (its label is not one of a page's) nor at
@@ -94,8 +95,10 @@ def is_info_line(line: str) -> bool:
     footers = list(patterns.CHROME_FOOTER_TOKEN.finditer(rest))
     if not starts and not footers:
         return False
-    if min([*starts, *(m.start() for m in footers)]) != 0:
+    first = min([*starts, *(m.start() for m in footers)])
+    if first and not (footers and patterns.FOOTER_OWNER.fullmatch(rest[:first].strip())):
         return False
+    rest = rest[first:]
     without_footers = patterns.CHROME_FOOTER_TOKEN.sub(" ", rest)
     labelled = list(patterns.CHROME_INFO_LABEL.finditer(without_footers))
     leading = without_footers[: labelled[0].start()] if labelled else without_footers

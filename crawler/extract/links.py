@@ -21,10 +21,13 @@ from crawler.extract.textutil import normalise_space
 # A cluster of bare-name anchors: this many off-site anchors, this share of them bare names.
 MIN_FARM_ANCHORS = 5
 BARE_SHARE = 0.6
-# Off-site anchors that make a hidden, written or trailing block a link cluster on their own.
-MIN_HIDDEN_LINKS = 3
+# Off-site anchors that make a hidden block a link cluster on their own (a reader sees none of them, and a
+# page's own hidden menus link the site, other government sites and the official hosts).
+MIN_HIDDEN_LINKS = 2
 # Sub-domains of one domain that make a sub-domain farm.
 MIN_SUBDOMAINS = 3
+# Distinct off-site hosts whose anchors are all keyword phrases that make an article block spam's.
+MIN_KEYWORD_HOSTS = 3
 
 
 def bare_host(host: str) -> str:
@@ -50,8 +53,8 @@ def suspicious_host(host: str) -> str | None:
     """Why a host looks like spam's own (throwaway TLD, a brand-like or brand-named label), or None."""
     if match := patterns.THROWAWAY_TLD.search(host):
         return f"throwaway TLD {match.group()}"
-    labels = domain_of(host).split(".")
-    if any(patterns.BRANDLIKE_LABEL.match(part) for label in labels[:-1] for part in label.split("-")):
+    parts = [part for label in domain_of(host).split(".")[:-1] for part in label.split("-")]
+    if any(patterns.BRANDLIKE_LABEL.match(p) and not patterns.SERVICE_NUMBER_LABEL.match(p) for p in parts):
         return f"brand-like host {host}"
     if tokens := lexicon.current().host_tokens(domain_of(host)):
         return f"host named {tokens[0]}"
@@ -90,6 +93,10 @@ class Site:
         return host if host and not is_official(host) else None
 
 
+def _names_institution(label: str) -> bool:
+    return bool(patterns.INSTITUTION_END.search(label))
+
+
 def is_bare_name(label: str) -> bool:
     """A link farm's kind of label: a place (with or without its unit), a channel, a brand."""
     label = label.strip()
@@ -105,6 +112,7 @@ class Links:
     hosts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     anchors: int = 0  # every anchor with an href
+    frames: int = 0  # frames loading a page of a non-official host off the site
     suspicious: list[str] = field(default_factory=list)  # reasons, one per suspicious target
     never_words: list[str] = field(default_factory=list)  # never_in_report terms in the block's text
     label_words: list[str] = field(default_factory=list)  # lexicon terms in the spam targets' labels
@@ -114,13 +122,32 @@ class Links:
         return sum(is_bare_name(label) for label in self.labels)
 
     @property
+    def institutional(self) -> bool:
+        """Every anchor names an institution (…集团, …银行, …日报, …电视台): a portal's menu of
+        partner sites, hidden until hovered, not spam's links."""
+        named = [label for label in self.labels if label]
+        return bool(named) and len(named) == len(self.labels) and all(map(_names_institution, named))
+
+    @property
+    def keyword_anchors(self) -> bool:
+        """Anchors to :data:`MIN_KEYWORD_HOSTS` or more hosts, each labelled with a phrase of its own —
+        neither an institution's name nor the link's address: how spam labels links for search engines
+        (a report's links name whom they lead to, or show where)."""
+        if len(set(self.hosts)) < MIN_KEYWORD_HOSTS or not all(self.labels):
+            return False
+        return not any(
+            _names_institution(label) or patterns.ADDRESS_LABEL.search(label) for label in self.labels
+        )
+
+    @property
     def subdomain_farm(self) -> bool:
         per_domain = Counter(domain_of(host) for host in set(self.hosts) if host.count(".") >= 2)
         return bool(per_domain) and max(per_domain.values()) >= MIN_SUBDOMAINS
 
-    def cluster(self, hidden: bool = False) -> str | None:
+    def cluster(self, hidden: bool = False, written: bool = False) -> str | None:
         """Why these links are a spam cluster by structure alone, or None. ``hidden``: the block is
-        not shown anyway (hidden, written by script, after ``</html>``), where fewer links suffice."""
+        not shown anyway, where fewer links suffice; ``written``: a script writes it or it stands after
+        ``</html>``, where one link to a non-official host does (no template puts one there)."""
         count = len(self.hosts)
         if count >= MIN_FARM_ANCHORS and self.bare >= BARE_SHARE * count:
             return f"{count} off-site anchors, {self.bare} bare names"
@@ -128,8 +155,12 @@ class Links:
             return f"sub-domain farm of {count} off-site anchors"
         if len(self.suspicious) >= 2 or (self.suspicious and count >= 2):
             return self.suspicious[0]
-        if hidden and (count >= MIN_HIDDEN_LINKS or self.suspicious):
+        if (hidden or written) and self.frames:
+            return f"{self.frames} unseen frames of off-site pages"
+        if hidden and (self.suspicious or (count >= MIN_HIDDEN_LINKS and not self.institutional)):
             return f"{count} hidden off-site anchors"
+        if written and count:
+            return f"{count} off-site anchors written outside the page"
         return None
 
     @property
@@ -164,8 +195,10 @@ def unshielded_never(text: str) -> list[str]:
     )
 
 
-def read_links(block: html.HtmlElement, site: Site, text: str | None = None) -> Links:
-    """The off-site non-official anchors of a block with their labels, and the lexicon's words."""
+def read_links(block: html.HtmlElement, site: Site, text: str | None = None, written: bool = False) -> Links:
+    """The off-site non-official anchors of a block with their labels, and the lexicon's words; and its
+    frames of off-site pages that are the block itself or drawn at no size (``written``: every frame of
+    markup a script writes or that stands after ``</html>``)."""
     words = lexicon.current()
     found = Links(never_words=unshielded_never(block.text_content() if text is None else text))
     for anchor in block.iter("a"):
@@ -177,5 +210,12 @@ def read_links(block: html.HtmlElement, site: Site, text: str | None = None) -> 
             found.labels.append(label)
             if reason := suspicious_host(host):
                 found.suspicious.append(reason)
+    for frame in block.iter("iframe", "frame"):
+        # a frame counts when it is what is hidden (a weather widget in a hidden toolbar is not)
+        shown = frame is not block and not patterns.ZERO_SIZE_FRAME_TEST(frame)
+        if (host := site.spam_target(frame.get("src"))) and (written or not shown):
+            found.hosts.append(host)
+            found.labels.append("")
+            found.frames += 1
     found.label_words = words.words(" ".join(found.labels)) if found.labels else []
     return found

@@ -26,7 +26,7 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.files.attachment import AttachmentText
 from crawler.extract.normalise import normalise_text
 from crawler.extract.record import Report
-from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows
+from crawler.extract.tables.grid import TableSlots, container_slots, html_table_text_rows, is_layout_table
 from crawler.extract.tables.statistics import Statistics, parse_statistics, parse_statistics_from_container
 from crawler.extract.textutil import element_text, normalise_lines, normalise_space
 
@@ -34,6 +34,8 @@ from crawler.extract.textutil import element_text, normalise_lines, normalise_sp
 MIN_CONTAINER_CHARS = 40
 # A report page says something: an error page or an empty shell under a report title is not one.
 MIN_REPORT_CHARS = 120
+# A text shorter than MIN_REPORT_CHARS is still a report with this many kinds of report markers.
+MIN_SHORT_REPORT_MARKERS = 2
 # A container nested in the chosen one replaces it when it holds this share of its prose.
 NESTED_PROSE_SHARE = 0.9
 # A block around a button holding at most this much text is a dialog or a search box (drop_dialogs).
@@ -216,6 +218,10 @@ def plain_text(element: html.HtmlElement, slots: TableSlots | None = None) -> st
     # The copy's tables are the element's in the same order, each read (a nested one too) before
     # any of its rows is cleared, so the element's slots are the copy's.
     for index, table in enumerate(list(copy_.iter("table"))):
+        if is_layout_table(table):  # the article laid out in cells: its cells are blocks, not a grid
+            for cell in table.iter("td", "th"):
+                cell.tail = "\n" + (cell.tail or "")
+            continue
         known = slots.get(originals[index]) if slots is not None else None
         for row, cells in html_table_text_rows(table, known):
             row.clear()
@@ -406,8 +412,11 @@ def statistics_fields(stats: Statistics) -> dict[str, Any]:
 
 
 def says_report(text: str, tables: Mapping[str, Any]) -> bool:
-    """The content side of "is this a report": enough text, or statistics tables."""
-    return len(text.strip()) >= MIN_REPORT_CHARS or bool(tables)
+    """The content side of "is this a report": enough text, statistics tables, or a short text with
+    the report's own markers (a small body's report is a few lines under the template's headings)."""
+    if len(text.strip()) >= MIN_REPORT_CHARS or tables:
+        return True
+    return len(text.strip()) >= MIN_CONTAINER_CHARS and report_score(text)[0] >= MIN_SHORT_REPORT_MARKERS
 
 
 def attachment_record(document: AttachmentText, url: str, anchor_text: str | None, **extras: Any) -> Report:

@@ -34,13 +34,23 @@ def is_report_title(title: str | None) -> bool:
     if not title:
         return False
     title = to_simplified(normalise_space(title).replace(" ", ""))  # mirrors and HK-style portals
-    if patterns.NOT_REPORT_TITLE.search(title):
+    if patterns.NOT_REPORT_TITLE.search(_without_issuer(title)):
         return False
     return bool(
         patterns.REPORT_SUBJECT.search(title)
         and patterns.REPORT_GENRE.search(title)
         and report_year(title) is not None
     )
+
+
+def _without_issuer(title: str) -> str:
+    """The title without the body named before its year (审计局 is a body, not an audit report)."""
+    years = [
+        m.start() for pattern in (patterns.YEAR_ARABIC, patterns.YEAR_CHINESE) if (m := pattern.search(title))
+    ]
+    if years and patterns.ISSUER_BEFORE_YEAR.fullmatch(title[: min(years)]):
+        return title[min(years) :]
+    return title
 
 
 def is_report_column(text: str, url: str = "") -> bool:

@@ -28,6 +28,8 @@ NOT_REPORT_TITLE = re.compile(
     r"政府工作报告|预算|决算|审计|指南|目录|通知|培训|会议|举办|召开|解读|图解|部署|督查|考核|评估|调研"
     r"|统计公报|国民经济|发展报告|社会发展"
 )
+# A title's issuing body before its year (白沙区审计局2023年…): its name never makes a look-alike.
+ISSUER_BEFORE_YEAR = re.compile(r"[\u4e00-\u9fff]{2,30}(?:局|委员会|委|办公室|办|厅|院|中心|所|站|署|会)")
 
 # --- Navigation ----------------------------------------------------------------------------------
 # Anchor text of the annual-report column itself.
@@ -125,7 +127,8 @@ REPORT_MARKERS = (
 PROSE_CLAUSE = re.compile(r"[\u4e00-\u9fff]{4,}[，。；]")
 # Stub report pages: a lead that points to the report in an attachment (报告全文详见附件).
 STUB_LEAD = re.compile(
-    r"(?:全文|报告|详情|具体内容|全文内容)?\s*(?:详见|请见|见|请查看|请下载|点击下载|下载)\s*附件|附件[:：]"
+    r"(?:详见|请见|见|查看|查阅|下载|点击|参阅|阅览)[^。；\n]{0,4}附件|附件[^。；\n]{0,6}(?:下载|查看|查阅|阅览)"
+    r"|附件[:：]|以附件(?:形式)?(?:发布|公布|公开)"
 )
 # Spreadsheets (a report's 附表), never the file holding a stub's report text.
 SHEET_URL = re.compile(r"\.(xlsx?|et)(\?|$)", re.IGNORECASE)
@@ -205,6 +208,8 @@ BARE_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}|[A-Za-z]{2,10})$")
 INSTITUTION_END = re.compile(
     r"(网|报|台|社|院|局|厅|委|办|馆|会|部|处|所|站|中心|银行|公司|集团|大学|学校|医院|政府|平台|门户|杂志)$"
 )
+# A link's label that shows its address (a citation, not a keyword): www.…, http…, a domain.
+ADDRESS_LABEL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|gov|edu)\b", re.IGNORECASE)
 # Hosts that are never spam targets: government (any country's .gov, gov.cn, gov.mo, gov.hk …),
 # education and academy domains, state and mainstream media, public hotlines and the big platforms
 # that press offices link. Matched on the bare host (no ``www.``).
@@ -216,7 +221,21 @@ OFFICIAL_HOST = re.compile(
     r"|12306\.cn|10086\.cn|95598\.cn|12321\.cn|12315\.cn|weibo\.com|weibo\.cn|qq\.com|toutiao\.com"
     r"|douyin\.com|baidu\.com|sina\.com\.cn|sohu\.com|163\.com|ifeng\.com|cpc\.people\.com\.cn"
     r"|npc\.gov\.cn|court\.gov\.cn|spp\.gov\.cn|cac\.gov\.cn|conac\.cn|beian\.miit\.gov\.cn"
-    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com)$"
+    r"|beian\.gov\.cn|w3\.org|adobe\.com|microsoft\.com|apple\.com"
+    # the platforms a press office posts on, and the share buttons of old templates
+    r"|xuexi\.cn|yangshipin\.cn|kuaishou\.com|bilibili\.com|xiaohongshu\.com|zhihu\.com|ixigua\.com"
+    r"|douban\.com|renren\.com|kaixin001\.com|jiathis\.com|bshare\.cn|facebook\.com|twitter\.com"
+    r"|linkedin\.com|youtube\.com|wikipedia\.org|iqiyi\.com|youku\.com|mgtv\.com|miguvideo\.com"
+    r"|ximalaya\.com|alipay\.com|dingtalk\.com"
+    # the visit counters and weather widgets old templates carry (a 51.la badge sits in <noscript>)
+    r"|tianqi\.com|weather\.com\.cn"
+    r"|cnzz\.com|umeng\.com|51\.la|51yes\.com|statcounter\.com|google-analytics\.com|googletagmanager\.com"
+    # the market infrastructure a financial regulator sends investors to
+    r"|sse\.com\.cn|szse\.cn|bse\.cn|chinaclear\.cn|sac\.net\.cn|isc\.com\.cn|cfachina\.org|amac\.org\.cn"
+    r"|cninfo\.com\.cn|chinabond\.com\.cn|chinamoney\.com\.cn|neeq\.com\.cn|sge\.com\.cn|shfe\.com\.cn"
+    r"|dce\.com\.cn|czce\.com\.cn|cffex\.com\.cn)$"
+    # China's registry for organisations: a .org.cn name is registered with an organisation's papers
+    r"|\.org\.cn$"
 )
 # Top-level domains that spam registers by the thousand (cheap, short-lived).
 THROWAWAY_TLD = re.compile(
@@ -228,11 +247,17 @@ THROWAWAY_TLD = re.compile(
 # A host label named like a betting brand: letters and a run of (lucky) digits, ``hg8868``, ``js5566``,
 # ``365bet``, ``vns9992`` (hotlines like 12306.cn are pure digits and official).
 BRANDLIKE_LABEL = re.compile(r"^(?:[a-z]{1,8}\d{3,6}[a-z]{0,4}|\d{3,6}[a-z]{1,8})$")
-# Words of enforcement and regulation: a sentence holding one reports on spam's subject, it is not spam.
+# … unless its digits are a public service number: the 12xxx government hotlines (12345, 12329 housing
+# fund, 12366 tax, 12333 social security) and the 95xxx/96xxx utility and service lines that a
+# province's service site is named after (``hc12329.com``).
+SERVICE_NUMBER_LABEL = re.compile(r"^[a-z]{0,8}(?:12\d{3}|9[56]\d{3})[a-z]{0,4}$")
+# Words of enforcement, regulation and warning: a sentence holding one reports on spam's subject, it is
+# not spam.
 ENFORCEMENT = re.compile(
     r"打击|查处|整治|取缔|收缴|监管|依法|侦破|破获|抓获|刑事|立案|处罚|罚款|起诉|判处|违法|非法|犯罪|专项行动"
     r"|严厉|清理|关停|封堵|下架|约谈|处置|举报|投诉|警示|提醒|防范|宣传|治理|管理|规范|禁止|严禁|涉嫌|案件"
     r"|捣毁|扫黄|打非|反诈|诈骗|查获|没收|督办|核查"
+    r"|警惕|谨防|远离|揭露|曝光|劝阻|识破"  # warnings name the scam they warn of
 )
 # Prose of a report: what a hidden report body shown by script says (visibility.reveal).
 REPORT_PROSE = re.compile(
@@ -241,14 +266,22 @@ REPORT_PROSE = re.compile(
 MIN_REVEAL_CHARS = 120
 
 # Hidden by inline style, matched on the lower-cased style with all whitespace removed
-# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away.
+# (crawler/extract/visibility.py): not displayed, transparent, no font, pushed off-screen, clipped away,
+# written in a transparent colour.
 HIDDEN_STYLE = re.compile(
     r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse)|opacity:0(?:\.0*)?(?:;|$|!)"
-    r"|font-size:0(?:\.0*)?(?:px|pt|em|rem|%)?(?:;|$|!)|font:0(?:px|pt)?(?:/|;|$|!)"
+    r"|font-size:(?:0(?:\.\d*)?|1)(?:px|pt)?(?:;|$|!)|font-size:0(?:\.0\d*)?(?:em|rem|%)(?:;|$|!)"
+    r"|font:[01](?:px|pt)?(?:/|;|$|!)"
     r"|text-indent:-(?:\d{3,}|\d{2,}(?:\.\d+)?r?em)"
     r"|(?:left|top|right|bottom|margin-left|margin-top|margin-right|margin-bottom):-(?:\d{3,}|\d{2,}r?em)"
-    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\))"
+    r"|clip:rect\((?:[01](?:px)?,?){4}\)|clip-path:inset\(50%\)|transform:scale\(0(?:,0)?\)"
+    r"|color:(?:transparent|rgba\([\d.]+,[\d.]+,[\d.]+,0(?:\.0*)?\)))"
 )
+# A rule that shows again what another hid (``.tab-pane{display:none} .tab-pane.active{display:block}``).
+SHOWN_STYLE = re.compile(r"(?:^|;)(?:display:(?!none)[a-z-]+|visibility:visible|opacity:1(?:\.0*)?(?:;|$))")
+# Colours this close (per channel, 0–255) are one colour to a reader: #fefefe and #f0f0f0 on white are
+# white (a contrast under 1.15), #e0e0e0 is a pale grey one reads.
+MAX_COLOUR_DIFFERENCE = 16
 # Far to the right or below, for an element taken out of the flow.
 POSITIONED_STYLE = re.compile(r"(?:^|;)position:(?:absolute|fixed)")
 FAR_OFFSET_STYLE = re.compile(r"(?:^|;)(?:(?:left|margin-left):\d{4,}|top:\d{5,})")
@@ -263,20 +296,27 @@ COLOUR_NAMES = {
     "white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
     "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
 }  # fmt: skip
+# The page's own stylesheets that live elsewhere (their rules are unknown here).
+LINKED_STYLESHEET = etree.XPath(
+    "//link[contains(translate(@rel, 'STYLEHS', 'stylehs'), 'stylesheet')] | //style[contains(., '@import')]"
+)
+# Utility classes that hide by convention (Bootstrap, Tailwind, the portals' own .hide/.hidden), whose
+# rules sit in a linked stylesheet: hidden unless the page's own <style> shows them.
+HIDDEN_CLASSES = ("hidden", "hide", "d-none", "invisible", "sr-only", "visually-hidden", "is-hidden")
 # Elements whose colour may equal their background (an inline colour, or <font color>).
 COLOURED = etree.XPath("descendant-or-self::*[@color or contains(@style, 'olor')]")
-# The simple selectors (tag.class, .class, #id) of a page's own <style> rules that we act on.
-CSS_SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.IGNORECASE)
 # Elements that hide or animate what they hold; judged like hidden ones.
 HIDING_TAGS = ("marquee", "noscript", "template")
-# The elements that can be hidden at all, in document order (spam.hiding_reason is None for any other):
-# a hiding tag or ``hidden``, and a style, an id or a class if any of them hides (most pages: none).
-_HIDING = "@hidden or " + " or ".join(f"self::{tag}" for tag in HIDING_TAGS)
-HIDING_CANDIDATES = etree.XPath(f"descendant-or-self::*[{_HIDING} or @style or @id or @class]")
-# … and where only styles hide, those with one of the page's hiding styles ($style0, $style1 …); the
-# hiding tags in a union of their own, as libxml2 tests a name on every element a few times slower.
-HIDING_CANDIDATES_STYLED = "descendant-or-self::*[@hidden{styles}]" + "".join(
-    f" | descendant-or-self::{tag}" for tag in HIDING_TAGS
+# The elements a hiding tag, attribute or one of the page's hiding inline styles ($style0, $style1 …)
+# may hide (visibility.hiding_reason is None for any other but those a <style> rule hides); the hiding
+# tags in a union of their own, as libxml2 tests a name on every element a few times slower.
+# A frame drawn at no size (width or height 0 or 1 in its attributes): what it loads is never seen.
+ZERO_SIZE_FRAME = "descendant-or-self::iframe[@width <= 1 or @height <= 1]"
+ZERO_SIZE_FRAME_TEST = etree.XPath("self::*[@width <= 1 or @height <= 1]")
+HIDING_CANDIDATES_STYLED = (
+    "descendant-or-self::*[@hidden{styles}]"
+    + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    + f" | {ZERO_SIZE_FRAME}"
 )
 HIDING_STYLE_TEST = " or @style = $style{index}"
 # Every style attribute's value, each knowing its element (getparent; memoise only plain copies, as
@@ -284,10 +324,16 @@ HIDING_STYLE_TEST = " or @style = $style{index}"
 STYLE_ATTRIBUTES = etree.XPath("descendant-or-self::*/@style")
 # The elements a hiding tag or attribute makes candidates, whatever their style.
 HIDING_MARKED = etree.XPath(
-    "descendant-or-self::*[@hidden]" + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    "descendant-or-self::*[@hidden]"
+    + "".join(f" | descendant-or-self::{tag}" for tag in HIDING_TAGS)
+    + f" | {ZERO_SIZE_FRAME}"
 )
-# document.write(...) in a script, the string literals it writes, and JS escapes inside them.
-DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+# A script that writes markup into the page — document.write(…), d["write"](…), innerHTML =,
+# insertAdjacentHTML, jQuery's .html(…)/.append(…) — the string literals it writes, and JS escapes.
+DOCUMENT_WRITE = re.compile(
+    r"(?:\.\s*|\[\s*['\"])write(?:ln)?['\"]?\s*\]?\s*\(|\.(?:inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\("
+    r"|\.(?:html|append|prepend|after|before)\s*\("
+)
 JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
 JS_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\(.)")
 # The end of the document: anything after the last </html> is outside every page template.
@@ -339,6 +385,8 @@ CHROME_FOOTER_TOKEN = re.compile(
     r"|版[权權]所有(?!\s*[:：])|[网網]站[标標][识識]码\s*\w+|您好[,，]?\s*今天是.*$",
     re.IGNORECASE,
 )
+# The site's owner named before its footer tokens (``岩城市人民政府新闻办公室 版权所有 滇ICP备…号``).
+FOOTER_OWNER = re.compile(r"[\u4e00-\u9fffA-Za-z（）() ]{2,30}")
 # A value of an info run: short, not a sentence.
 CHROME_INFO_VALUE = re.compile(r"^[^。；;！!？?]{0,50}$")
 MAX_CHROME_LINE_CHARS = 160

@@ -84,9 +84,10 @@ def preclean(
     are dropped. Returns the spam findings; hidden chrome removed is appended to ``hidden``."""
     site = Site.from_url(url)
     chrome: list[str] = [] if hidden is None else hidden
+    sheet = visibility.Stylesheet(root)
     findings = after_html(body, encoding, site, chrome)
-    findings += script_injections(root, site)
-    findings += hidden_content(root, site, chrome)
+    findings += script_injections(root, site, sheet)
+    findings += hidden_content(root, site, chrome, sheet)
     findings += link_farms(root, site)
     del chrome[MAX_HIDDEN_RECORDS:]
     return findings
@@ -101,8 +102,8 @@ def after_html(body: bytes, encoding: str, site: Site, chrome: list[str] | None 
     tail = body[ends[-1].end() :].decode(encoding, errors="replace").strip()
     if not tail or (block := _fragment(tail)) is None:
         return []
-    found = links.read_links(block, site)
-    cluster = found.cluster(hidden=True)
+    found = links.read_links(block, site, written=True)
+    cluster = found.cluster(written=True)
     where = "after </html>"
     if not (cluster or found.keywords):
         if chrome is not None and (text := normalise_space(block.text_content())):
@@ -122,10 +123,13 @@ def _fragment(markup: str) -> html.HtmlElement | None:
         return None
 
 
-def script_injections(root: html.HtmlElement, site: Site) -> list[Finding]:
-    """``document.write`` calls that write spam: links to non-official hosts hidden by the markup they
-    write (``<div style="display:none">`` — the attribute form), a link cluster, or spam words.
-    Scripts never reach the text; these are recorded and removed."""
+def script_injections(
+    root: html.HtmlElement, site: Site, sheet: visibility.Stylesheet | None = None
+) -> list[Finding]:
+    """``document.write`` calls that write spam: links to non-official hosts (a page's own scripts write
+    its menus and counters, never links off the site), hidden by the markup they write
+    (``<div style="display:none">`` — the attribute form — or a class of the page's ``<style>``,
+    ``sheet``) or not, or spam words. Scripts never reach the text; these are recorded and removed."""
     findings: list[Finding] = []
     for script in list(root.iter("script")):
         code = script.text or ""
@@ -134,9 +138,9 @@ def script_injections(root: html.HtmlElement, site: Site) -> list[Finding]:
         markup = written_markup(code)
         if "<" not in markup or (block := _fragment(markup)) is None:
             continue
-        found = links.read_links(block, site)
-        cluster = found.cluster(hidden=True)
-        hider = visibility.hidden_inside(block) if found.hosts else None
+        found = links.read_links(block, site, written=True)
+        cluster = found.cluster(written=True)
+        hider = visibility.hidden_inside(block, sheet) if found.hosts else None
         if hider is not None and not cluster:
             cluster = f"{len(found.hosts)} off-site anchors written hidden ({hider.reason})"
         if cluster or found.keywords:
@@ -159,20 +163,35 @@ def _js_unescape(match: re.Match[str]) -> str:
     return chr(int(hex2 or hex4, 16)) if (hex2 or hex4) else char
 
 
-def hidden_content(root: html.HtmlElement, site: Site, chrome: list[str] | None = None) -> list[Finding]:
+def hidden_content(
+    root: html.HtmlElement,
+    site: Site,
+    chrome: list[str] | None = None,
+    sheet: visibility.Stylesheet | None = None,
+) -> list[Finding]:
     """Remove every hidden block (:mod:`crawler.extract.visibility`); record it as spam when its links
-    or words say so, else as hidden chrome. A hidden report body shown by script on a page with no
-    visible article stays (:func:`crawler.extract.visibility.revealed`)."""
-    blocks = visibility.hidden_elements(root)
+    or words say so, else as hidden chrome. A hidden copy of the visible page (a read-aloud copy, a
+    print version) is chrome whatever its words; a hidden report body shown by script on a page with
+    no visible article stays (:func:`crawler.extract.visibility.revealed`)."""
+    blocks = visibility.hidden_elements(root, sheet)
     judged = []
+    page_text: str | None = None
     for block in blocks:
         found = links.read_links(block.element, site)
-        judged.append((block, found, found.cluster(hidden=True)))
+        cluster = found.cluster(hidden=True)
+        if found.keywords and not cluster:
+            page_text = page_text if page_text is not None else _squashed(root)
+            if _is_copy(block.element, page_text):
+                found.never_words, found.label_words = [], []
+        judged.append((block, found, cluster))
+    judged = _side_by_side(judged)
     clean = {id(block.element): not (cluster or found.keywords) for block, found, cluster in judged}
     keep = visibility.revealed(root, blocks, clean) if any(clean.values()) else None
     findings: list[Finding] = []
     for block, found, cluster in judged:
-        if block is keep:
+        if block is keep:  # shown as a reader sees it once the script ran (trafilatura skips hidden styles)
+            for name in ("style", "hidden"):
+                block.element.attrib.pop(name, None)
             continue
         text = normalise_space(block.element.text_content())
         if cluster or found.keywords:
@@ -183,6 +202,44 @@ def hidden_content(root: html.HtmlElement, site: Site, chrome: list[str] | None 
             chrome.append(f"{block.reason}: {_clip(text)}")
         _drop(block.element)
     return findings
+
+
+def _side_by_side(
+    judged: list[tuple[visibility.Hidden, links.Links, str | None]],
+) -> list[tuple[visibility.Hidden, links.Links, str | None]]:
+    """Hidden links under one parent, each hidden on its own (``<a style="display:none" href=…>``, one
+    after another), are one link cluster together — unless every one names an institution."""
+    lone: dict[html.HtmlElement, list[links.Links]] = defaultdict(list)
+    for block, found, cluster in judged:
+        if not cluster and len(found.hosts) == 1 and (parent := block.element.getparent()) is not None:
+            lone[parent].append(found)
+    clusters = {
+        parent: f"{len(found)} hidden off-site anchors side by side"
+        for parent, found in lone.items()
+        if len(found) >= links.MIN_HIDDEN_LINKS
+        and not links.Links(labels=[label for one in found for label in one.labels]).institutional
+    }
+    if not clusters:
+        return judged
+    return [
+        (
+            block,
+            found,
+            cluster or (clusters.get(block.element.getparent()) if len(found.hosts) == 1 else None),
+        )
+        for block, found, cluster in judged
+    ]
+
+
+def _squashed(element: html.HtmlElement) -> str:
+    return "".join(element.text_content().split())
+
+
+def _is_copy(element: html.HtmlElement, page_text: str) -> bool:
+    """Whether a hidden block's sentences all stand elsewhere on the page too (the page's text holds
+    each of them twice: here and in the copy's original)."""
+    sentences = [s for s in patterns.SENTENCE_END.split(_squashed(element)) if len(s) >= 10]
+    return bool(sentences) and all(page_text.count(sentence) >= 2 for sentence in sentences)
 
 
 def _drop(element: html.HtmlElement) -> None:
@@ -215,8 +272,9 @@ def link_farms(root: html.HtmlElement, site: Site) -> list[Finding]:
 
 def article_links(container: html.HtmlElement | None, site: Site) -> list[Finding]:
     """Blocks inside the article whose links all leave the site for non-official hosts — two or more
-    with bare-name labels, or one to a throwaway or brand-like host — and that say nothing of a report:
-    dropped whole, prose included (spam pasted into the article with its links)."""
+    with bare-name labels, three hosts or more each under a keyword phrase, or one to a throwaway or
+    brand-like host — and that say nothing of a report: dropped whole, prose included (spam pasted into
+    the article with its links)."""
     if container is None:
         return []
     blocks: dict[html.HtmlElement, list[html.HtmlElement]] = defaultdict(list)
@@ -231,8 +289,8 @@ def article_links(container: html.HtmlElement | None, site: Site) -> list[Findin
         if not targets or not all(targets) or not _small_block(block):
             continue
         found = links.read_links(_shell(anchors), site)
-        suspicious = bool(found.suspicious)
-        if not (suspicious or (len(found.hosts) >= 2 and found.bare * 2 >= len(found.hosts))):
+        bare_names = len(found.hosts) >= 2 and found.bare * 2 >= len(found.hosts)
+        if not (found.suspicious or bare_names or found.keyword_anchors):
             continue
         if patterns.REPORT_PROSE.search(block.text_content()):
             continue

@@ -1,9 +1,10 @@
 """The spam lexicon: categorised terms read from the TSV files beside this module (data, not code).
 
 Each term is ``never_in_report`` (brand names and slang no disclosure report uses) or ``prose_safe``
-(赌博, 彩票, 代孕, 澳门 …: words reports use for what they regulate and enforce). The lexicon classifies
-what other rules found; it decides alone only that a visible sentence naming a ``never_in_report``
-term outside an enforcement context is spam (:mod:`crawler.extract.spam`).
+(赌博, 彩票, 代孕, 澳门 …: words reports use for what they regulate and enforce, and the compounds of
+report prose that hold a never term: 特色综合, 体育投注站; the longest term at each place wins). The
+lexicon classifies what other rules found; it decides alone only that a visible sentence naming a
+``never_in_report`` term outside an enforcement context is spam (:mod:`crawler.extract.spam`).
 
 Tests swap it for another one (an empty one, to prove the structural rules work without words) with
 :func:`using`; every reader asks :func:`current` each time.
@@ -53,8 +54,8 @@ class Lexicon:
         self._by_text = {term.text: term for term in self.terms if term.category != HOSTS}
 
     @cached_property
-    def _never(self) -> re.Pattern[str] | None:
-        return _pattern(t.text for t in self.terms if t.klass == NEVER and t.category != HOSTS)
+    def _never_texts(self) -> frozenset[str]:
+        return frozenset(t.text for t in self.terms if t.klass == NEVER and t.category != HOSTS)
 
     @cached_property
     def _words(self) -> re.Pattern[str] | None:
@@ -76,11 +77,16 @@ class Lexicon:
         return len(self.terms)
 
     def never_in_report(self, text: str) -> list[str]:
-        """Distinct ``never_in_report`` terms in ``text`` (simplified), in order of appearance."""
+        """Distinct ``never_in_report`` terms in ``text`` (simplified), in order of appearance.
+
+        Terms of both classes are matched together, the longest at each place first: a ``never_in_report``
+        term inside a longer ``prose_safe`` one is part of that word (色综合 in 特色综合, 体育投注 in
+        体育投注站), not the term itself."""
         lowered = text.lower()
-        if self._never is None or not any(term in lowered for term in self._never_lower):
+        if self._words is None or not any(term in lowered for term in self._never_lower):
             return []
-        return list(dict.fromkeys(match.group() for match in self._never.finditer(lowered)))
+        never = self._never_texts
+        return list(dict.fromkeys(m.group() for m in self._words.finditer(lowered) if m.group() in never))
 
     def words(self, text: str) -> list[str]:
         """Distinct terms of any class (hosts and channels aside) in ``text``, in order of appearance."""

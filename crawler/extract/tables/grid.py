@@ -19,6 +19,9 @@ from crawler.extract.textutil import collapse_space, normalise_space
 Grid = list[list[str]]
 # The HTML limit on colspan; rowspans are cut at the table's last row.
 MAX_COLSPAN = 1000
+# A cell with this many blocks of text, one a sentence, this long in all, lays out an article.
+MIN_LAYOUT_BLOCKS = 2
+MIN_LAYOUT_CHARS = 100
 
 # Per (row, column) slot of a table: the text of the cell covering it, and whether it is that cell's first.
 Slots = dict[tuple[int, int], tuple[str, bool]]
@@ -70,6 +73,21 @@ def html_table_text_rows(
         if first:
             cells[r][c] = text
     return list(zip(rows, cells, strict=True))
+
+
+def is_layout_table(table: html.HtmlElement) -> bool:
+    """A table that lays a page out rather than holding data (old CMS templates put the whole article in
+    a cell): a cell holding a table of its own, or paragraphs of prose (at least
+    :data:`MIN_LAYOUT_BLOCKS` blocks with text, one of them a sentence, :data:`MIN_LAYOUT_CHARS` in all).
+    A report's statistics table holds labels and numbers, one short block a cell."""
+    for cell in table.iter(*tp.CELL_TAGS):
+        if cell.find(".//table") is not None:
+            return True
+        blocks = [text for block in cell.iter("p", "div") if (text := block.text_content().strip())]
+        sentences = any(text.endswith("。") for text in blocks)
+        if len(blocks) >= MIN_LAYOUT_BLOCKS and sentences and sum(map(len, blocks)) >= MIN_LAYOUT_CHARS:
+            return True
+    return False
 
 
 def table_slots(table: html.HtmlElement) -> tuple[list[html.HtmlElement], Slots]:
