@@ -15,6 +15,7 @@ from crawler.extract import pagekind
         "连云港市灌云县政府信息公开2013年度报告",
         "金华市婺城区琅琊镇二〇一〇年政府信息公开工作年度报告",
         "某某区政务公开2020年工作年度报告",
+        "白沙区审计局2023年度政府信息公开工作年度报告",  # 审计 in the body's name, not an audit report
     ],
 )
 def test_report_titles_are_recognised(title):
@@ -27,6 +28,8 @@ def test_report_titles_are_recognised(title):
         "青岚县2024年政府工作报告",
         "青岚县人民政府信息公开指南",
         "关于举办2023年度政府信息公开工作年度报告编制培训的通知",
+        "关于举办2023年度政府信息公开工作年度报告编制",  # a listing cuts the title: 举办 is no body
+        "召开2023年度政府信息公开工作年度报告编制会",
         "青岚县教育局2023年度部门预算",
         "图解：青岚县2022年政府信息公开工作年度报告",
         "政府信息公开年报",  # the column, not a report: no year

@@ -28,8 +28,11 @@ NOT_REPORT_TITLE = re.compile(
     r"政府工作报告|预算|决算|审计|指南|目录|通知|培训|会议|举办|召开|解读|图解|部署|督查|考核|评估|调研"
     r"|统计公报|国民经济|发展报告|社会发展"
 )
-# A title's issuing body before its year (白沙区审计局2023年…): its name never makes a look-alike.
-ISSUER_BEFORE_YEAR = re.compile(r"[\u4e00-\u9fff]{2,30}(?:局|委员会|委|办公室|办|厅|院|中心|所|站|署|会)")
+# A title's issuing body before its year (白沙区审计局2023年…): its name never makes a look-alike. Not a
+# notice's opening (关于举办…, 召开…: 举办 ends in 办 as 县政府办 does).
+ISSUER_BEFORE_YEAR = re.compile(
+    r"(?!关于)(?:(?!举办|召开)[\u4e00-\u9fff]){2,30}(?:局|委员会|委|办公室|办|厅|院|中心|所|站|署|会)"
+)
 
 # --- Navigation ----------------------------------------------------------------------------------
 # Anchor text of the annual-report column itself.
