@@ -136,6 +136,8 @@ def test_search_across_the_shards_finds_what_one_file_finds(crawled, query):
     many, many_count = hits(*words, "--db-dir", str(crawled["dir"]), "--limit", "200")
     assert one and one_count == many_count
     assert sorted(hit["url"] for hit in one) == sorted(hit["url"] for hit in many)
+    snippets = [{hit["url"]: hit["snippet"] for hit in found} for found in (one, many)]
+    assert snippets[0] == snippets[1] and all(snippets[0].values())
     assert all(hit["shard"] for hit in many)
     if one[0]["match"] == "like":  # occurrence counts rank alike in every shard: the same order
         assert [hit["url"] for hit in one] == [hit["url"] for hit in many]

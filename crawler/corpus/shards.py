@@ -6,7 +6,8 @@ as one: every ``*.db`` file in DIR is a shard, and the readers here take either 
   shard is read in that order and the streams merged (``heapq.merge``), so an export of the shards is the
   export of one file holding the same reports, row for row.
 - A search runs in every shard with the same ``limit`` and the hits are merged by their rank: the best
-  ``limit`` of all shards are among the per-shard best ``limit``. ``LIKE`` ranks (occurrence counts) mean
+  ``limit`` of all shards are among the per-shard best ``limit``; only those kept get their snippet
+  (a snippet costs more than the ranking). ``LIKE`` ranks (occurrence counts) mean
   the same in every shard; bm25 is computed from each shard's own statistics (how many of *its* reports
   hold a term), so two FTS hits from different shards are ordered by comparable but not identical
   scales. Counts (``showing N of M``) are summed.
@@ -223,15 +224,17 @@ def search(source: Source, query: str, filters: ReportFilters, limit: int) -> se
     if not isinstance(source, ShardSet):
         return searching.search(source, query, filters=filters, limit=limit)
     results = [
-        (shard.name, searching.search(shard.db, query, filters=filters, limit=limit))
+        (shard, searching.search(shard.db, query, filters=filters, limit=limit, snippets=False))
         for shard in source.shards
     ]
-    hits = [hit | {"shard": name} for name, result in results for hit in result.hits]
-    hits.sort(key=_hit_order)
+    found = [(hit, shard) for shard, result in results for hit in result.hits]
+    ranked = sorted(found, key=lambda pair: _hit_order(pair[0]))[:limit]
+    for shard in source.shards:  # snippets for the hits kept only: they cost more than the ranking
+        searching.add_snippets(shard.db, query, [hit for hit, owner in ranked if owner is shard])
     method = next((result.method for _, result in results if result.hits), results[0][1].method)
     return replace(
         results[0][1],
-        hits=hits[:limit],
+        hits=[hit | {"shard": shard.name} for hit, shard in ranked],
         partial=any(result.partial for _, result in results),
         method=method,
     )

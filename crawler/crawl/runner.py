@@ -157,7 +157,7 @@ def run_crawl(
         logged_errors=int(stats.get("log_count/ERROR", 0)),
     )
     _read_run(summary, db_path)
-    if db_dir := process.settings.get("GOVREPORTS_DB_DIR"):
+    if db_dir := CrawlConfig.from_settings(process.settings).db_dir:
         summary.shards = shard_totals(Path(db_dir), summary.run_id)
         summary.reports_in_db = sum(shard.reports for shard in summary.shards)
         summary.reports_stored = sum(shard.stored for shard in summary.shards)
