@@ -247,6 +247,11 @@ def test_a_shard_directory_that_is_a_file_or_unwritable_is_one_error_line(tmp_pa
         assert code == 1 and out == "", err
         assert len(err.strip().splitlines()) == 1 and says in err, err
     assert afile.read_text(encoding="utf-8") == "not a directory"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "33-浙江省.db").write_text("not a database", encoding="utf-8")
+    code, _, err = run("crawl", url, "--db-per-province", str(broken), *FAST)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "not a usable SQLite database" in err, err
     code, _, err = run("crawl", url, "--db-per-province", str(tmp_path / "d"), "--db", str(tmp_path / "x.db"))
     assert code == 2 and "not both" in err
     for command in (["search", "复议"], ["export"], ["coverage"], ["show", "1"]):

@@ -212,6 +212,7 @@ class ShardedCorpus:
         for key, (shard_reports, shard_files, shard_pages) in parts.items():
             shard = self._shard(key)
             run_id = shard.run_id
+            assert run_id is not None
             result, count = dedupe.write_batch(
                 shard.db,
                 [replace(stored, run_id=run_id) for stored in shard_reports],
@@ -220,6 +221,7 @@ class ShardedCorpus:
                 run_id=run_id,
                 official_hosts=official_hosts,
             )
+            corpus.touch_run(shard.db, run_id)
             _add(total, result)
             shard.counts.update({name: getattr(result, name) for name in STORE_COUNTS})
             shard.counts["files"] += count
@@ -228,7 +230,7 @@ class ShardedCorpus:
             for page in ledger_pages:
                 corpus.write_row(self.ledger, "pages", page, pk="url")
             corpus.record_dropped(self.ledger, self.run_id, dropped)
-        self.touch()
+            corpus.touch_run(self.ledger, self.run_id)
         return total, stored_files
 
     def touch(self) -> None:
