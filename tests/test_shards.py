@@ -189,6 +189,20 @@ def test_coverage_and_show_read_the_shards(crawled):
     assert code == 1 and "id 1 is in 5 shards" in err and "give SHARD:ID or the URL" in err
 
 
+def test_a_crawl_stopped_early_and_resumed_fills_the_same_shards(crawled):
+    directory, job = crawled["root"] / "resumed", crawled["root"] / "job"
+    portals = crawled["root"] / "portals.csv"
+    stopped = ["--db-per-province", str(directory), "--job-dir", str(job)]
+    slow = ["-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS=1", "-s", "GOVREPORTS_STORE_BATCH_SIZE=2"]
+    crawl(crawled["base"], portals, *stopped, *slow, "-s", "CLOSESPIDER_ITEMCOUNT=3")
+    first = shard_reports(directory)
+    assert 0 < sum(map(len, first.values())) < len(reports_of(crawled["one"]))
+    crawl(crawled["base"], portals, *stopped)
+    assert shard_reports(directory) == shard_reports(crawled["dir"])
+    ledger = sqlite3.connect(directory / LEDGER)
+    assert [status for (status,) in ledger.execute("select status from runs order by id")][-1] == "finished"
+
+
 def test_a_second_run_adds_nothing_and_no_report_moves(crawled):
     directory = crawled["dir"]
     before = {
