@@ -189,6 +189,17 @@ def test_coverage_and_show_read_the_shards(crawled):
     assert code == 1 and "id 1 is in 5 shards" in err and "give SHARD:ID or the URL" in err
 
 
+def test_merge_joins_the_shards_into_the_one_file_a_crawl_makes(crawled):
+    merged = crawled["root"] / "merged.db"
+    code, out, err = run("merge", *map(str, sorted(crawled["dir"].glob("*.db"))), "-o", str(merged))
+    assert code == 0 and "merged 6 shards" in out, err
+    hashes = [
+        {url: row["content_hash"] for url, row in reports_of(path).items()}
+        for path in (merged, crawled["one"])
+    ]
+    assert hashes[0] == hashes[1]
+
+
 def test_a_crawl_stopped_early_and_resumed_fills_the_same_shards(crawled):
     directory, job = crawled["root"] / "resumed", crawled["root"] / "job"
     portals = crawled["root"] / "portals.csv"
