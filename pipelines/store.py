@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -27,6 +28,7 @@ from crawler.crawl.budget import run_status
 from crawler.crawl.config import SETTING_NAMES, CrawlConfig
 from crawler.crawl.items import Dropped, ReportItem, page_dropped
 from crawler.crawl.ledger import RunAccount, RunLedger
+from crawler.crawl.shards import ShardedCorpus
 from crawler.extract.dispatch import capture_of, fill_stub
 from crawler.extract.record import Capture, Report, ReportFile, Stored
 
@@ -101,6 +103,8 @@ class StorePipeline:
         self.compromised: Counter[str] = Counter()
         self.db: Any = None
         self.run_id: int | None = None
+        # With GOVREPORTS_DB_DIR (``crawl --db-per-province``): the shards' writer; ``db`` is its ledger.
+        self.shards: ShardedCorpus | None = None
         # Set when a write failed (disk full, lock never released): nothing more is written.
         self.write_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
@@ -129,7 +133,10 @@ class StorePipeline:
     def _beat(self) -> None:
         """The run's heartbeat (``last_seen``), on the writer thread between batches."""
         if self.writer is not None and self.run_id is not None and self.write_error is None:
-            self.writer.submit(corpus.touch_run, self.db, self.run_id)
+            if self.shards is not None:
+                self.writer.submit(self.shards.touch)
+            else:
+                self.writer.submit(corpus.touch_run, self.db, self.run_id)
 
     # --- pages not stored ---------------------------------------------------------------------------
 
@@ -164,11 +171,17 @@ class StorePipeline:
         return self.writer.submit(function, *args).result()
 
     def _open(self) -> None:
-        self.db = corpus.open_db(self.config.db_path)
-        corpus.mark_interrupted_runs(self.db)
         seeds = [seed.url for seed in RunLedger.of(self.crawler).seeds or ()]
         settings = {name: self.crawler.settings.get(name) for name in RECORDED_SETTINGS}
         settings[SETTING_NAMES["max_pages_per_site"]] = self.config.max_pages_per_site
+        if self.config.db_dir:
+            settings[SETTING_NAMES["db_dir"]] = self.config.db_dir
+            self.shards = ShardedCorpus(Path(self.config.db_dir))
+            self.run_id = self.shards.open(seeds, settings)
+            self.db = self.shards.ledger
+            return
+        self.db = corpus.open_db(self.config.db_path)
+        corpus.mark_interrupted_runs(self.db)
         self.run_id = corpus.start_run(self.db, seeds, settings)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
@@ -275,17 +288,22 @@ class StorePipeline:
         corpus as it was, and the batch's pages are fetched again next run. The files whose report is not
         stored yet come back in :attr:`Written.held`, with their captures, unwritten."""
         assert self.run_id is not None
-        with self.db.atomic():
-            result, files = dedupe.write_batch(
-                self.db,
-                batch.reports,
-                batch.files,
-                batch.pages,
-                run_id=self.run_id,
-                official_hosts=self.config.official_hosts,
+        if self.shards is not None:
+            result, files = self.shards.write_batch(
+                batch.reports, batch.files, batch.pages, batch.dropped, self.config.official_hosts
             )
-            corpus.record_dropped(self.db, self.run_id, batch.dropped)
-            corpus.touch_run(self.db, self.run_id)
+        else:
+            with self.db.atomic():
+                result, files = dedupe.write_batch(
+                    self.db,
+                    batch.reports,
+                    batch.files,
+                    batch.pages,
+                    run_id=self.run_id,
+                    official_hosts=self.config.official_hosts,
+                )
+                corpus.record_dropped(self.db, self.run_id, batch.dropped)
+                corpus.touch_run(self.db, self.run_id)
         held = set(result.files_held)
         kept = Batch(
             files=[file for file in batch.files if file.url in held],
@@ -333,25 +351,29 @@ class StorePipeline:
         dropped: list[dict[str, Any]],
     ) -> None:
         assert self.run_id is not None
+        run: dict[str, Any] = {
+            "errors": account.errors,
+            "notes": account.notes,
+            "per_seed": account.per_seed,
+            "compromised": self.compromised,
+            "failed_pages": account.failed_pages,
+        }
         try:
             with self.db.atomic():
                 corpus.record_dropped(self.db, self.run_id, dropped)
-            if self.write_error is None:  # one name per body: bare townships take their site's county
-                unify_township_bodies(self.db)
-            corpus.finish_run(
-                self.db,
-                self.run_id,
-                reason,
-                counts,
-                account.errors,
-                notes=account.notes,
-                per_seed=account.per_seed,
-                compromised=self.compromised,
-                failed_pages=account.failed_pages,
-            )
+            # one name per body: bare townships take their site's county
+            if self.shards is not None:
+                self.shards.finish(reason, counts, unify=self.write_error is None, **run)
+            else:
+                if self.write_error is None:
+                    unify_township_bodies(self.db)
+                corpus.finish_run(self.db, self.run_id, reason, counts, **run)
         except sqlite3.OperationalError as error:
             logger.error("the run's record could not be written (%s)", error)
-        self.db.close()
+        if self.shards is not None:
+            self.shards.close()  # the ledger's connection too
+        else:
+            self.db.close()
         self.db = None
 
 

@@ -6,6 +6,7 @@ import json
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,6 +16,7 @@ from crawler.cli.options import (
     db_option,
     examples,
     format_option,
+    given_on_command_line,
     log_overrides,
     parse_settings,
     user_errors,
@@ -22,6 +24,7 @@ from crawler.cli.options import (
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.corpus import db as corpus
 from crawler.corpus import queries
+from crawler.corpus.shards import LEDGER, prepare_directory
 from crawler.crawl.config import OCR_MODES, RENDER_MODES
 from crawler.crawl.seeds import collect_seeds
 
@@ -61,6 +64,8 @@ class CrawlRequest:
     city: str | None = None
     level: str | None = None
     db_path: str = DEFAULT_DB
+    # --db-per-province DIR: the shard directory (db_path is then its run ledger, DIR/runs.db)
+    db_dir: str | None = None
     render: str = "auto"
     full: bool = False
     ocr: str = "auto"
@@ -86,6 +91,8 @@ class CrawlRequest:
             "GOVREPORTS_FULL": self.full,
             "GOVREPORTS_OCR": self.ocr,
         }
+        if self.db_dir is not None:
+            overrides["GOVREPORTS_DB_DIR"] = self.db_dir
         overrides |= parse_settings(self.settings)
         if self.job_dir:
             overrides["JOBDIR"] = self.job_dir
@@ -104,12 +111,20 @@ class CrawlRequest:
         "govreports crawl --seeds seeds.csv -s GOVREPORTS_MAX_PAGES_PER_SITE=2000",
         "govreports crawl --seeds seeds.csv --job-dir state/   # resumable",
         "govreports crawl --seeds seeds.csv --ocr never   # scans stay flagged, not read",
+        "govreports crawl --registry --db-per-province output/provinces   # 33-浙江省.db, central.db…",
     ),
 )
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed file: URLs or a CSV.")
 @registry_options()
 @db_option
+@click.option(
+    "--db-per-province",
+    "db_dir",
+    metavar="DIR",
+    help="Store each report in its province's SQLite file in DIR (33-浙江省.db; central.db for State "
+    "Council bodies, unknown.db), the runs in DIR/runs.db; read them with --db-dir DIR.",
+)
 @click.option(
     "--render",
     type=click.Choice(RENDER_MODES),
@@ -157,9 +172,19 @@ def crawl(**options: Any) -> None:
     listing pages, the per-site error budget) finishes as `budget_exhausted` and names each budget, site
     and how often it was hit; it still exits 0, as its reports are stored. A crawl stopped by Ctrl-C or
     SIGTERM commits what it has, records the run `interrupted` and exits 130 or 143. The exit status is 1
-    when the corpus could not be written (disk_full, store_failed), 2 for bad arguments."""
+    when the corpus could not be written (disk_full, store_failed), 2 for bad arguments.
+
+    With --db-per-province DIR each report goes to its province's file (by its division code, else its
+    region; a report already stored stays in its shard) and a re-run skips what any shard stores: see
+    docs/scaling.md."""
+    if (db_dir := options.get("db_dir")) is not None:
+        if given_on_command_line("db_path"):
+            raise click.UsageError("give --db FILE or --db-per-province DIR, not both")
+        options["db_path"] = str(prepare_directory(db_dir) / LEDGER)
+        for shard in sorted(Path(db_dir).glob("*.db")):  # a shard that is no corpus: one line, now
+            corpus.open_db(shard, create=False).close()
     request = CrawlRequest(**options)
-    _stoppable(request.db_path, "crawl", lambda: _crawl(request))
+    _stoppable(request.db_path, "crawl", lambda: _crawl(request), request.db_dir)
 
 
 def _crawl(request: CrawlRequest) -> None:
@@ -183,9 +208,9 @@ def _crawl(request: CrawlRequest) -> None:
 
         spider_cls = DistributedReportsSpider
     summary = run_crawl(seeds, db_path, seed_problems=problems, overrides=overrides, spider_cls=spider_cls)
-    _print_summary(summary, db_path)
+    _print_summary(summary, request.db_dir or db_path)
     if summary.interrupted is not None:
-        _close_own_runs(db_path)  # stopped before its spider opened: Scrapy closed nothing
+        _close_own_runs(db_path, request.db_dir)  # stopped before its spider opened: Scrapy closed nothing
     _exit_if_interrupted(summary.interrupted, "crawl", resume=request.job_dir is not None)
     if summary.finish_reason in STORE_FAILURES:
         # the store's one line above says why; a script running the crawl must see that it stopped
@@ -309,7 +334,7 @@ def reextract(db_path: str, ocr: bool) -> None:
         )
 
 
-def _stoppable(db_path: str, command: str, body: Callable[[], None]) -> None:
+def _stoppable(db_path: str, command: str, body: Callable[[], None], db_dir: str | None = None) -> None:
     """Run a command's body; SIGINT or SIGTERM before or after the crawl itself (which stops cleanly on
     its own) ends it with one line, its run (if it began one) ``interrupted``, and exit 130 or 143."""
     from crawler.crawl.runner import Interrupted, interruptible
@@ -318,20 +343,25 @@ def _stoppable(db_path: str, command: str, body: Callable[[], None]) -> None:
         with interruptible():
             body()
     except Interrupted as stop:
-        _close_own_runs(db_path)
+        _close_own_runs(db_path, db_dir)
         _exit_if_interrupted(stop.signum, command, resume=False)
 
 
-def _close_own_runs(db_path: str) -> None:
-    """This process's runs left ``running`` by a stop before the crawl could close them."""
-    try:
-        database = corpus.open_db(db_path, create=False)
-    except Exception:
-        return
-    try:
-        corpus.mark_interrupted_runs(database)
-    finally:
-        database.close()
+def _close_own_runs(db_path: str, db_dir: str | None = None) -> None:
+    """This process's runs left ``running`` by a stop before the crawl could close them (in every
+    shard too)."""
+    paths = [Path(db_path)]
+    if db_dir is not None:
+        paths += [path for path in sorted(Path(db_dir).glob("*.db")) if path not in paths]
+    for path in paths:
+        try:
+            database = corpus.open_db(path, create=False)
+        except Exception:
+            continue
+        try:
+            corpus.mark_interrupted_runs(database)
+        finally:
+            database.close()
 
 
 def _exit_if_interrupted(signum: int | None, command: str, *, resume: bool) -> None:
@@ -416,6 +446,7 @@ def _show_run(row: dict[str, Any], dropped: list[dict[str, Any]], output_format:
 
 
 def _print_summary(summary: Any, db_path: str) -> None:
+    """The crawl's closing lines; ``db_path`` is the corpus file, or the shard directory."""
     for error in summary.seed_errors:
         click.echo(f"error: {error}", err=True)
     for note in summary.notes:
@@ -453,7 +484,12 @@ def _print_summary(summary: Any, db_path: str) -> None:
     if summary.compromised_sites:
         sites = ", ".join(f"{host} ({count} pages)" for host, count in summary.compromised_sites)
         click.echo(f"compromised sites (spam found and removed): {sites}")
-    click.echo(f"corpus {db_path}: {summary.reports_in_db} reports")
+    if summary.shards:
+        click.echo(f"corpus {db_path}: {summary.reports_in_db} reports in {len(summary.shards)} shards")
+        for shard in summary.shards:
+            click.echo(f"  {shard.name:<28} {shard.reports:>7} reports  {shard.stored:>6} stored this run")
+    else:
+        click.echo(f"corpus {db_path}: {summary.reports_in_db} reports")
     if summary.per_year:
         click.echo("  year  reports")
         for year, count in summary.per_year:

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 
-from crawler.corpus import queries
+from crawler.corpus import db as corpus
+from crawler.corpus import queries, shards
 from crawler.corpus.schema import CorpusError
+from crawler.corpus.shards import ShardSet
 from crawler.extract.fields import LEVELS
 from crawler.extract.page import ExtractionError
 
@@ -97,6 +100,32 @@ def db_option(function: F) -> F:
         type=click.Path(dir_okay=False),
         help="The corpus database.",
     )(function)
+
+
+def db_dir_option(function: F) -> F:
+    return click.option(
+        "--db-dir",
+        "db_dir",
+        metavar="DIR",
+        help="Read every shard (*.db) of DIR as one corpus, as `crawl --db-per-province DIR` wrote "
+        "them, instead of one --db file.",
+    )(function)
+
+
+def given_on_command_line(name: str) -> bool:
+    """Whether the current command's parameter ``name`` was given, not defaulted."""
+    context = click.get_current_context(silent=True)
+    return context is not None and context.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+
+def open_corpus(db_path: str, db_dir: str | None) -> Any:
+    """The corpus a reading command reads: the ``--db`` file, or every shard of ``--db-dir`` (a
+    :class:`crawler.corpus.shards.ShardSet`); both close with ``close()``."""
+    if db_dir is None:
+        return corpus.open_db(db_path, create=False)
+    if given_on_command_line("db_path"):
+        raise click.UsageError("give --db FILE or --db-dir DIR, not both")
+    return ShardSet.open(db_dir)
 
 
 def format_option(*choices: str, default: str, help: str | None = None) -> Callable[[F], F]:
@@ -185,9 +214,9 @@ def report_filters(*, region: bool = True, template: bool = True) -> Callable[[F
 
 def check_body(database: Any, filters: queries.ReportFilters) -> None:
     """A ``--body`` no stored report has is an error that names the close stored names."""
-    if filters.body is None or queries.has_body(database, filters.body):
+    if filters.body is None or shards.has_body(database, filters.body):
         return
-    stored = queries.stored_bodies(database)
+    stored = shards.stored_bodies(database)
     close = [name for name in stored if filters.body in name]
     close += difflib.get_close_matches(filters.body, stored, n=BODY_SUGGESTIONS, cutoff=0.5)
     close = list(dict.fromkeys(close))[:BODY_SUGGESTIONS]

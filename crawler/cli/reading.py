@@ -18,10 +18,12 @@ import click
 
 from crawler.cli.options import (
     check_body,
+    db_dir_option,
     db_option,
     examples,
     fail,
     format_option,
+    open_corpus,
     refuse_binary_on_terminal,
     report_filters,
     user_errors,
@@ -29,11 +31,10 @@ from crawler.cli.options import (
 from crawler.cli.seeding import chosen_portals, registry_options
 from crawler.cli.statistics import cross_year_report
 from crawler.corpus import db as corpus
-from crawler.corpus import queries
+from crawler.corpus import queries, shards
 from crawler.corpus.browse import DEFAULT_PORT as DEFAULT_BROWSE_PORT
 from crawler.corpus.export import FORMATS as EXPORT_FORMATS
 from crawler.corpus.search import CANDIDATES
-from crawler.corpus.search import search as search_corpus
 from crawler.crawl.seeds import read_seed_file
 
 # The columns of `govreports checks`, in order.
@@ -47,6 +48,7 @@ CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
         "govreports search 复议 --year 2022 --level county",
         "govreports search 依申请公开 --region 青岚县 --limit 50 --format json",
         "govreports search -- -abc          # a query that starts with -",
+        "govreports search 行政复议 --db-dir output/provinces   # every shard of a --db-per-province crawl",
     ),
 )
 @click.argument("query", nargs=-1, required=True)
@@ -54,9 +56,15 @@ CHECK_COLUMNS = ("url", "title", "rule", "where", "left", "right")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most hits shown.")
 @format_option("text", "json", default="text", help="text for reading, json (a list of hits) for tools.")
 @db_option
+@db_dir_option
 @user_errors
 def search(
-    query: tuple[str, ...], filters: queries.ReportFilters, limit: int, output_format: str, db_path: str
+    query: tuple[str, ...],
+    filters: queries.ReportFilters,
+    limit: int,
+    output_format: str,
+    db_path: str,
+    db_dir: str | None,
 ) -> None:
     """Search report titles and texts for every word of QUERY; print the best hits with snippets.
 
@@ -65,15 +73,18 @@ def search(
     its newest matches only (the count line says so). Traditional characters are also searched in
     simplified form. A query that starts with - goes after --: `govreports search -- -abc`. Each hit's id
     is what `govreports show` takes. The count of hits goes to stderr.
-    """
-    from crawler.corpus.search import SearchError, count_hits
 
-    database = corpus.open_db(db_path, create=False)
+    With --db-dir every shard is searched and the hits merged by rank (bm25 is each shard's own; see
+    docs/scaling.md); a hit's id is then SHARD:ID and its JSON has a "shard" key.
+    """
+    from crawler.corpus.search import SearchError
+
+    database = open_corpus(db_path, db_dir)
     try:
         check_body(database, filters)
-        result = search_corpus(database, " ".join(query), filters, limit=limit)
+        result = shards.search(database, " ".join(query), filters, limit)
         hits = result.hits
-        total = count_hits(database, " ".join(query), filters) if len(hits) == limit else len(hits)
+        total = shards.count_hits(database, " ".join(query), filters) if len(hits) == limit else len(hits)
     except SearchError as error:
         raise click.UsageError(str(error)) from error
     finally:
@@ -93,7 +104,8 @@ def search(
 def _hit_lines(number: int, hit: dict[str, Any]) -> str:
     year = hit["report_year"] if hit["report_year"] is not None else "?"
     body = f"  ({hit['body']})" if hit["body"] else ""
-    heading = f"{number:>3}. [{year}] {hit['title'] or '(untitled)'}{body}  id {hit['id']}"
+    ident = f"{hit['shard']}:{hit['id']}" if "shard" in hit else hit["id"]
+    heading = f"{number:>3}. [{year}] {hit['title'] or '(untitled)'}{body}  id {ident}"
     return f"{heading}\n     {hit['url']}\n     {hit['snippet']}"
 
 
@@ -105,6 +117,7 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
         "govreports export --format parquet -o reports.parquet",
         "govreports export --format txt -o texts/ --region 青岚县",
         "govreports export --format warc --spam-free > pages.warc",
+        "govreports export --db-dir output/provinces -o all.jsonl   # every shard, in one file's order",
     ),
 )
 @click.option(
@@ -128,17 +141,24 @@ def _hit_lines(number: int, hit: dict[str, Any]) -> str:
 @report_filters()
 @click.option("--spam-free", is_flag=True, help="Only reports whose page carried no spam.")
 @db_option
+@db_dir_option
 @user_errors
 def export(
-    output_format: str, output: str, filters: queries.ReportFilters, spam_free: bool, db_path: str
+    output_format: str,
+    output: str,
+    filters: queries.ReportFilters,
+    spam_free: bool,
+    db_path: str,
+    db_dir: str | None,
 ) -> None:
     """Write the stored reports (all, or those the filters keep) as JSON lines, CSV, Parquet, text
-    files or WARC, or their statistics as data (stats, measures)."""
+    files or WARC, or their statistics as data (stats, measures). With --db-dir, the reports of every
+    shard in the order one file would give them."""
     if output_format == "txt" and output == "-":
         raise click.UsageError("--format txt writes one file per report: give a folder with -o DIR")
     refuse_binary_on_terminal(output_format, output)
     filters = dataclasses.replace(filters, spam_free=spam_free)
-    database = corpus.open_db(db_path, create=False)
+    database = open_corpus(db_path, db_dir)
     try:
         check_body(database, filters)
         message = _write_export(database, output_format, output, filters)
@@ -224,6 +244,7 @@ def _binary_output(output: str) -> Iterator[IO[bytes]]:
         "govreports coverage --seeds seeds.csv --from 2015 --to 2023",
         "govreports coverage --level county --format csv > coverage.csv",
         "govreports coverage --region 青岚县 --format json",
+        "govreports coverage --registry --province 浙江省 --db-dir output/provinces",
     ),
 )
 @click.option("--seeds", "seeds_file", type=click.Path(dir_okay=False), help="Seed CSV with a body column.")
@@ -235,6 +256,7 @@ def _binary_output(output: str) -> Iterator[IO[bytes]]:
     "text", "csv", "json", default="text", help="text (a grid), csv (one row per body and year) or json."
 )
 @db_option
+@db_dir_option
 @user_errors
 def coverage(
     seeds_file: str | None,
@@ -247,6 +269,7 @@ def coverage(
     filters: queries.ReportFilters,
     output_format: str,
     db_path: str,
+    db_dir: str | None,
 ) -> None:
     """Which bodies have a stored report for which years: the gaps a researcher must chase. The filters
     choose the reports counted (--year: that year's column only).
@@ -258,10 +281,10 @@ def coverage(
 
     if (province or city) and not (use_registry or registry_file):
         raise click.UsageError("--province and --city choose registry rows: add --registry")
-    database = corpus.open_db(db_path, create=False)
+    database = open_corpus(db_path, db_dir)
     try:
         check_body(database, filters)
-        stored = queries.coverage_reports(database, filters)
+        stored = shards.coverage_reports(database, filters)
     finally:
         database.close()
     if filters.year is not None:

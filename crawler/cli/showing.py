@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 
-from crawler.cli.options import db_option, examples, format_option, user_errors
-from crawler.corpus import db as corpus
-from crawler.corpus import queries
+from crawler.cli.options import db_dir_option, db_option, examples, format_option, open_corpus, user_errors
+from crawler.corpus import shards
 
 # Metadata lines of a report, in order: (label, column).
 METADATA = (
+    ("shard", "shard"),
     ("id", "id"),
     ("url", "url"),
     ("body", "body"),
@@ -38,18 +38,21 @@ METADATA = (
         "govreports show http://www.example.gov.cn/art/2023/1/1/art_1_1.html",
         "govreports show 12 | less",
         "govreports show 12 --format json",
+        "govreports show 33-浙江省:12 --db-dir output/provinces   # an id from a search of the shards",
     ),
 )
 @click.argument("report")
 @format_option("text", "json", default="text", help="text for reading, or json (the stored record).")
 @db_option
+@db_dir_option
 @user_errors
-def show(report: str, output_format: str, db_path: str) -> None:
+def show(report: str, output_format: str, db_path: str, db_dir: str | None) -> None:
     """Print one stored report (REPORT: its URL or its id, as `search` shows it): its metadata, its
-    text in paragraphs, its statistics tables as aligned text tables, and its consistency checks."""
-    database = corpus.open_db(db_path, create=False)
+    text in paragraphs, its statistics tables as aligned text tables, and its consistency checks.
+    With --db-dir an id is SHARD:ID (a bare id only one shard has will do)."""
+    database = open_corpus(db_path, db_dir)
     try:
-        row = queries.report_by_key(database, report.strip())
+        row = shards.report_by_key(database, report.strip())
     finally:
         database.close()
     if row is None:

@@ -143,19 +143,29 @@ HEARTBEAT_SECONDS = 30
 STALE_AFTER = timedelta(minutes=10)
 
 
-def start_run(db: sqlite_utils.Database, seeds: list[str], settings: dict[str, Any]) -> int:
+def start_run(
+    db: sqlite_utils.Database,
+    seeds: list[str],
+    settings: dict[str, Any],
+    *,
+    run_id: int | None = None,
+    started_at: str | None = None,
+) -> int:
+    """Open a run's row (``running``); ``run_id``, when given and free, is its id (a shard's row of a
+    run takes the id the run has in its ledger), else the next one."""
     now = utcnow()
+    row: dict[str, Any] = {
+        "started_at": started_at or now,
+        "last_seen": now,
+        "pid": os.getpid(),
+        "status": "running",
+        "seeds": json.dumps(seeds, ensure_ascii=False),
+        "settings": json.dumps(settings, ensure_ascii=False, default=str),
+    }
     with db.atomic():
-        runs = table(db, "runs").insert(
-            {
-                "started_at": now,
-                "last_seen": now,
-                "pid": os.getpid(),
-                "status": "running",
-                "seeds": json.dumps(seeds, ensure_ascii=False),
-                "settings": json.dumps(settings, ensure_ascii=False, default=str),
-            }
-        )
+        if run_id is not None and db.execute("select 1 from runs where id = ?", [run_id]).fetchone() is None:
+            row["id"] = run_id
+        runs = table(db, "runs").insert(row)
     assert runs.last_pk is not None
     return int(runs.last_pk)
 

@@ -10,7 +10,8 @@
 - ``stats`` and ``measures``: the statistics as data (one row per cell; one row of harmonised measures
   per report), CSV or Parquet, written by :mod:`crawler.corpus.statistics`.
 
-The database is read through :mod:`crawler.corpus.queries`: sqlite-utils is named here for type hints only.
+The database is read through :mod:`crawler.corpus.queries`, one file or every shard of a directory alike
+(:mod:`crawler.corpus.shards`).
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler import __version__
-from crawler.corpus import queries
+from crawler.corpus import shards
 from crawler.corpus.queries import ReportFilters
 from crawler.corpus.rows import report_of_row
 from crawler.corpus.schema import JSON_COLUMNS
 from crawler.extract.record import RECORD_KEYS, contract
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from crawler.corpus.shards import Source
 
 FORMATS = ("jsonl", "csv", "parquet", "txt", "warc", "stats", "measures")
 # The formats crawler.corpus.statistics writes.
@@ -46,16 +47,14 @@ class ExportError(RuntimeError):
     """An export that cannot be written as asked (a path that would leave the export directory…)."""
 
 
-def export_records(
-    database: sqlite_utils.Database, filters: ReportFilters | None = None
-) -> Iterator[dict[str, Any]]:
+def export_records(database: Source, filters: ReportFilters | None = None) -> Iterator[dict[str, Any]]:
     """Every report (that passes ``filters``) as the JSON contract makes it
     (:func:`crawler.extract.record.contract`): :data:`RECORD_KEYS` first, then the stored columns."""
-    for row in queries.filtered_reports(database, filters):
+    for row in shards.filtered_reports(database, filters):
         yield contract(report_of_row(row), row)
 
 
-def write_jsonl(database: sqlite_utils.Database, out: IO[str], filters: ReportFilters | None = None) -> int:
+def write_jsonl(database: Source, out: IO[str], filters: ReportFilters | None = None) -> int:
     count = 0
     for record in export_records(database, filters):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -66,9 +65,9 @@ def write_jsonl(database: sqlite_utils.Database, out: IO[str], filters: ReportFi
 # --- csv and parquet: one row per report ----------------------------------------------------------------
 
 
-def export_columns(database: sqlite_utils.Database) -> list[str]:
+def export_columns(database: Source) -> list[str]:
     """The columns of a row export: :data:`RECORD_KEYS`, then the other stored columns in table order."""
-    return [*RECORD_KEYS, *(name for name in queries.report_columns(database) if name not in RECORD_KEYS)]
+    return [*RECORD_KEYS, *(name for name in shards.report_columns(database) if name not in RECORD_KEYS)]
 
 
 def _flat(value: Any) -> Any:
@@ -76,7 +75,7 @@ def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
-def write_csv(database: sqlite_utils.Database, out: IO[str], filters: ReportFilters | None = None) -> int:
+def write_csv(database: Source, out: IO[str], filters: ReportFilters | None = None) -> int:
     """A header row of :func:`export_columns`, then one row per report (``out`` opened with
     ``newline=""``); empty cells are unknown values."""
     writer = csv.writer(out)
@@ -93,11 +92,11 @@ def write_csv(database: sqlite_utils.Database, out: IO[str], filters: ReportFilt
 PARQUET_BATCH = 500
 
 
-def parquet_schema(database: sqlite_utils.Database) -> Any:
+def parquet_schema(database: Source) -> Any:
     """Arrow types of the export columns: integers, floats and bytes as stored, everything else text."""
     import pyarrow as pa
 
-    stored = queries.report_columns(database)
+    stored = shards.report_columns(database)
     arrow_types = {int: pa.int64(), float: pa.float64(), bytes: pa.binary()}
     return pa.schema(
         [
@@ -123,9 +122,7 @@ def _arrow_value(value: Any, arrow_type: Any) -> Any:
     return value
 
 
-def write_parquet(
-    database: sqlite_utils.Database, out: str | Path | IO[bytes], filters: ReportFilters | None = None
-) -> int:
+def write_parquet(database: Source, out: str | Path | IO[bytes], filters: ReportFilters | None = None) -> int:
     """The reports as one Parquet table, written in row groups of :data:`PARQUET_BATCH`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -217,9 +214,7 @@ def one_line_value(value: Any) -> str:
     return "" if value is None else _SPACES.sub(" ", str(value)).strip()
 
 
-def write_txt(
-    database: sqlite_utils.Database, directory: str | Path, filters: ReportFilters | None = None
-) -> int:
+def write_txt(database: Source, directory: str | Path, filters: ReportFilters | None = None) -> int:
     """One UTF-8 file per report under ``directory`` (see :class:`TxtTree`); returns how many."""
     tree = TxtTree(Path(directory))
     tree.root.mkdir(parents=True, exist_ok=True)
@@ -277,9 +272,7 @@ def _status_line(status: int | None) -> str:
         return f"{code} Unknown"
 
 
-def write_warc(
-    database: sqlite_utils.Database, out: IO[bytes], filters: ReportFilters | None = None
-) -> WarcResult:
+def write_warc(database: Source, out: IO[bytes], filters: ReportFilters | None = None) -> WarcResult:
     """A gzipped WARC: a ``warcinfo`` record, then one ``response`` record per report whose page is
     stored (original status and headers, decoded body); reports without a capture are counted."""
     from warcio.statusandheaders import StatusAndHeaders
@@ -288,9 +281,9 @@ def write_warc(
     writer = WARCWriter(out, gzip=True)
     info = {"software": f"govreports/{__version__}", "format": "WARC File Format 1.0"}
     writer.write_record(writer.create_warcinfo_record("govreports.warc.gz", info))
-    urls = [record["url"] for record in queries.filtered_reports(database, filters)]
+    urls = [record["url"] for record in shards.filtered_reports(database, filters)]
     result = WarcResult()
-    for page in queries.iter_pages(database, urls):
+    for page in shards.iter_pages(database, urls):
         body = page["body"]
         http_headers = StatusAndHeaders(
             _status_line(page["status"]), replay_headers(page["headers"], len(body)), protocol="HTTP/1.1"

@@ -147,18 +147,52 @@ class SearchResult:
 
 
 def search(
-    db: sqlite_utils.Database, query: str, filters: ReportFilters | None = None, *, limit: int = 20
+    db: sqlite_utils.Database,
+    query: str,
+    filters: ReportFilters | None = None,
+    *,
+    limit: int = 20,
+    snippets: bool = True,
 ) -> SearchResult:
     """Reports whose title or text holds every term of ``query`` and pass ``filters``, best first: FTS5
     (ranked by bm25, with ``snippet()``) when every term has three characters or more, else ``LIKE`` over
     the pair index's candidates, or over a scan (ranked by how often the terms occur, with a centred
     excerpt). Each hit: url, title, report_year, body, level, published_date, snippet, rank (lower is
-    better) and match (``fts`` or ``like``) and id (what ``govreports show`` takes)."""
+    better) and match (``fts`` or ``like``) and id (what ``govreports show`` takes). Without
+    ``snippets`` the hits have none (most of a search's cost when it returns many hits):
+    :func:`add_snippets` gives them to the hits kept."""
     plan = plan_query(query)
     filters = filters or ReportFilters()
-    if plan.use_fts:
-        return _search_fts(db, plan, filters, limit)
-    return _search_like(db, plan, filters, limit)
+    result = (_search_fts if plan.use_fts else _search_like)(db, plan, filters, limit)
+    if snippets:
+        add_snippets(db, query, result.hits)
+    return result
+
+
+def add_snippets(db: sqlite_utils.Database, query: str, hits: list[Row]) -> None:
+    """Give hits of :func:`search` (of this database) their snippet: FTS5's ``snippet()`` for a trigram
+    hit, the text around the first match for a ``LIKE`` one."""
+    if not hits:
+        return
+    plan = plan_query(query)
+    ids = [hit["id"] for hit in hits]
+    marks = ",".join("?" for _ in ids)
+    if hits[0]["match"] == "fts":
+        snippet_sql = f"""
+            select rowid, snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) from reports_fts
+            where reports_fts match ? and rowid in ({marks})
+        """
+        params = [MARK_START, MARK_END, ELLIPSIS, fts_match_expression(plan), *ids]
+        found = dict(db.execute(snippet_sql, params).fetchall())
+        for hit in hits:
+            hit["snippet"] = one_line(found.get(hit["id"]) or "")
+        return
+    sql = f"select rowid, text from reports where rowid in ({marks})"
+    texts: dict[int, str | None] = dict(db.execute(sql, ids).fetchall())
+    for hit in hits:
+        text = texts.get(hit["id"]) or ""
+        in_text = any(term.casefold() in text.casefold() for term in plan.terms)
+        hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
 
 
 def search_reports(
@@ -256,16 +290,9 @@ def _search_fts(
         limit ?
     """
     hits = select_rows(db, sql, [expression, *params, limit + TIE_MARGIN, limit])
-    ids = [hit["id"] for hit in hits]
     found = max([hit.pop("found") for hit in hits], default=0)
-    marks = ",".join("?" for _ in ids)
-    snippet_sql = f"""
-        select rowid, snippet(reports_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) from reports_fts
-        where reports_fts match ? and rowid in ({marks})
-    """
-    snippets = dict(db.execute(snippet_sql, [MARK_START, MARK_END, ELLIPSIS, expression, *ids]).fetchall())
-    for rowid, hit in zip(ids, hits, strict=True):
-        hit["snippet"] = one_line(snippets.get(rowid) or "")
+    for hit in hits:
+        hit["snippet"] = ""
         hit["match"] = "fts"
     return SearchResult(hits, partial=found >= CANDIDATES, method="fts")
 
@@ -298,7 +325,7 @@ def _search_like(
     counts = [f"{TITLE_WEIGHT} * {_occurrences('r.title')} + {_occurrences('r.text')}" for _ in plan.terms]
     count_params = [value for term in plan.terms for value in (term, len(term)) * 2]
     sql = f"""
-        select {_HIT_COLUMNS}, r.rowid as id, r.text, -({" + ".join(counts)}) as rank
+        select {_HIT_COLUMNS}, r.rowid as id, -({" + ".join(counts)}) as rank
         from json_each(?) c cross join reports r on r.rowid = c.value
         where ({matches})
         order by rank, r.report_year desc, r.url
@@ -306,9 +333,7 @@ def _search_like(
     """
     hits = select_rows(db, sql, [*count_params, json.dumps(found), *params, limit])
     for hit in hits:
-        text = hit.pop("text") or ""
-        in_text = any(term.casefold() in text.casefold() for term in plan.terms)
-        hit["snippet"] = centred_excerpt(text if in_text else hit["title"] or "", plan.terms)
+        hit["snippet"] = ""
         hit["match"] = "like"
     method = "scan" if expression is None else "pairs"
     return SearchResult(hits, partial=len(found) >= CANDIDATES, method=method)

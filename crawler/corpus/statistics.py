@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from crawler.corpus import queries
+from crawler.corpus import shards
 from crawler.corpus.queries import ReportFilters
 from crawler.corpus.views import MEASURES_PREFIX, REPORT_COLUMNS, STATISTICS_COLUMNS
 from crawler.extract.tables import labels
@@ -26,6 +26,8 @@ from crawler.extract.tables.measures import MEASURE_NAMES, MEASURES, codebook, m
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from crawler.corpus.shards import Source
 
 MEASURES_COLUMNS = (*MEASURES_PREFIX, *MEASURE_NAMES)
 # Columns of each export that hold numbers (Parquet types them; the rest is text).
@@ -97,17 +99,13 @@ def measure_row(record: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def iter_statistics(
-    db: sqlite_utils.Database, filters: ReportFilters | None = None
-) -> Iterator[dict[str, Any]]:
-    for record in queries.filtered_reports(db, filters):
+def iter_statistics(db: Source, filters: ReportFilters | None = None) -> Iterator[dict[str, Any]]:
+    for record in shards.filtered_reports(db, filters):
         yield from statistic_rows(record)
 
 
-def iter_measures(
-    db: sqlite_utils.Database, filters: ReportFilters | None = None
-) -> Iterator[dict[str, Any]]:
-    for record in queries.filtered_reports(db, filters):
+def iter_measures(db: Source, filters: ReportFilters | None = None) -> Iterator[dict[str, Any]]:
+    for record in shards.filtered_reports(db, filters):
         yield measure_row(record)
 
 
@@ -148,7 +146,7 @@ def _write_parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out
 
 
 def write_statistics(
-    db: sqlite_utils.Database,
+    db: Source,
     out: IO[Any],
     filters: ReportFilters | None = None,
     *,
@@ -164,7 +162,7 @@ def write_statistics(
 
 
 def write_measures(
-    db: sqlite_utils.Database,
+    db: Source,
     out: IO[Any],
     filters: ReportFilters | None = None,
     *,

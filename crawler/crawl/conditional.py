@@ -12,6 +12,7 @@ from scrapy.http import HtmlResponse, Response
 
 from crawler.corpus import db as corpus
 from crawler.corpus.dedupe import canonical_url
+from crawler.corpus.shards import SUFFIX
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.visit import Role, Visit
 
@@ -36,6 +37,10 @@ class IncrementalMiddleware:
         self.config = config
         # URL → (ETag, Last-Modified) of every page captured before (the capture is written last)
         self.validators: dict[str, tuple[str | None, str | None]] = {}
+        # The corpus files asked, in order: the one GOVREPORTS_DB, or every shard of GOVREPORTS_DB_DIR
+        # (a shard's URL → the index of its file; a page is stored in one shard).
+        self.paths: list[Path] = []
+        self.shard_of: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
@@ -47,20 +52,29 @@ class IncrementalMiddleware:
         return middleware
 
     def load_corpus(self) -> None:
-        if not Path(self.config.db_path).exists():
-            return
-        database = corpus.open_db(self.config.db_path)
-        try:
-            self.validators = corpus.stored_validators(database)
-        finally:
-            database.close()
+        if self.config.db_dir:
+            self.paths = sorted(Path(self.config.db_dir).glob(f"*{SUFFIX}"))
+        else:
+            self.paths = [Path(self.config.db_path)]
+        for index, path in enumerate(self.paths):
+            if not path.is_file():
+                continue
+            database = corpus.open_db(path)
+            try:
+                validators = corpus.stored_validators(database)
+            finally:
+                database.close()
+            self.validators.update(validators)
+            if self.config.db_dir:
+                self.shard_of.update(dict.fromkeys(validators, index))
 
     def stored_response(self, request: Request) -> Response | None:
         """The stored capture of a report page, answered instead of the 304: the spider still sees the
         page's files (a file whose fetch was lost in a killed run is asked for again)."""
-        database = corpus.open_db(self.config.db_path)
+        url = canonical_url(request.url)
+        database = corpus.open_db(self.paths[self.shard_of.get(url, 0)])
         try:
-            capture = corpus.stored_capture(database, canonical_url(request.url))
+            capture = corpus.stored_capture(database, url)
         finally:
             database.close()
         if capture is None:

@@ -39,6 +39,9 @@ def _setting(name: str, default: Any) -> Any:
 class CrawlConfig:
     # Where the corpus lives.
     db_path: str = _setting("GOVREPORTS_DB", "output/corpus.db")
+    # A directory of one SQLite file per province (``crawl --db-per-province``): reports go to their
+    # province's shard, the run ledger to ``runs.db`` there (which is then GOVREPORTS_DB). "" = one file.
+    db_dir: str = _setting("GOVREPORTS_DB_DIR", "")
     # Links followed away from the seed before the spider gives up on a branch.
     max_depth: int = _setting("GOVREPORTS_MAX_DEPTH", 6)
     # Pages fetched per site at most: a focused crawl never walks a whole portal.
@@ -138,6 +141,7 @@ class CrawlConfig:
 
         return cls(
             db_path=str(settings.get(SETTING_NAMES["db_path"]) or cls.db_path),
+            db_dir=str(settings.get(SETTING_NAMES["db_dir"]) or ""),
             max_depth=read("max_depth", settings.getint),
             max_pages_per_site=read("max_pages_per_site", settings.getint),
             max_listing_pages=read("max_listing_pages", settings.getint),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import signal
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -19,6 +21,7 @@ from crawler.crawl.budget import BudgetHit, budget_hits, run_status
 from crawler.crawl.config import CrawlConfig
 from crawler.crawl.ledger import RunLedger
 from crawler.crawl.seeds import Seed
+from crawler.crawl.shards import ShardTotal, shard_totals
 
 
 @dataclass
@@ -46,6 +49,8 @@ class CrawlSummary:
     errors: int = 0
     # ERROR lines in Scrapy's log (an exception in Scrapy's own machinery loses requests silently)
     logged_errors: int = 0
+    # a crawl into a shard directory (--db-per-province): each shard, its reports and this run's
+    shards: list[ShardTotal] = field(default_factory=list)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -151,6 +156,20 @@ def run_crawl(
         interrupted=process.interrupted,
         logged_errors=int(stats.get("log_count/ERROR", 0)),
     )
+    _read_run(summary, db_path)
+    if db_dir := CrawlConfig.from_settings(process.settings).db_dir:
+        summary.shards = shard_totals(Path(db_dir), summary.run_id)
+        summary.reports_in_db = sum(shard.reports for shard in summary.shards)
+        summary.reports_stored = sum(shard.stored for shard in summary.shards)
+        per_year: Counter[int | None] = Counter()
+        for shard in summary.shards:
+            per_year.update(dict(shard.per_year))
+        summary.per_year = sorted(per_year.items(), key=lambda item: (item[0] is not None, item[0] or 0))
+    return summary
+
+
+def _read_run(summary: CrawlSummary, db_path: str) -> None:
+    """What the corpus (or, for shards, their ledger) says of the run just ended."""
     database = corpus.open_db(db_path)
     summary.reports_in_db = queries.count_reports(database)
     summary.per_year = queries.reports_per_year(database)
@@ -163,4 +182,3 @@ def run_crawl(
         summary.dropped = queries.dropped_counts(database, summary.run_id)
         summary.errors = queries.run_error_count(runs[-1])
     database.close()
-    return summary
