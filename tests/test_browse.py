@@ -165,12 +165,17 @@ def test_stored_markup_is_shown_as_text_never_run(datasette):
 
 
 @contextlib.contextmanager
-def browse_command(corpus_path, port):
+def browse_command(corpus_path, port, sigint_ignored=False):
     """`govreports browse` in a session of its own; on the way out the whole session (the command and
     its datasette) is ended if it is still there."""
     command = [sys.executable, "-m", "crawler.cli", "browse", "--db", str(corpus_path), "--port", str(port)]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None,
     )
     try:
         yield process
@@ -189,10 +194,15 @@ def datasette_answers(port: int) -> bool:
         return False
 
 
+@pytest.mark.parametrize("sigint_ignored", [False, True])
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_browse_command_prints_the_url_and_stops_datasette_on_a_signal(corpus_path, stop_signal):
+def test_browse_command_prints_the_url_and_stops_datasette_on_a_signal(
+    corpus_path, stop_signal, sigint_ignored
+):
+    """Also when started with SIGINT ignored, as a shell without job control starts a command with ``&``
+    (four clean-clone runs started so failed the SIGINT case: the command never stopped)."""
     port = browse.free_port()
-    with browse_command(corpus_path, port) as process:
+    with browse_command(corpus_path, port, sigint_ignored) as process:
         assert process.stdout is not None
         assert process.stdout.readline().startswith(f"corpus at http://127.0.0.1:{port}/")
         assert datasette_answers(port)

@@ -396,7 +396,7 @@ def browse(db_path: str, port: int) -> None:
     database = corpus.open_db(db_path, create=False)
     corpus.checkpoint(database)  # datasette's --immutable reads the file alone, not the write-ahead log
     database.close()
-    datasette.interrupt_on_sigterm()
+    datasette.interrupt_on_signals()
     try:
         datasette.check_port_free(port)
     except datasette.BrowseError as error:

@@ -116,9 +116,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def interrupt_on_sigterm() -> None:
-    """Treat SIGTERM (a service manager's or a test's stop) like Ctrl-C, so the command's cleanup runs
-    and datasette is not left behind."""
+def interrupt_on_signals() -> None:
+    """Ctrl-C and SIGTERM (a service manager's or a test's stop) both raise KeyboardInterrupt, so the
+    command's cleanup runs and datasette is not left behind. SIGINT is set too: a process started in
+    the background by a shell without job control inherits SIGINT ignored, and Python then leaves it
+    so (``browse`` never stopped on SIGINT when a script had started it with ``&``)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
 
 
