@@ -253,30 +253,60 @@ class Generator:
 # --- measuring ------------------------------------------------------------------------------------------
 
 
-def store(
-    db_path: Path, generator: Generator, count: int, batch: int
-) -> tuple[list[float], list[float], int, float]:
-    """Store ``count`` reports in batches: per batch, wall and CPU seconds per report; reports stored;
-    seconds spent generating. (CPU time: this machine's two cores are shared, and wall time per batch
-    varies several-fold with the load of other processes.)"""
+def written_bytes() -> int | None:
+    """Bytes this process has sent to storage so far, counted when pages are dirtied (Linux
+    ``/proc/self/io``); None where the kernel does not say."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("write_bytes:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+@dataclass
+class StoreRun:
+    """Per batch: wall and CPU seconds per report and bytes written to disk per report (the WAL and
+    the checkpoints into the file); reports stored; seconds spent generating. (CPU time and bytes
+    written: this machine's two cores and its disk are shared, and wall time per batch varies
+    several-fold with the load of other processes.)"""
+
+    per_report: list[float]
+    cpu_per_report: list[float]
+    written_per_report: list[float]
+    written_total: int
+    stored: int
+    generating: float
+
+
+def store(db_path: Path, generator: Generator, count: int, batch: int) -> StoreRun:
+    """Store ``count`` reports in batches of ``batch`` through :func:`dedupe.write_batch`."""
     database = corpus.open_db(db_path)
-    per_report, cpu_per_report = [], []
+    per_report, cpu_per_report, written_per_report = [], [], []
+    written_total = 0
     generating = 0.0
     started = time.perf_counter()
     for records, captures in generator.batches(count, batch):
-        begun, cpu = time.perf_counter(), time.process_time()
+        begun, cpu, written = time.perf_counter(), time.process_time(), written_bytes()
         dedupe.write_batch(database, records, [], captures)
         per_report.append((time.perf_counter() - begun) / len(records))
         cpu_per_report.append((time.process_time() - cpu) / len(records))
+        if written is not None and (after := written_bytes()) is not None:
+            written_per_report.append((after - written) / len(records))
+            written_total += after - written
         generating += begun - started
         started = time.perf_counter()
         done = len(per_report) * batch
         if len(per_report) % max(1, count // batch // 20) == 0:
-            print(f"  stored {min(done, count):>8,} ({per_report[-1] * 1000:.2f} ms/report)", file=sys.stderr)
+            wrote = f", {written_per_report[-1] / 1024:.0f} KB written/report" if written_per_report else ""
+            print(
+                f"  stored {min(done, count):>8,} ({per_report[-1] * 1000:.2f} ms/report{wrote})",
+                file=sys.stderr,
+                flush=True,
+            )
     corpus.checkpoint(database)
     stored = int(database.execute("select count(*) from reports").fetchone()[0])
     database.close()
-    return per_report, cpu_per_report, stored, generating
+    return StoreRun(per_report, cpu_per_report, written_per_report, written_total, stored, generating)
 
 
 STRUCTURES: list[tuple[str, Callable[[str], bool]]] = [
@@ -327,7 +357,7 @@ def search_latency(db_path: Path, counties: list[County], repeat: int) -> dict[s
         for query, filters in cases:
             for _ in range(repeat):
                 begun = time.perf_counter()
-                result = search.search(database, query, **filters)
+                result = search.search(database, query, ReportFilters(**filters))
                 times.append((time.perf_counter() - begun) * 1000)
             partial += result.partial
         found[name] = (stats.median(times), percentile(times, 95), partial)
@@ -407,7 +437,14 @@ def main() -> None:
         pool_seconds = time.perf_counter() - begun
         db_path = out_dir / "corpus.db"
         begun = time.perf_counter()
-        per_report, cpu_per_report, stored, generating = store(db_path, generator, args.reports, args.batch)
+        run = store(db_path, generator, args.reports, args.batch)
+        per_report, cpu_per_report, stored, generating = (
+            run.per_report,
+            run.cpu_per_report,
+            run.stored,
+            run.generating,
+        )
+        written = run.written_per_report
         store_seconds = time.perf_counter() - begun - generating
         tenth = max(1, len(per_report) // 10)
         first, last = stats.mean(per_report[:tenth]) * 1000, stats.mean(per_report[-tenth:]) * 1000
@@ -443,6 +480,15 @@ def main() -> None:
         ("store CPU ms/report, first tenth", f"{cpu_first:.2f}"),
         ("store CPU ms/report, last tenth", f"{cpu_last:.2f}"),
         ("store CPU growth (last/first)", f"{cpu_last / cpu_first:.2f}"),
+    ]
+    if written:  # what the store sent to disk (WAL and checkpoints), against what the file keeps
+        part = max(1, len(written) // 10)
+        rows += [
+            ("disk written KB/report, first tenth", f"{stats.mean(written[:part]) / 1024:,.0f}"),
+            ("disk written KB/report, last tenth", f"{stats.mean(written[-part:]) / 1024:,.0f}"),
+            ("disk written, store total (GB)", f"{run.written_total / 1e9:,.1f}"),
+        ]
+    rows += [
         ("file bytes/report", f"{file_bytes / args.reports:,.0f}"),
     ]
     rows += [(f"  {label} bytes/report ({how})", f"{size / args.reports:,.0f}") for label, size in by.items()]
