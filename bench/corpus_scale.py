@@ -438,14 +438,8 @@ def main() -> None:
         db_path = out_dir / "corpus.db"
         begun = time.perf_counter()
         run = store(db_path, generator, args.reports, args.batch)
-        per_report, cpu_per_report, stored, generating = (
-            run.per_report,
-            run.cpu_per_report,
-            run.stored,
-            run.generating,
-        )
-        written = run.written_per_report
-        store_seconds = time.perf_counter() - begun - generating
+        per_report, cpu_per_report, written = run.per_report, run.cpu_per_report, run.written_per_report
+        store_seconds = time.perf_counter() - begun - run.generating
         tenth = max(1, len(per_report) // 10)
         first, last = stats.mean(per_report[:tenth]) * 1000, stats.mean(per_report[-tenth:]) * 1000
         cpu_first = stats.mean(cpu_per_report[:tenth]) * 1000
@@ -466,13 +460,13 @@ def main() -> None:
         reextract_rate, merge_rate = sample_rates(Generator(rng, pool, counties), out_dir, args.sample)
 
     print(
-        f"reports generated {args.reports:,} (stored as {stored:,} reports; the rest copies), "
+        f"reports generated {args.reports:,} (stored as {run.stored:,} reports; the rest copies), "
         f"pool of {len(pool)}"
     )
     print(f"{'measure':<34} {'value':>14}")
     rows: list[tuple[str, str]] = [
         ("pool build (s)", f"{pool_seconds:.1f}"),
-        ("generation (s)", f"{generating:.1f}"),
+        ("generation (s)", f"{run.generating:.1f}"),
         ("store total (s)", f"{store_seconds:.1f}"),
         ("store ms/report, first tenth", f"{first:.2f}"),
         ("store ms/report, last tenth", f"{last:.2f}"),
